@@ -1,0 +1,285 @@
+"""The ``callqa`` command line: a thin layer over the flows and the library.
+
+Every command turns callqa's errors into one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="callqa: call quality monitoring and speech analytics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+out = Console()
+err = Console(stderr=True)
+
+SAMPLES = Path(__file__).resolve().parent.parent / "pipeline" / "samples"
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect's own INFO logs would bury the CLI's output; the flows' logs stay in Prefect."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from pipeline.settings import get_settings
+
+    return get_settings()
+
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")]
+
+
+@app.command()
+def demo(
+    verbose: Verbose = False,
+    all_languages: Annotated[
+        bool, typer.Option(help="Also copy samples the ASR model cannot transcribe.")
+    ] = False,
+) -> None:
+    """Process the bundled sample calls end to end and print what callqa measured.
+
+    Copies the sample recordings (with their metadata sidecars) into the recordings
+    store, runs the ``ingest`` flow through Prefect, and prints one row per call.
+
+    Example: ``callqa demo``
+    """
+    _quiet_prefect(verbose)
+    from pipeline.errors import CallqaError
+
+    settings = _settings()
+    try:
+        copied, held_back = _copy_samples(settings, all_languages)
+        out.print(f"database:   {_safe_url(settings.resolved_database_url)}")
+        out.print(f"recordings: {settings.resolved_store_url}")
+        out.print(f"ASR model:  {settings.asr_model or 'tiny.en (bundled, offline, English only)'}")
+        out.print(f"copied {copied} sample recording(s) into the store")
+        if held_back:
+            out.print(
+                f"[yellow]not copied: {', '.join(held_back)}: the ASR model is English-only; "
+                "set CALLQA_ASR_MODEL=small (or another multilingual model) to include them, "
+                "or pass --all-languages to see how they are refused[/yellow]"
+            )
+        report = _run_ingest(settings.resolved_store_url)
+        _print_report(report)
+        _print_calls_from(settings, report.store_url)
+    except CallqaError as exc:
+        raise _fail(exc) from None
+
+
+def _copy_samples(settings, all_languages: bool) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    english_only = settings.asr_model is None or settings.asr_model.endswith(".en")
+    existing = {info.key for info in store.list_recordings()}
+    copied, held_back = 0, []
+    for audio in sorted(SAMPLES.glob("*.ogg")):
+        sidecar = audio.with_name(audio.name + ".json")
+        metadata = json.loads(sidecar.read_text("utf-8")) if sidecar.exists() else None
+        language = (metadata or {}).get("language", "en")
+        if english_only and language != "en" and not all_languages:
+            held_back.append(audio.name)
+            continue
+        key = f"samples/{audio.name}"
+        if key not in existing:
+            store.put(key, audio, metadata)
+            copied += 1
+    return copied, held_back
+
+
+def _run_ingest(store_url: str, limit: int | None = None):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.ingest import ingest
+
+    with Progress(
+        TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+    ) as progress:
+        bar = progress.add_task("listing the store…", total=None)
+
+        def hook(stage: str, completed: float = 0, total: float = 0, **info: Any) -> None:
+            outcome = info.get("outcome")
+            text = f"{outcome.key}: {outcome.status}" if outcome else "processing…"
+            progress.update(bar, completed=completed, total=total or None, description=text)
+
+        return ingest(store_url, limit=limit, hook=hook)
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    out.print(
+        f"found {report.found}, new {report.new}: [green]{report.done} done[/green], "
+        f"[red]{report.failed} failed[/red], {report.skipped} skipped (already processed)"
+    )
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            err.print(f"[red]failed:[/red] {outcome.error}", highlight=False, soft_wrap=True)
+
+
+def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from api.render import calls_table
+    from pipeline.db.models import Call
+    from pipeline.db.session import session_scope
+
+    with session_scope(settings.resolved_database_url) as session:
+        calls = list(
+            session.scalars(
+                select(Call)
+                .options(selectinload(Call.metrics), selectinload(Call.agent), selectinload(Call.pii))
+                .where(Call.store_url == store_url)
+                .order_by(Call.source_key)
+            )
+        )
+        out.print(calls_table(calls, title=f"Calls from {store_url}"))
+        for call in calls:
+            for note in call.notes or []:
+                if "not diarised" in note:
+                    out.print(f"[yellow]{call.id[:8]} {call.source_key}: {note}[/yellow]",
+                              highlight=False, soft_wrap=True)
+
+
+@app.command()
+def process(
+    recording: Annotated[str, typer.Argument(help="A local audio file, or a key in the store.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON.")] = False,
+    original: Annotated[
+        bool, typer.Option(help="Show original (un-redacted) text where settings keep it.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Process again even if already done.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Process one recording and print its transcript as turns, redacted by default.
+
+    Example: ``callqa process calls/2026-11-24/0412.wav`` or ``callqa process --json samples/x.ogg``
+    """
+    _quiet_prefect(verbose)
+    from api.render import call_dict, transcript_lines
+    from flows.process import process_recording
+    from pipeline.db.repository import get_call
+    from pipeline.db.session import session_scope
+    from pipeline.errors import CallqaError
+
+    settings = _settings()
+    path = Path(recording).expanduser()
+    if path.is_file():
+        store_url, key = str(path.resolve().parent), path.name
+    else:
+        store_url, key = settings.resolved_store_url, recording
+    try:
+        outcome = process_recording(key, store_url, force=force)
+    except CallqaError as exc:
+        raise _fail(exc) from None
+    except Exception as exc:
+        raise _fail(RuntimeError(f"recording {key!r}: {type(exc).__name__}: {exc}")) from None
+    with session_scope(settings.resolved_database_url) as session:
+        call = get_call(session, outcome.call_id or "")
+        if call is None:
+            raise _fail(RuntimeError(f"recording {key!r}: no call stored"))
+        if as_json:
+            sys.stdout.write(json.dumps(call_dict(call, original), ensure_ascii=False, indent=2) + "\n")
+            return
+        if outcome.status == "skipped":
+            err.print(f"already processed as call {call.id} (use --force to redo)")
+        out.print(
+            f"call {call.id}  {call.language}  {call.duration:.1f} s  {call.diarization}  "
+            f"{len(call.pii)} PII item(s) redacted", highlight=False,
+        )
+        for line in transcript_lines(call, original):
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
+        for note in call.notes or []:
+            err.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    limit: Annotated[int | None, typer.Option(help="Process at most this many new recordings.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Process every new recording in the configured store, with a progress bar.
+
+    The store is ``CALLQA_STORE_URL``: a folder (default ``~/.callqa/recordings``) or
+    ``s3://bucket/prefix`` with ``CALLQA_S3_ENDPOINT`` and credentials.
+
+    Example: ``CALLQA_STORE_URL=s3://calls/2026/ callqa ingest``
+    """
+    _quiet_prefect(verbose)
+    from pipeline.errors import CallqaError
+
+    settings = _settings()
+    try:
+        report = _run_ingest(settings.resolved_store_url, limit)
+    except CallqaError as exc:
+        raise _fail(exc) from None
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(2)
+
+
+@app.command("calls")
+def list_calls(limit: Annotated[int, typer.Option(help="How many calls.")] = 50) -> None:
+    """List processed calls with their metrics.
+
+    Example: ``callqa calls --limit 20``
+    """
+    from api.render import calls_table
+    from pipeline.db.repository import list_calls as fetch
+    from pipeline.db.session import ensure_schema, session_scope
+
+    settings = _settings()
+    ensure_schema(settings.resolved_database_url)
+    with session_scope(settings.resolved_database_url) as session:
+        out.print(calls_table(fetch(session, limit)))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the database (``CALLQA_DATABASE_URL``) to the latest schema.
+
+    Example: ``CALLQA_DATABASE_URL=postgresql+psycopg://callqa@db/callqa callqa db upgrade``
+    """
+    from pipeline.db.session import _safe, upgrade
+    from pipeline.errors import CallqaError
+
+    url = _settings().resolved_database_url
+    try:
+        upgrade(url, revision)
+    except CallqaError as exc:
+        raise _fail(exc) from None
+    out.print(f"database {_safe(url)} is at revision {revision}")
+
+
+def _safe_url(url: str) -> str:
+    from pipeline.db.session import _safe
+
+    return _safe(url)
+
+
+def main() -> None:
+    from pipeline.errors import CallqaError
+
+    try:
+        app()
+    except CallqaError as exc:  # settings errors raised before a command's own handler
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""How the CLI shows calls: a table of calls, a transcript as turns, a call as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from pipeline.db.models import Call
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(float(seconds), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
+    return f"{int(minutes):02d}:{secs:04.1f}"
+
+
+def _num(value: float | None, fmt: str = "{:.1f}") -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def calls_table(calls: list[Call], title: str = "Calls") -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name, justify in [
+        ("call", "left"), ("agent", "left"), ("dir", "left"), ("duration", "right"),
+        ("lang", "left"), ("talk A/C %", "right"), ("silence %", "right"),
+        ("longest sil. s", "right"), ("overtalk s", "right"), ("interr. A/C", "right"),
+        ("wpm A/C", "right"), ("turns", "right"), ("PII", "right"), ("status", "left"),
+    ]:
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for call in calls:
+        m = call.metrics
+        agent = call.agent.name or call.agent.external_id if call.agent else "-"
+        if m is not None and call.diarization != "none":
+            ratio = f"{m.talk_ratio_agent * 100:.0f}/{(1 - m.talk_ratio_agent) * 100:.0f}"
+            interruptions = f"{m.interruptions_agent}/{m.interruptions_customer}"
+            wpm = f"{m.wpm_agent:.0f}/{m.wpm_customer:.0f}"
+        else:
+            ratio = interruptions = wpm = "n/a" if m is not None else "-"
+        status = call.status if call.diarization != "none" else f"{call.status} (undiarised)"
+        style = {"done": "green", "failed": "red"}.get(call.status, "yellow")
+        table.add_row(
+            call.id[:8], agent, call.direction or "-", clock(call.duration), call.language or "-",
+            ratio, _num(m.silence_pct if m else None), _num(m.longest_silence if m else None),
+            _num(m.overtalk if m else None), interruptions, wpm,
+            str(m.utterances) if m else "-", str(len(call.pii)) if m else "-",
+            f"[{style}]{status}[/{style}]",
+        )
+    return table
+
+
+def transcript_lines(call: Call, original: bool = False) -> list[str]:
+    lines = []
+    for utt in call.utterances:
+        who = utt.role.upper() if utt.role != "unknown" else utt.speaker
+        text = utt.text if original and utt.text is not None else utt.redacted_text
+        lines.append(f"[{clock(utt.start)}] {who}: {text}")
+    return lines
+
+
+def call_dict(call: Call, original: bool = False) -> dict[str, Any]:
+    """The whole stored result of a call, for scripts (``callqa process --json``)."""
+    metrics = call.metrics
+    return {
+        "call": {
+            "id": call.id,
+            "status": call.status,
+            "error_code": call.error_code,
+            "error": call.error,
+            "source_key": call.source_key,
+            "store_url": call.store_url,
+            "content_hash": call.content_hash,
+            "agent": call.agent.external_id if call.agent else None,
+            "agent_name": call.agent.name if call.agent else None,
+            "team": call.team.name if call.team else None,
+            "queue": call.queue,
+            "direction": call.direction,
+            "started_at": call.started_at.isoformat() if call.started_at else None,
+            "customer_ref": call.customer_ref,
+            "language": call.language,
+            "duration": call.duration,
+            "channels": call.channels,
+            "diarization": call.diarization,
+            "asr_model": call.asr_model,
+            "notes": call.notes,
+            "processing_seconds": call.processing_seconds,
+        },
+        "utterances": [
+            {
+                "idx": u.idx, "speaker": u.speaker, "role": u.role, "channel": u.channel,
+                "start": u.start, "end": u.end, "text": u.redacted_text,
+                **({"original_text": u.text} if original and u.text is not None else {}),
+                "words": u.words,
+            }
+            for u in call.utterances
+        ],
+        "metrics": (
+            {c.key: getattr(metrics, c.key) for c in metrics.__table__.columns if c.key != "call_id"}
+            if metrics else None
+        ),
+        "pii": [
+            {"kind": p.kind, "utterance": p.utterance_idx, "start": p.start, "end": p.end}
+            for p in call.pii
+        ],
+    }

@@ -1,0 +1,177 @@
+"""The ``process-recording`` flow: one recording from the store to an analysed call.
+
+Tasks are coarse, one per stage of a call (fetch, transcribe, analyse-and-store), because
+each task run costs ~0.1 s of orchestration. Idempotency is the recording's content hash,
+kept in the database (``calls.content_hash`` is unique): the same recording processed
+twice gives one call. Prefect's result cache is deliberately not used for transcripts:
+it would write un-redacted speech to disk outside callqa's retention controls.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.audio import content_hash
+from pipeline.db import repository
+from pipeline.db.models import CallStatus
+from pipeline.db.session import ensure_schema, session_scope
+from pipeline.errors import CallqaError, RecordingNotFound, StoreError
+from pipeline.metadata import CallMetadata, parse_metadata
+from pipeline.process import CallAnalysis, ProcessOptions, ProgressHook, analyse, transcribe_recording
+from pipeline.settings import get_settings
+from pipeline.store import open_store
+from pipeline.types import Transcript
+
+
+@dataclass(frozen=True)
+class Fetched:
+    path: Path
+    content_hash: str
+    raw_metadata: dict[str, Any] | None
+    metadata_error: CallqaError | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one recording; what the CLI prints and ingest counts."""
+
+    key: str
+    status: str  # "done", "failed", "skipped"
+    call_id: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _retry_store_errors(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry transient store failures, not a key that is simply missing."""
+    try:
+        state.result()
+    except RecordingNotFound:
+        return False
+    except StoreError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="fetch-recording", retries=3, retry_delay_seconds=[1, 5, 15],
+      retry_condition_fn=_retry_store_errors, cache_policy=NO_CACHE)
+def fetch_recording(key: str, store_url: str, workdir: Path) -> Fetched:
+    store = open_store(get_settings().model_copy(update={"store_url": store_url}))
+    path = store.fetch(key, workdir)
+    digest = content_hash(path)
+    try:
+        raw = store.read_metadata(key)
+    except CallqaError as exc:  # a bad sidecar fails the call, not the fetch
+        return Fetched(path, digest, None, exc.with_context(key=key))
+    return Fetched(path, digest, raw)
+
+
+@task(name="transcribe", cache_policy=NO_CACHE)
+def transcribe_task(
+    path: Path, metadata: CallMetadata, options: ProcessOptions, hook: ProgressHook | None = None
+) -> Transcript:
+    return transcribe_recording(path, metadata, options, hook=hook or _log_hook())
+
+
+@task(name="analyse-and-store", cache_policy=NO_CACHE)
+def analyse_and_store(
+    call_id: str, transcript: Transcript, options: ProcessOptions, started: float
+) -> CallAnalysis:
+    analysis = analyse(transcript, options)
+    with session_scope(get_settings().resolved_database_url) as session:
+        repository.save_analysis(
+            session,
+            call_id,
+            analysis,
+            asr_model=options.model.model,
+            keep_original=options.keep_original_text,
+            seconds=time.perf_counter() - started,
+        )
+    return analysis
+
+
+@flow(name="process-recording", log_prints=True)
+def process_recording(
+    key: str, store_url: str | None = None, force: bool = False, hook: ProgressHook | None = None
+) -> Outcome:
+    """Fetch, transcribe, diarise, measure and store one recording.
+
+    A recording that cannot be processed is stored as a failed call with its error and
+    the flow run fails; the same content already done is skipped unless ``force``.
+    """
+    started = time.perf_counter()
+    settings = get_settings()
+    db_url = settings.resolved_database_url
+    store_url = store_url or settings.resolved_store_url
+    ensure_schema(db_url)
+    options = ProcessOptions.from_settings(settings)
+    logger = get_run_logger()
+
+    with tempfile.TemporaryDirectory(prefix="callqa-") as tmp:
+        fetched = fetch_recording(key, store_url, Path(tmp))
+        with session_scope(db_url) as session:
+            existing = repository.call_by_hash(session, fetched.content_hash)
+            if existing is not None and existing.status == CallStatus.DONE and not force:
+                logger.info("%s: already processed as call %s", key, existing.id)
+                return Outcome(key, "skipped", existing.id)
+            error, metadata = fetched.metadata_error, CallMetadata()
+            if error is None:
+                try:
+                    metadata = parse_metadata(fetched.raw_metadata, key)
+                except CallqaError as exc:
+                    error = exc
+            if error is not None:  # stored as a failed call, committed before raising
+                call_id = repository.record_unreadable(
+                    session, content_hash=fetched.content_hash, key=key, store_url=store_url,
+                    error=error,
+                ).id
+            else:
+                call_id = repository.begin_call(
+                    session, content_hash=fetched.content_hash, key=key, store_url=store_url,
+                    metadata=metadata,
+                ).id
+        if error is not None:
+            raise _failed(error, call_id)
+        try:
+            transcript = transcribe_task(fetched.path, metadata, options, hook)
+            analyse_and_store(call_id, transcript, options, started)
+        except Exception as exc:
+            error = exc.with_context(key=key, call_id=call_id) if isinstance(exc, CallqaError) else exc
+            with session_scope(db_url) as session:
+                repository.mark_failed(session, call_id, error)
+            logger.error("%s: failed: %s", key, error)
+            raise
+    seconds = time.perf_counter() - started
+    logger.info("%s: done as call %s in %.1f s", key, call_id, seconds)
+    return Outcome(key, "done", call_id, seconds=seconds)
+
+
+def _failed(error: CallqaError, call_id: str) -> CallqaError:
+    get_run_logger().error("%s", error)
+    return error.with_context(call_id=call_id)
+
+
+def _log_hook() -> ProgressHook:
+    """Progress to the Prefect log, at most every 10% of the call."""
+    logger = get_run_logger()
+    last = [-1.0]
+
+    def hook(stage: str, completed: float = 0.0, total: float = 0.0, **_: Any) -> None:
+        pct = 100.0 * completed / total if total else 0.0
+        if pct - last[0] >= 10 or pct >= 100:
+            last[0] = pct
+            logger.info("%s %.0f%% (%.0f of %.0f s)", stage, pct, completed, total)
+
+    return hook

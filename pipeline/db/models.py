@@ -1,0 +1,137 @@
+"""SQLAlchemy 2 records of processed calls. Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CallStatus:
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    team: Mapped[Team | None] = relationship()
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source_key: Mapped[str] = mapped_column(String(1024), index=True)
+    store_url: Mapped[str] = mapped_column(String(1024))
+    status: Mapped[str] = mapped_column(String(20), default=CallStatus.PROCESSING, index=True)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    queue: Mapped[str | None] = mapped_column(String(200), index=True)
+    direction: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    customer_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    call_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_probability: Mapped[float | None] = mapped_column(Float)
+    duration: Mapped[float | None] = mapped_column(Float)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    diarization: Mapped[str | None] = mapped_column(String(20))
+    asr_model: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processing_seconds: Mapped[float | None] = mapped_column(Float)
+
+    agent: Mapped[Agent | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    utterances: Mapped[list[UtteranceRecord]] = relationship(
+        back_populates="call", order_by="UtteranceRecord.idx", cascade="all, delete-orphan"
+    )
+    metrics: Mapped[CallMetricsRecord | None] = relationship(
+        back_populates="call", cascade="all, delete-orphan"
+    )
+    pii: Mapped[list[PIIRecord]] = relationship(cascade="all, delete-orphan")
+
+
+class UtteranceRecord(Base):
+    __tablename__ = "utterances"
+    __table_args__ = (UniqueConstraint("call_id", "idx"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)  # original: only when settings keep it
+    redacted_text: Mapped[str] = mapped_column(Text)
+    words: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    call: Mapped[Call] = relationship(back_populates="utterances")
+
+
+class CallMetricsRecord(Base):
+    __tablename__ = "call_metrics"
+    call_id: Mapped[str] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    duration: Mapped[float] = mapped_column(Float)
+    talk_agent: Mapped[float] = mapped_column(Float)
+    talk_customer: Mapped[float] = mapped_column(Float)
+    talk_ratio_agent: Mapped[float] = mapped_column(Float)
+    silence: Mapped[float] = mapped_column(Float)
+    silence_pct: Mapped[float] = mapped_column(Float)
+    longest_silence: Mapped[float] = mapped_column(Float)
+    overtalk: Mapped[float] = mapped_column(Float)
+    interruptions_agent: Mapped[int] = mapped_column(Integer)
+    interruptions_customer: Mapped[int] = mapped_column(Integer)
+    wpm_agent: Mapped[float] = mapped_column(Float)
+    wpm_customer: Mapped[float] = mapped_column(Float)
+    hold_gaps: Mapped[int] = mapped_column(Integer)
+    utterances: Mapped[int] = mapped_column(Integer)
+    call: Mapped[Call] = relationship(back_populates="metrics")
+
+
+class PIIRecord(Base):
+    """Where personal data was spoken; the value itself is never stored here."""
+
+    __tablename__ = "pii_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    utterance_idx: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)

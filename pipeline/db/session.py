@@ -1,0 +1,106 @@
+"""Engines and sessions, created on first use (never at import time), and migrations."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@functools.lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(conn, _record):  # type: ignore[no-untyped-def]
+            cur = conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _sessionmaker(url: str) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any error."""
+    session = _sessionmaker(url)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database schema to ``revision`` (``callqa db upgrade``)."""
+    from alembic import command
+
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except Exception as exc:
+        raise DatabaseError(
+            f"cannot migrate database {_safe(url)} ({type(exc).__name__}: {exc})",
+            hint="Check CALLQA_DATABASE_URL and that the database server is running.",
+        ) from exc
+
+
+@functools.lru_cache(maxsize=4)
+def ensure_schema(url: str) -> None:
+    """Migrate once per process; cheap when the schema is already current."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    try:
+        with get_engine(url).connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except Exception as exc:
+        raise DatabaseError(
+            f"cannot connect to database {_safe(url)} ({type(exc).__name__})",
+            hint="Check CALLQA_DATABASE_URL and that the database server is running.",
+        ) from exc
+    if current != head:
+        upgrade(url)
+
+
+def table_names(url: str) -> list[str]:
+    return inspect(get_engine(url)).get_table_names()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"

@@ -1,0 +1,103 @@
+"""Every error callqa raises on purpose, in one tree.
+
+    CallqaError                  base: a one-line message plus what to do about it
+    ├── ConfigError              a setting is missing or invalid (names the CALLQA_ variable)
+    ├── ModelError               a model cannot be loaded or cannot do what was asked
+    ├── StoreError               the recording store cannot be used
+    │   ├── StoreUnavailable     endpoint unreachable, bucket or folder missing, bad credentials
+    │   └── RecordingNotFound    no such key in the store
+    ├── RecordingError           one recording cannot be processed; the batch goes on
+    │   ├── AudioDecodeError     empty file, not audio, truncated, unreadable
+    │   ├── AudioTooShort        shorter than CALLQA_MIN_DURATION
+    │   ├── AudioTooLong         longer than CALLQA_MAX_DURATION
+    │   ├── NoSpeech             nothing but silence / noise
+    │   ├── MetadataError        the sidecar JSON or object metadata is invalid
+    │   └── LanguageNotSupported the ASR model cannot transcribe the call's language
+    └── DatabaseError            the database cannot be reached or is not migrated
+
+Each error carries ``key`` (the recording) and ``call_id`` where known, a stable ``code``
+that is stored on a failed call, and a ``hint``. ``str(err)`` is the one line a person
+reads: ``recording 'x.wav': file is empty (0 bytes). Upload the complete recording.``
+"""
+
+from __future__ import annotations
+
+
+class CallqaError(Exception):
+    code = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        key: str | None = None,
+        call_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.key = key
+        self.call_id = call_id
+
+    def with_context(self, *, key: str | None = None, call_id: str | None = None) -> CallqaError:
+        self.key = self.key or key
+        self.call_id = self.call_id or call_id
+        return self
+
+    def __str__(self) -> str:
+        where = f"recording {self.key!r}: " if self.key else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{where}{self.message}.{hint}".replace("..", ".")
+
+
+class ConfigError(CallqaError):
+    code = "config"
+
+
+class ModelError(CallqaError):
+    code = "model"
+
+
+class StoreError(CallqaError):
+    code = "store"
+
+
+class StoreUnavailable(StoreError):
+    code = "store_unavailable"
+
+
+class RecordingNotFound(StoreError):
+    code = "not_found"
+
+
+class RecordingError(CallqaError):
+    code = "recording"
+
+
+class AudioDecodeError(RecordingError):
+    code = "decode"
+
+
+class AudioTooShort(RecordingError):
+    code = "too_short"
+
+
+class AudioTooLong(RecordingError):
+    code = "too_long"
+
+
+class NoSpeech(RecordingError):
+    code = "no_speech"
+
+
+class MetadataError(RecordingError):
+    code = "metadata"
+
+
+class LanguageNotSupported(RecordingError):
+    code = "language"
+
+
+class DatabaseError(CallqaError):
+    code = "database"

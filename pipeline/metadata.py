@@ -1,0 +1,110 @@
+"""A recording's metadata (sidecar ``<key>.json`` or object metadata), validated.
+
+Known fields: ``agent_id``, ``agent_name``, ``team``, ``queue``, ``direction``
+(inbound/outbound), ``started_at`` (ISO 8601), ``customer_ref``, ``language`` (ISO 639-1),
+``channels`` (stereo channel map, ``{"0": "agent", "1": "customer"}``). Unknown fields are
+kept in ``extra`` so nothing the recorder sent is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pipeline.errors import MetadataError
+from pipeline.types import Role
+
+KNOWN = ("agent_id", "agent_name", "team", "queue", "direction", "started_at", "customer_ref",
+         "language", "channels")
+DIRECTIONS = ("inbound", "outbound")
+
+
+@dataclass(frozen=True)
+class CallMetadata:
+    agent_id: str | None = None
+    agent_name: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    direction: str | None = None
+    started_at: datetime | None = None
+    customer_ref: str | None = None
+    language: str | None = None
+    channels: dict[int, Role] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        data["channels"] = (
+            {str(ch): role.value for ch, role in self.channels.items()} if self.channels else None
+        )
+        return data
+
+
+def parse_metadata(raw: dict[str, Any] | None, key: str | None = None) -> CallMetadata:
+    """Validate raw metadata; every problem is named with its field in one error."""
+    if not raw:
+        return CallMetadata()
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for name in ("agent_id", "agent_name", "team", "queue", "customer_ref"):
+        value = raw.get(name)
+        if value is None:
+            continue
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            values[name] = str(value).strip() or None
+        else:
+            problems.append(f"{name} must be a string, got {type(value).__name__}")
+
+    direction = raw.get("direction")
+    if direction is not None:
+        if isinstance(direction, str) and direction.lower() in DIRECTIONS:
+            values["direction"] = direction.lower()
+        else:
+            problems.append(f"direction must be inbound or outbound, got {direction!r}")
+
+    started = raw.get("started_at")
+    if started is not None:
+        try:
+            values["started_at"] = datetime.fromisoformat(str(started).replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(f"started_at must be ISO 8601 (2026-11-24T09:30:00+03:00), got {started!r}")
+
+    language = raw.get("language")
+    if language is not None:
+        if isinstance(language, str) and 2 <= len(language.strip()) <= 3 and language.isalpha():
+            values["language"] = language.strip().lower()
+        else:
+            problems.append(f"language must be an ISO 639-1 code like 'tr' or 'en', got {language!r}")
+
+    channels = raw.get("channels")
+    if channels is not None:
+        mapped = _parse_channels(channels)
+        if isinstance(mapped, str):
+            problems.append(mapped)
+        else:
+            values["channels"] = mapped
+
+    if problems:
+        raise MetadataError(
+            "invalid metadata: " + "; ".join(problems),
+            hint="Fix the sidecar <recording>.json.",
+            key=key,
+        )
+    extra = {k: v for k, v in raw.items() if k not in KNOWN}
+    return CallMetadata(**values, extra=extra)
+
+
+def _parse_channels(channels: Any) -> dict[int, Role] | str:
+    error = 'channels must map channel numbers to roles, like {"0": "agent", "1": "customer"}'
+    if not isinstance(channels, dict) or not channels:
+        return error
+    mapped: dict[int, Role] = {}
+    for ch, role in channels.items():
+        try:
+            mapped[int(ch)] = Role(str(role).lower())
+        except ValueError:
+            return f"{error}; got {ch!r}: {role!r}"
+    return mapped

@@ -1,0 +1,111 @@
+"""callqa's one settings class, read from ``CALLQA_*`` environment variables (or a ``.env``).
+
+Read it through :func:`get_settings` (cached); nothing is read at import time.
+The embedded default needs no setting at all: SQLite and a recordings folder under
+``CALLQA_HOME`` (``~/.callqa``), the offline tiny.en model, Prefect's ephemeral API.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "changethis", "minioadmin", "password", "secret", "admin", "test"}
+)
+
+
+def _default_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CALLQA_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    home: Path = Field(default_factory=lambda: Path.home() / ".callqa")
+
+    # Storage -----------------------------------------------------------------------
+    database_url: str | None = None  # default: sqlite:///<home>/callqa.db
+    store_url: str | None = None  # default: <home>/recordings; or s3://bucket/prefix
+    s3_endpoint: str | None = None  # host:port of MinIO / S3, e.g. "minio:9000"
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_secure: bool = True
+    s3_region: str | None = None
+
+    # Speech recognition ------------------------------------------------------------
+    asr_model: str | None = None  # name ("small", "large-v3-turbo") or path; default tiny.en
+    asr_device: str = "cpu"
+    asr_compute_type: str = "int8"
+    asr_cpu_threads: int = Field(default_factory=_default_threads)
+    asr_beam_size: int = 5
+    asr_language: str | None = None  # None: from the call's metadata, else detected
+    asr_vad: bool = True
+    asr_hotwords: str | None = None
+    asr_initial_prompt: str | None = None
+    chunk_seconds: float = 600.0  # long calls are decoded and transcribed in chunks
+
+    # Diarisation and roles ---------------------------------------------------------
+    diarization_model: str | None = None  # pyannote pipeline name or local path (mono calls)
+    hf_token: SecretStr | None = None
+    agent_channel: int = 0  # stereo: the agent's channel when metadata gives no map
+    company_names: list[str] = Field(default_factory=list)
+
+    # Checks and privacy ------------------------------------------------------------
+    min_duration: float = 1.0
+    max_duration: float = 4 * 3600.0
+    keep_original_text: bool = False  # store un-redacted text beside the redacted one
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.environment != "production":
+            return self
+        secret = self.s3_secret_key.get_secret_value() if self.s3_secret_key else None
+        if self.s3_endpoint and (secret is None or secret.lower() in PLACEHOLDER_SECRETS):
+            raise ValueError(
+                "CALLQA_S3_SECRET_KEY is missing or a placeholder; production refuses it"
+            )
+        if self.database_url is None or self.database_url.startswith("sqlite"):
+            raise ValueError("CALLQA_DATABASE_URL must name a PostgreSQL database in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'callqa.db'}"
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or str(self.home / "recordings")
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests call ``get_settings.cache_clear()``."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        # Only each error's location and message: pydantic's own text echoes the input
+        # values, secrets included.
+        problems = "; ".join(
+            (f"CALLQA_{'__'.join(map(str, e['loc'])).upper()}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings: {problems}", hint="Fix the CALLQA_ environment variables."
+        ) from None

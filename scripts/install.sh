@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install callqa into the current Python.
+#   bash scripts/install.sh          the package and the offline models (enough for `callqa demo`)
+#   bash scripts/install.sh test     + pyannote (mono diarisation), test tools, espeak-ng/sox/ffmpeg
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+what=${1:-run}
+
+quiet() { "$@" > /tmp/callqa-install.log 2>&1 || { cat /tmp/callqa-install.log; return 1; }; }
+
+if [ "$what" = "test" ]; then
+  need=""
+  for tool in espeak-ng sox ffmpeg; do command -v "$tool" >/dev/null || need="$need $tool"; done
+  if [ -n "$need" ]; then
+    echo "installing Debian packages:$need"
+    if [ "$(id -u)" = 0 ]; then
+      quiet apt-get update -qq
+      quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox ffmpeg
+    else
+      echo "run as root or install them yourself: apt-get install espeak-ng sox ffmpeg" >&2; exit 1
+    fi
+  fi
+  # torch first, pinned: anything looser pulls a multi-GB CUDA build.
+  echo "installing torch 2.13.0 (CPU) and callqa[diarization,test]"
+  quiet "$PY" -m pip install --disable-pip-version-check torch==2.13.0
+  quiet "$PY" -m pip install --disable-pip-version-check -e ".[diarization,test]"
+  # PyPI's torchaudio Linux wheels link CUDA and fail to import beside CPU torch; without
+  # their compiled extensions torchaudio falls back to pure Python, all pyannote needs.
+  ta=$("$PY" -c "import importlib.util,os;print(os.path.dirname(importlib.util.find_spec('torchaudio').origin))")
+  rm -f "$ta"/lib/*.so
+  "$PY" -c "import pyannote.audio" || { echo "pyannote.audio does not import" >&2; exit 1; }
+  # The PostgreSQL integration tests use the local server (python-svc machines run one).
+  if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+  fi
+else
+  echo "installing callqa"
+  quiet "$PY" -m pip install --disable-pip-version-check -e .
+fi
+command -v pyenv >/dev/null && pyenv rehash || true
+echo "callqa installed: $(command -v callqa || echo "$PY -m api")"

@@ -1,0 +1,126 @@
+"""Shared fixtures: an isolated CALLQA_HOME per test, Prefect's test harness, moto's S3
+server talked to with the real minio client, the local PostgreSQL, the bundled model."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+for _name in [n for n in os.environ if n.startswith("CALLQA_")]:  # a developer's own settings
+    del os.environ[_name]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "pipeline" / "samples"
+
+
+def pyannote_sample() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyannote.audio")
+    assert spec and spec.origin, "pyannote.audio is part of the test install"
+    return Path(spec.origin).parent / "sample"
+
+
+def _clear_caches() -> None:
+    from pipeline.settings import get_settings
+    from pipeline.store import _open_store
+
+    get_settings.cache_clear()
+    _open_store.cache_clear()
+
+
+@pytest.fixture
+def callqa_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh CALLQA_HOME: its own SQLite database and recordings folder."""
+    home = tmp_path / "callqa-home"
+    monkeypatch.setenv("CALLQA_HOME", str(home))
+    _clear_caches()
+    yield home
+    _clear_caches()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """moto's S3 server on a free local port: host:port, plain HTTP."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(moto_endpoint: str, callqa_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A new bucket on moto, and settings that point callqa at it."""
+    from minio import Minio
+
+    bucket = f"calls-{uuid.uuid4().hex[:10]}"
+    client = Minio(moto_endpoint, access_key="testing", secret_key="testing", secure=False)
+    client.make_bucket(bucket)
+    monkeypatch.setenv("CALLQA_STORE_URL", f"s3://{bucket}/incoming")
+    monkeypatch.setenv("CALLQA_S3_ENDPOINT", f"http://{moto_endpoint}")
+    monkeypatch.setenv("CALLQA_S3_ACCESS_KEY", "testing")
+    monkeypatch.setenv("CALLQA_S3_SECRET_KEY", "testing")
+    _clear_caches()
+    from pipeline.settings import get_settings
+    from pipeline.store import open_store
+
+    return open_store(get_settings())
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of the local PostgreSQL server's admin database (fails in CI if absent)."""
+    import psycopg
+
+    base = os.environ.get("CALLQA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
+    try:
+        psycopg.connect(base.replace("+psycopg", "") + "/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {base}: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable at {base}")
+    return base
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A throwaway database on the local server, dropped afterwards."""
+    import psycopg
+
+    name = f"callqa_test_{uuid.uuid4().hex[:8]}"
+    admin = postgres_server.replace("+psycopg", "") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{postgres_server}/{name}"
+    from pipeline.db.session import get_engine
+
+    for url in [f"{postgres_server}/{name}"]:
+        get_engine(url).dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def whisper():  # type: ignore[no-untyped-def]
+    """The real bundled tiny.en transcriber, loaded once for the session."""
+    from pipeline.transcribe import ModelOptions, get_transcriber
+
+    return get_transcriber(ModelOptions(cpu_threads=2))
