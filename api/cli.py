@@ -27,6 +27,8 @@ def _quiet_prefect(verbose: bool) -> None:
     """Prefect's own INFO logs would bury the CLI's output; the flows' logs stay in Prefect."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # The ephemeral server's telemetry calls home (no network here) and races its own SQLite.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def _fail(exc: BaseException) -> typer.Exit:
@@ -199,7 +201,7 @@ def process(
             err.print(f"already processed as call {call.id} (use --force to redo)")
         out.print(
             f"call {call.id}  {call.language}  {call.duration:.1f} s  {call.diarization}  "
-            f"{len(call.pii)} PII item(s) redacted", highlight=False,
+            f"{len(call.pii)} PII item(s) redacted", highlight=False, soft_wrap=True,
         )
         for line in transcript_lines(call, original):
             out.print(line, highlight=False, markup=False, soft_wrap=True)

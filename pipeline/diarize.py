@@ -23,6 +23,7 @@ from pipeline.types import Role, Utterance, Word
 log = logging.getLogger(__name__)
 
 TURN_GAP = 1.0  # a pause this long inside one party's speech starts a new turn
+SENTENCE_END = (".", "?", "!", "…")
 SpeakerTurn = tuple[float, float, str]  # (start, end, speaker)
 
 
@@ -30,12 +31,15 @@ def words_to_turns(
     words_by_speaker: Mapping[str, Sequence[Word]],
     channels: Mapping[str, int | None] | None = None,
     turn_gap: float = TURN_GAP,
+    sentence_gap: float | None = None,
 ) -> tuple[Utterance, ...]:
     """Group each speaker's words into turns and order all turns by start time.
 
     A speaker's turn ends at a pause longer than ``turn_gap`` or where another speaker
     starts a word in between, so turns interleave the way the conversation did; turns of
-    two parties may overlap (overtalk).
+    two parties may overlap (overtalk). With ``sentence_gap`` (for undiarised speech, where
+    a speaker change cannot be seen) a sentence end followed by that long a pause also
+    ends a turn, so the transcript stays readable.
     """
     channels = channels or {}
     starts = {
@@ -53,7 +57,12 @@ def words_to_turns(
                 other_spoke = bisect.bisect_right(others, word.start) > bisect.bisect_right(
                     others, prev.end
                 )
-                if gap > turn_gap or (other_spoke and gap > 0.05):
+                sentence_break = (
+                    sentence_gap is not None
+                    and prev.text.endswith(SENTENCE_END)
+                    and gap >= sentence_gap
+                )
+                if gap > turn_gap or (other_spoke and gap > 0.05) or sentence_break:
                     turns.append(_turn(speaker, current, channels.get(speaker)))
                     current = []
             current.append(word)

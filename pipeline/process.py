@@ -217,7 +217,7 @@ def transcribe_recording(
             )
         except ConfigError as exc:
             notes.append(str(exc))
-            utterances = words_to_turns({"S0": words[0]})
+            utterances = words_to_turns({"S0": words[0]}, sentence_gap=0.2)
             assignment = None
             diarization = Diarization.NONE
         else:

@@ -42,3 +42,9 @@ def test_no_diarizer_configured_names_the_setting() -> None:
     with pytest.raises(ConfigError, match="not diarised") as err:
         get_diarizer(None)
     assert "CALLQA_DIARIZATION_MODEL" in str(err.value)
+
+
+def test_undiarised_speech_breaks_at_sentence_pauses() -> None:
+    ws = words((0.0, 0.3, "Hello?"), (0.8, 1.0, "Hi."), (1.1, 1.4, "It's"), (1.45, 1.8, "me."))
+    assert [t.text for t in words_to_turns({"S0": ws}, sentence_gap=0.2)] == ["Hello?", "Hi. It's me."]
+    assert [t.text for t in words_to_turns({"S0": ws})] == ["Hello? Hi. It's me."]
