@@ -125,3 +125,42 @@ def whisper():  # type: ignore[no-untyped-def]
     from pipeline.transcribe import ModelOptions, get_transcriber
 
     return get_transcriber(ModelOptions(cpu_threads=2))
+
+
+def rttm_turns() -> list[tuple[float, float, str]]:
+    """The reference speaker timeline of pyannote's sample call."""
+    turns = []
+    for line in (pyannote_sample() / "sample.rttm").read_text().splitlines():
+        parts = line.split()
+        start, length, speaker = float(parts[3]), float(parts[4]), parts[7]
+        turns.append((start, start + length, speaker))
+    return turns
+
+
+def make_stereo_call(path: Path) -> Path:
+    """pyannote's real phone call split by its reference timeline: speaker90 (Diane) on
+    channel 0, speaker91 (Sheila) on channel 1, silence elsewhere, like a call recorder."""
+    import wave
+
+    import numpy as np
+
+    from pipeline.audio import load_audio
+
+    mono = load_audio(pyannote_sample() / "sample.wav")[0]
+    stereo = np.zeros((2, mono.size), dtype=np.float32)
+    for start, end, speaker in rttm_turns():
+        ch = 0 if speaker == "speaker90" else 1
+        a, b = int(start * 16000), int(end * 16000)
+        stereo[ch, a:b] = mono[a:b]
+    pcm = (np.clip(stereo, -1, 1) * 32767).astype("<i2").T.copy()
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def stereo_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_stereo_call(tmp_path_factory.mktemp("audio") / "stereo_call.wav")
