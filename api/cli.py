@@ -24,8 +24,10 @@ SAMPLES = Path(__file__).resolve().parent.parent / "pipeline" / "samples"
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """Prefect's own INFO logs would bury the CLI's output; the flows' logs stay in Prefect."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    """Prefect's console logs (tracebacks included) would bury the CLI's one-line errors;
+    the flows' logs still go to the Prefect API at INFO. ``--verbose`` shows them here too."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # The ephemeral server's telemetry calls home (no network here) and races its own SQLite.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -194,11 +196,11 @@ def process(
         call = get_call(session, outcome.call_id or "")
         if call is None:
             raise _fail(RuntimeError(f"recording {key!r}: no call stored"))
+        if outcome.status == "skipped":
+            err.print(f"already processed as call {call.id} (use --force to redo)")
         if as_json:
             sys.stdout.write(json.dumps(call_dict(call, original), ensure_ascii=False, indent=2) + "\n")
             return
-        if outcome.status == "skipped":
-            err.print(f"already processed as call {call.id} (use --force to redo)")
         out.print(
             f"call {call.id}  {call.language}  {call.duration:.1f} s  {call.diarization}  "
             f"{len(call.pii)} PII item(s) redacted", highlight=False, soft_wrap=True,

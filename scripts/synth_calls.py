@@ -13,6 +13,7 @@ Each ``scripts/calls/<name>.json`` is one call::
      "silence_after": {"turn": 4, "seconds": 12},                          # optional, or a list
      "turns": [{"role": "agent" | "customer", "text": "...",
                 "say": "...",            # optional: what espeak-ng speaks, if not ``text``
+                "voice": {"speed": 130}, # optional: this turn's changes to the role's voice
                 "pause_before": 0.4,     # gap after the latest end so far (default 0.4 s)
                 "overlap": 1.0}, ...]}   # optional: start this long before that end instead
 
@@ -58,7 +59,8 @@ DEFAULT_PAUSE = 0.4
 LEAD_IN = 0.6  # seconds of line noise before the first word
 TAIL = 0.8  # and after the last
 NOISE = 0.002  # peak of the uniform white noise, fraction of full scale
-TRIM = 0.02  # espeak padding below this fraction of the turn's peak is cut
+TRIM = 0.005  # espeak padding below this fraction of the turn's peak is cut,
+PAD = 0.02  # keeping this many seconds around the first and last sound
 VOICE_DEFAULTS = {"speed": 160, "pitch": 50, "level": 0.5}
 
 
@@ -117,8 +119,9 @@ def speak(text: str, voice: dict, tmp: Path) -> list[float]:
     if peak < 100:
         fail(f"espeak-ng produced no speech for {text[:40]!r} (voice {v['voice']})")
     loud = [i for i, s in enumerate(pcm) if abs(s) > TRIM * peak]
+    pad = round(PAD * RATE)
     gain = float(v["level"]) / peak
-    return [s * gain for s in pcm[loud[0]:loud[-1] + 1]]
+    return [s * gain for s in pcm[max(0, loud[0] - pad):loud[-1] + 1 + pad]]
 
 
 def gaps(script: dict) -> dict[int, float]:
@@ -139,7 +142,8 @@ def render(name: str, script: dict, tmp: Path) -> tuple[list[array.array], dict]
     placed = []  # (turn, start sample, samples)
     end = 0  # latest end so far, in samples
     for i, turn in enumerate(script["turns"]):
-        audio = speak(turn.get("say") or turn["text"], script["voices"][turn["role"]], tmp)
+        voice = {**script["voices"][turn["role"]], **(turn.get("voice") or {})}
+        audio = speak(turn.get("say") or turn["text"], voice, tmp)
         if i == 0:
             start = round(LEAD_IN * RATE)
         elif turn.get("overlap"):

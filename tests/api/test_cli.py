@@ -1,0 +1,78 @@
+"""The ``callqa`` console script, run as a user runs it: a subprocess with its own Prefect."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def callqa(home: Path, *args: str, timeout: int = 420) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("callqa")
+    assert exe, "the callqa console script is installed"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLQA_", "PREFECT_"))}
+    (home / "prefect").mkdir(parents=True, exist_ok=True)
+    env |= {"CALLQA_HOME": str(home), "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "200"}
+    return subprocess.run(
+        [exe, *args], capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
+    )
+
+
+def test_process_prints_turns_then_json_and_bad_input_is_one_line(
+    tmp_path: Path, stereo_call: Path
+) -> None:
+    call = tmp_path / "in" / "call.wav"
+    call.parent.mkdir()
+    shutil.copyfile(stereo_call, call)
+    (tmp_path / "in" / "call.wav.json").write_text(
+        json.dumps({"agent_id": "A1", "channels": {"0": "agent", "1": "customer"}})
+    )
+    home = tmp_path / "home"
+    result = callqa(home, "process", str(call))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("call ") and "stereo" in lines[0]
+    turns = [line for line in lines if line.startswith("[")]
+    assert any("] AGENT: " in t for t in turns) and any("] CUSTOMER: " in t for t in turns)
+    assert any("Diane" in t for t in turns if "AGENT" in t)
+
+    as_json = callqa(home, "process", "--json", str(call))
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["call"]["status"] == "done" and data["call"]["agent"] == "A1"
+    assert {u["role"] for u in data["utterances"]} == {"agent", "customer"}
+    assert data["metrics"]["talk_agent"] > 5 and "pii" in data
+    assert "already processed" in as_json.stderr  # same content: one call, not two
+
+    empty = tmp_path / "in" / "empty.wav"
+    empty.write_bytes(b"")
+    failed = callqa(home, "process", str(empty))
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == (
+        "error: recording 'empty.wav': file is empty (0 bytes). Upload the complete recording."
+    )
+    assert "Traceback" not in failed.stdout + failed.stderr
+
+
+def test_every_cli_command_is_documented_in_the_readme() -> None:
+    from typer.main import get_command
+
+    from api.cli import app
+
+    readme = (ROOT / "README.md").read_text()
+    group = get_command(app)
+    names = []
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(cmd, "commands", None)
+        names += [f"{name} {s}" for s in sub] if sub else [name]
+        assert cmd.help and "Example" in (cmd.help or "") or sub, f"{name} has no example"
+    for name in names:
+        assert f"callqa {name}" in readme, f"`callqa {name}` is not in the README"
