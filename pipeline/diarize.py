@@ -12,8 +12,10 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import os
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -114,6 +116,13 @@ class PyannoteDiarizer:
     """A pyannote.audio speaker-diarisation pipeline, by hub name or local directory."""
 
     def __init__(self, source: str, token: str | None = None, threads: int = 2) -> None:
+        if _looks_like_path(source) and not Path(source).expanduser().exists():
+            raise ModelError(
+                f"diarisation pipeline directory {source!r} does not exist",
+                hint="Set CALLQA_DIARIZATION_MODEL to a directory holding a pyannote config.yaml.",
+            )
+        # pyannote.audio 4 sends usage telemetry unless told not to; recordings stay private.
+        os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
         try:
             import torch
             from pyannote.audio import Pipeline
@@ -145,11 +154,16 @@ class PyannoteDiarizer:
         # A preloaded waveform, not a path (pyannote-audio #1523).
         waveform = torch.from_numpy(np.ascontiguousarray(audio.reshape(1, -1)))
         output = self.pipeline({"waveform": waveform, "sample_rate": sample_rate})
-        annotation = getattr(output, "speaker_diarization", output)
+        annotation: Any = getattr(output, "speaker_diarization", output)
         return [
             (float(seg.start), float(seg.end), str(label))
             for seg, _, label in annotation.itertracks(yield_label=True)
         ]
+
+
+def _looks_like_path(source: str) -> bool:
+    """A hub id is "owner/name"; anything else with a slash, or starting like a path, is a path."""
+    return source.startswith((".", "/", "~")) or source.count("/") > 1
 
 
 @functools.lru_cache(maxsize=2)

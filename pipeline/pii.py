@@ -304,7 +304,7 @@ _IBAN_START = re.compile(r"(?<![^\W_])(?=[A-Za-z]{2}[ -]?[0-9]{2})")
 _IBAN_RE = re.compile(r"([A-Za-z]{2})([ -]?)([0-9]{2})((?:[ -]?[A-Za-z0-9]){11,30})")
 
 _LABEL = r"[\w%+-]+"
-_DOT = r"(?:\.|\s+(?:dot|nokta)\s+)"
+_DOT = r"(?:\s?\.|\s+(?:dot|nokta)\s+)"  # ASR writes "gmail .com"
 _AT = r"(?:\s*@\s*|\s+(?:at|et)\s+(?!(?:the|a|an|my|your|our|his|her|their|this|that)\b))"
 _TLD = r"(?:com|net|org|edu|gov|info|biz|io|co|me|tr|az|uk|de|ru|us|eu)"
 _EMAIL_RE = re.compile(

@@ -198,6 +198,8 @@ def test_an_invalid_pipeline_directory_names_the_setting(
         PyannoteDiarizer(str(source))
     assert "CALLQA_DIARIZATION_MODEL" in str(err.value)
     assert str(source) in str(err.value)
+    if layout == "no_such_path":
+        assert "does not exist" in str(err.value)
 
 
 def _run_with_deadline(fn: Any, seconds: float) -> Any:
