@@ -2,6 +2,7 @@
 
     CallqaError                  base: a one-line message plus what to do about it
     ├── ConfigError              a setting is missing or invalid (names the CALLQA_ variable)
+    │   └── RubricError          a rubric file is invalid (names the file, line and criterion)
     ├── ModelError               a model cannot be loaded or cannot do what was asked
     ├── StoreError               the recording store cannot be used
     │   ├── StoreUnavailable     endpoint unreachable, bucket or folder missing, bad credentials
@@ -53,6 +54,30 @@ class CallqaError(Exception):
 
 class ConfigError(CallqaError):
     code = "config"
+
+
+class RubricError(ConfigError):
+    """A rubric that cannot be used: ``path:line: criterion 'id': what is wrong``."""
+
+    code = "rubric"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        criterion: str | None = None,
+        hint: str = "",
+    ) -> None:
+        where = ""
+        if path:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        what = f"criterion {criterion!r}: " if criterion else ""
+        super().__init__(f"{where}{what}{message}", hint=hint)
+        self.path = path
+        self.line = line
+        self.criterion = criterion
 
 
 class ModelError(CallqaError):

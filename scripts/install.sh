@@ -35,7 +35,8 @@ if [ "$what" = "test" ]; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
   fi
 else
-  echo "installing callqa"
+  echo "installing torch 2.13.0 (CPU) and callqa"
+  quiet "$PY" -m pip install --disable-pip-version-check torch==2.13.0
   quiet "$PY" -m pip install --disable-pip-version-check -e .
 fi
 command -v pyenv >/dev/null && pyenv rehash || true
