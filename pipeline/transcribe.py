@@ -7,6 +7,7 @@ options). With no model configured, the offline ``tiny.en`` model shipped by the
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline import vad
 from pipeline.errors import ModelError
 from pipeline.types import Word
 
@@ -98,45 +100,45 @@ class WhisperTranscriber:
         self.multilingual = bool(self.model.model.is_multilingual)
 
     def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript:
+        from faster_whisper.transcribe import restore_speech_timestamps
+        from faster_whisper.vad import collect_chunks
+
+        chunks: list[dict[str, int]] = []
+        tight: list[tuple[float, float]] = []
+        if options.vad:  # what vad_filter=True does, with Silero run once (see pipeline.vad)
+            speech = vad.detect(audio)
+            chunks = vad.regions(speech, options.vad_threshold, options.vad_min_silence_ms,
+                                 options.vad_speech_pad_ms)
+            tight = [(r["start"] / vad.SAMPLE_RATE, r["end"] / vad.SAMPLE_RATE) for r in
+                     vad.regions(speech, options.vad_threshold, options.vad_min_silence_ms,
+                                 _CLIP_PAD_MS)]
+            audio = np.concatenate(collect_chunks(audio, chunks)[0])
         segments, info = self.model.transcribe(
             audio,
             language=options.language if self.multilingual else None,
             beam_size=options.beam_size,
-            vad_filter=options.vad,
-            vad_parameters={
-                "threshold": options.vad_threshold,
-                "min_silence_duration_ms": options.vad_min_silence_ms,
-                "speech_pad_ms": options.vad_speech_pad_ms,
-            },
+            vad_filter=False,
             word_timestamps=True,
             hotwords=options.hotwords,
             initial_prompt=options.initial_prompt,
             condition_on_previous_text=False,  # stops one bad segment repeating itself
         )
+        if chunks:
+            segments = restore_speech_timestamps(segments, chunks, vad.SAMPLE_RATE)
         words: list[Word] = []
         for segment in segments:  # lazy generator: this loop is the transcription
             for w in segment.words or ():
                 text = w.word.strip()
                 if text:
-                    words.append(Word(round(w.start, 3), round(w.end, 3), text, round(w.probability, 3)))
-        if options.vad and words:
-            words = clip_to_speech(words, speech_regions(audio, options))
+                    words.append(
+                        Word(round(w.start, 3), round(w.end, 3), text, round(w.probability, 3))
+                    )
+        if tight and words:
+            words = clip_to_speech(words, tight)
         return ChannelTranscript(tuple(words), info.language, float(info.language_probability))
 
 
-def speech_regions(audio: np.ndarray, options: TranscribeOptions) -> list[tuple[float, float]]:
-    """Where Silero VAD hears speech, without the padding given to the recogniser."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    vad = VadOptions(
-        threshold=options.vad_threshold,
-        min_silence_duration_ms=options.vad_min_silence_ms,
-        speech_pad_ms=_CLIP_PAD_MS,
-    )
-    rate = 16_000
-    return [(float(r["start"]) / rate, float(r["end"]) / rate) for r in get_speech_timestamps(audio, vad)]
-
-
+# Tight regions keep this much of the silence around speech: word edges land inside it.
 _CLIP_PAD_MS = 60
 
 
@@ -147,8 +149,6 @@ def clip_to_speech(words: list[Word], regions: list[tuple[float, float]]) -> lis
     turns ("Yes, speaking." measured 1.4 s early), which reads as overtalk that never
     happened. A word that overlaps no speech region is left as it is.
     """
-    import bisect
-
     if not regions:
         return words
     starts = [r[0] for r in regions]
@@ -161,7 +161,8 @@ def clip_to_speech(words: list[Word], regions: list[tuple[float, float]]) -> lis
             continue
         start = max(w.start, overlapping[0][0])
         end = min(w.end, overlapping[-1][1])
-        clipped.append(Word(round(start, 3), round(max(end, start + 0.01), 3), w.text, w.probability))
+        end = round(max(end, start + 0.01), 3)
+        clipped.append(Word(round(start, 3), end, w.text, w.probability))
     return clipped
 
 

@@ -1,0 +1,37 @@
+"""Benchmark audio: a bundled sample call tiled to a realistic call length."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.audio import load_audio
+
+SAMPLES = Path(__file__).resolve().parents[1] / "pipeline" / "samples"
+
+
+def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0) -> Path:
+    """Write ``<name>_<minutes>min.wav`` (16 kHz, as many channels as the sample) and its sidecar."""
+    source = SAMPLES / f"{name}.ogg"
+    audio = load_audio(source)  # (channels, n) float32 at 16 kHz
+    repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
+    tiled = np.tile(audio, (1, repeats))
+    pcm = (np.clip(tiled, -1, 1) * 32767).astype("<i2").T.copy()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}_{minutes:g}min.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(tiled.shape[0])
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(pcm.tobytes())
+    shutil.copyfile(SAMPLES / f"{name}.ogg.json", Path(f"{path}.json"))
+    return path
+
+
+def sidecar(path: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads(Path(f"{path}.json").read_text())
+    return data
