@@ -53,7 +53,8 @@ def probe(path: Path) -> AudioInfo:
         with av.open(str(path), metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise AudioDecodeError(
-                    "file has no audio stream", hint="Upload an audio recording (wav, mp3, ogg, flac)."
+                    "file has no audio stream",
+                    hint="Upload an audio recording (wav, mp3, ogg, flac).",
                 )
             stream = container.streams.audio[0]
             if stream.duration is not None and stream.time_base is not None:

@@ -70,14 +70,18 @@ def parse_metadata(raw: dict[str, Any] | None, key: str | None = None) -> CallMe
         try:
             values["started_at"] = datetime.fromisoformat(str(started).replace("Z", "+00:00"))
         except ValueError:
-            problems.append(f"started_at must be ISO 8601 (2026-11-24T09:30:00+03:00), got {started!r}")
+            problems.append(
+                f"started_at must be ISO 8601 (2026-11-24T09:30:00+03:00), got {started!r}"
+            )
 
     language = raw.get("language")
     if language is not None:
         if isinstance(language, str) and 2 <= len(language.strip()) <= 3 and language.isalpha():
             values["language"] = language.strip().lower()
         else:
-            problems.append(f"language must be an ISO 639-1 code like 'tr' or 'en', got {language!r}")
+            problems.append(
+                f"language must be an ISO 639-1 code like 'tr' or 'en', got {language!r}"
+            )
 
     channels = raw.get("channels")
     if channels is not None:

@@ -264,12 +264,14 @@ def process_file(
 def _check_duration(duration: float, options: ProcessOptions) -> None:
     if 0 < duration < options.min_duration:
         raise AudioTooShort(
-            f"recording is {duration:.1f} s long, shorter than the {options.min_duration:.1f} s minimum",
+            f"recording is {duration:.1f} s long, "
+            f"shorter than the {options.min_duration:.1f} s minimum",
             hint="Check the recorder; lower CALLQA_MIN_DURATION to accept such calls.",
         )
     if duration > options.max_duration:
         raise AudioTooLong(
-            f"recording is {duration / 3600:.1f} h long, over the {options.max_duration / 3600:.1f} h maximum",
+            f"recording is {duration / 3600:.1f} h long, "
+            f"over the {options.max_duration / 3600:.1f} h maximum",
             hint="Raise CALLQA_MAX_DURATION to accept it.",
         )
 

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     max_duration: float = 4 * 3600.0
     keep_original_text: bool = False  # store un-redacted text beside the redacted one
 
+    # Scoring ------------------------------------------------------------------------
+    scoring: bool = True  # score every processed call
+    rubric: str | None = None  # rubric file or shipped name; default: chosen per call
+    rubrics_dir: Path | None = None  # a folder of rubric files to choose from per call
+    sentiment_model: str | None = None  # transformers classifier; default: offline MiniLM
+    embedding_model: str | None = None  # sentence embeddings; default: offline MiniLM
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         if self.environment != "production":

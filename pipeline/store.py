@@ -249,7 +249,9 @@ def _open_store(
     from urllib3 import PoolManager, Retry, Timeout
 
     # Fail fast on an unreachable endpoint instead of minio's long default retries.
-    http = PoolManager(timeout=Timeout(connect=5, read=120), retries=Retry(total=2, backoff_factor=0.2))
+    http = PoolManager(
+        timeout=Timeout(connect=5, read=120), retries=Retry(total=2, backoff_factor=0.2)
+    )
     client = Minio(
         endpoint.removeprefix("http://").removeprefix("https://"),
         access_key=access_key,

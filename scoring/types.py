@@ -83,7 +83,7 @@ class CallView:
     redacted: tuple[str, ...] = ()  # redacted text of each utterance (evidence shows these)
     pii: tuple[PIIMatch, ...] = ()
     sentiment: tuple[SentimentScore | None, ...] = ()  # per utterance, filled by the scorer
-    call_id: int | None = None
+    call_id: str | None = None
 
     def display_text(self, index: int) -> str:
         """The text of utterance ``index`` as evidence may show it (redacted)."""

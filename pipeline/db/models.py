@@ -83,6 +83,9 @@ class Call(Base):
         back_populates="call", cascade="all, delete-orphan"
     )
     pii: Mapped[list[PIIRecord]] = relationship(cascade="all, delete-orphan")
+    scores: Mapped[list[ScoreRecord]] = relationship(
+        order_by="ScoreRecord.id", cascade="all, delete-orphan"
+    )
 
 
 class UtteranceRecord(Base):
@@ -99,7 +102,8 @@ class UtteranceRecord(Base):
     text: Mapped[str | None] = mapped_column(Text)  # original: only when settings keep it
     redacted_text: Mapped[str] = mapped_column(Text)
     words: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    sentiment: Mapped[float | None] = mapped_column(Float)
+    sentiment: Mapped[float | None] = mapped_column(Float)  # -1..1
+    sentiment_label: Mapped[str | None] = mapped_column(String(10))
     call: Mapped[Call] = relationship(back_populates="utterances")
 
 
@@ -135,3 +139,75 @@ class PIIRecord(Base):
     kind: Mapped[str] = mapped_column(String(20))
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float] = mapped_column(Float)
+
+
+class RubricRecord(Base):
+    """A rubric version as it was used: its YAML is kept, so every score can be explained."""
+
+    __tablename__ = "rubrics"
+    __table_args__ = (UniqueConstraint("name", "version", "hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(8))
+    hash: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(Text)  # the YAML itself
+    path: Mapped[str | None] = mapped_column(String(1024))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ScoreRecord(Base):
+    """One scorecard of a call by one rubric version; ``current`` marks the latest per call."""
+
+    __tablename__ = "scores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"), index=True)
+    current: Mapped[bool] = mapped_column(default=True, index=True)
+    total: Mapped[float] = mapped_column(Float, index=True)
+    auto_failed: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[float] = mapped_column(Float, default=0.0, index=True)  # review queue order
+    sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sentiment: Mapped[list[Any]] = mapped_column(JSON, default=list)  # per party trajectory
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    rubric: Mapped[RubricRecord] = relationship()
+    results: Mapped[list[CriterionResultRecord]] = relationship(
+        back_populates="score", order_by="CriterionResultRecord.id", cascade="all, delete-orphan"
+    )
+    flags: Mapped[list[FlagRecord]] = relationship(
+        back_populates="score", order_by="FlagRecord.priority.desc()", cascade="all, delete-orphan"
+    )
+
+
+class CriterionResultRecord(Base):
+    __tablename__ = "criterion_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("scores.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(100), index=True)
+    section_id: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20))
+    verdict: Mapped[str] = mapped_column(String(4), index=True)  # pass, fail, na
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    auto_fail: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    score: Mapped[ScoreRecord] = relationship(back_populates="results")
+
+
+class FlagRecord(Base):
+    """One reason to hear a call; a call's flags together are its review item."""
+
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("scores.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    score: Mapped[ScoreRecord] = relationship(back_populates="flags")

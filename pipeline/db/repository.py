@@ -34,7 +34,8 @@ def get_call(session: Session, ref: str) -> Call | None:
                selectinload(Call.agent), selectinload(Call.team))
     call = session.get(Call, ref, options=options)
     if call is None and len(ref) >= 8:
-        call = session.scalar(select(Call).options(*options).where(Call.id.startswith(ref)).limit(1))
+        by_prefix = select(Call).options(*options).where(Call.id.startswith(ref)).limit(1)
+        call = session.scalar(by_prefix)
     if call is None:
         call = session.scalar(
             select(Call).options(*options)

@@ -76,3 +76,29 @@ def test_every_cli_command_is_documented_in_the_readme() -> None:
         assert cmd.help and "Example" in (cmd.help or "") or sub, f"{name} has no example"
     for name in names:
         assert f"callqa {name}" in readme, f"`callqa {name}` is not in the README"
+
+
+def test_demo_processes_the_samples_and_refuses_turkish_clearly(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = callqa(home, "demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"database:   sqlite:///{home}/callqa.db" in out
+    assert f"recordings: {home}/recordings" in out
+    assert "copied 3 sample recording(s)" in out
+    assert "not copied: tr_fatura_stereo.ogg, tr_sikayet_mono.ogg" in " ".join(out.split())
+    assert "new 3: 3 done, 0 failed, 0 skipped" in out
+    rows = {agent: next(line for line in out.splitlines() if agent in line)
+            for agent in ("Sarah Collins", "Mark Evans", "Daniel Brooks")}
+    assert all(" en " in row and "done" in row for row in rows.values()), rows
+    assert "inbound" in rows["Sarah Collins"] and "outbound" in rows["Daniel Brooks"]
+    assert "64/36" in rows["Sarah Collins"] or "65/35" in rows["Sarah Collins"]  # talk ratio
+    assert "done (undiarised)" in rows["Mark Evans"]  # mono, no diariser configured
+    assert "en_complaint_mono.ogg: mono recording not diarised" in out
+
+    again = callqa(home, "demo", "--all-languages")
+    assert again.returncode == 0, again.stderr
+    assert "found 5, new 2: 0 done, 2 failed, 3 skipped" in again.stdout
+    refusals = [line for line in again.stderr.splitlines() if line.startswith("failed:")]
+    assert len(refusals) == 2
+    assert all("Turkish (tr)" in line and "CALLQA_ASR_MODEL" in line for line in refusals)

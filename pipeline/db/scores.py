@@ -1,0 +1,144 @@
+"""Reading and writing scorecards, rubrics and flags; reading a stored call back for rescoring.
+
+Scorecards arrive as plain dicts (``Scorecard.to_dict()``): the database layer does not
+import :mod:`scoring`, which sits above it. Each function works inside the caller's session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from pipeline.db.models import (
+    Call,
+    CallStatus,
+    CriterionResultRecord,
+    FlagRecord,
+    RubricRecord,
+    ScoreRecord,
+    UtteranceRecord,
+)
+from pipeline.errors import CallqaError
+from pipeline.types import CallMetrics, PIIMatch, Role, Utterance, Word
+
+
+def upsert_rubric(
+    session: Session, *, name: str, version: str, language: str | None, hash: str,
+    source: str, path: str | None = None,
+) -> RubricRecord:
+    """The stored rubric with this name, version and content; stored now if new."""
+    record = session.scalar(
+        select(RubricRecord).where(
+            RubricRecord.name == name, RubricRecord.version == version, RubricRecord.hash == hash
+        )
+    )
+    if record is None:
+        record = RubricRecord(name=name, version=version, language=language, hash=hash,
+                              source=source, path=path)
+        session.add(record)
+        session.flush()
+    return record
+
+
+def save_scorecard(
+    session: Session, call_id: str, rubric_id: int, card: dict[str, Any],
+    sentiment: list[dict[str, Any] | None] | None = None,
+) -> ScoreRecord:
+    """Store a scorecard as the call's current one (earlier ones are kept, not current)."""
+    session.execute(
+        update(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.current)
+        .values(current=False)
+    )
+    score = ScoreRecord(
+        call_id=call_id, rubric_id=rubric_id, current=True, total=card["total"],
+        auto_failed=card["auto_failed"], priority=card.get("priority", 0.0),
+        sections=card["sections"], sentiment=card.get("sentiment", []), notes=card["notes"],
+    )
+    score.results = [
+        CriterionResultRecord(
+            criterion_id=r["criterion_id"], section_id=r["section_id"], type=r["type"],
+            verdict=r["verdict"], points=r["points"], max_points=r["max_points"],
+            confidence=r.get("confidence"), auto_fail=r.get("auto_fail", False),
+            explanation=r["explanation"], evidence=r.get("evidence", []),
+        )
+        for r in card["results"]
+    ]
+    score.flags = [
+        FlagRecord(call_id=call_id, code=f["code"], severity=f["severity"],
+                   priority=f["priority"], reason=f["reason"], evidence=f.get("evidence", []))
+        for f in card["flags"]
+    ]
+    session.add(score)
+    if sentiment is not None:
+        rows = session.scalars(
+            select(UtteranceRecord).where(UtteranceRecord.call_id == call_id)
+        ).all()
+        for row in rows:
+            s = sentiment[row.idx] if row.idx < len(sentiment) else None
+            row.sentiment = None if s is None else s["score"]
+            row.sentiment_label = None if s is None else s["label"]
+    session.flush()
+    return score
+
+
+def current_score(session: Session, call_id: str) -> ScoreRecord | None:
+    return session.scalar(
+        select(ScoreRecord)
+        .options(selectinload(ScoreRecord.results), selectinload(ScoreRecord.flags),
+                 selectinload(ScoreRecord.rubric))
+        .where(ScoreRecord.call_id == call_id, ScoreRecord.current)
+    )
+
+
+def scored_call_ids(session: Session, limit: int | None = None) -> list[str]:
+    """Calls that are done, oldest first: what a rescore walks through."""
+    query = select(Call.id).where(Call.status == CallStatus.DONE).order_by(Call.created_at)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+class StoredCall:
+    """A done call read back as the pipeline's domain types (redacted text)."""
+
+    def __init__(self, call: Call) -> None:
+        if call.status != CallStatus.DONE or call.metrics is None:
+            raise CallqaError(
+                f"call {call.id} has no stored transcript (status {call.status})",
+                hint="Process the recording first (callqa process / ingest).",
+                call_id=call.id,
+            )
+        self.call = call
+        self.utterances = tuple(
+            Utterance(
+                speaker=u.speaker, role=Role(u.role), start=u.start, end=u.end,
+                text=u.redacted_text, channel=u.channel,
+                words=tuple(Word(w["start"], w["end"], w["text"], w.get("probability", 1.0))
+                            for w in u.words),
+            )
+            for u in call.utterances
+        )
+        m = call.metrics
+        self.metrics = CallMetrics(
+            duration=m.duration, talk_agent=m.talk_agent, talk_customer=m.talk_customer,
+            talk_ratio_agent=m.talk_ratio_agent, silence=m.silence, silence_pct=m.silence_pct,
+            longest_silence=m.longest_silence, overtalk=m.overtalk,
+            interruptions_agent=m.interruptions_agent,
+            interruptions_customer=m.interruptions_customer, wpm_agent=m.wpm_agent,
+            wpm_customer=m.wpm_customer, hold_gaps=m.hold_gaps, utterances=m.utterances,
+        )
+        self.pii = tuple(
+            PIIMatch(p.kind, p.utterance_idx, 0, 0, "", p.start, p.end) for p in call.pii
+        )
+
+
+def load_stored_call(session: Session, call_id: str) -> StoredCall:
+    call = session.scalar(
+        select(Call)
+        .options(selectinload(Call.utterances), selectinload(Call.metrics),
+                 selectinload(Call.pii))
+        .where(Call.id == call_id)
+    )
+    if call is None:
+        raise CallqaError(f"no call {call_id}", hint="List calls with `callqa calls`.")
+    return StoredCall(call)

@@ -1,0 +1,147 @@
+"""What every criterion type needs: parties, timed tokens and sentences, evidence, wording."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.types import Role, Utterance
+from scoring.rubric_types import Window
+from scoring.types import CallView, Evidence, Verdict
+
+__all__ = [
+    "Outcome", "Token", "Unit", "fmt_time", "na", "party_indexes", "party_label",
+    "quote_list", "sentence_units", "shorten", "tokens", "utterance_evidence", "window_span",
+]
+
+_SENTENCE_END = (".", "?", "!", "…")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a criterion type decides; :func:`scoring.criteria.evaluate` adds the points."""
+
+    verdict: Verdict
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float | None = None
+
+
+def na(reason: str, *, error: bool = False) -> Outcome:
+    """N/A: ``not evaluated: <reason>`` when something failed, else ``not applicable: ...``."""
+    prefix = "not evaluated" if error else "not applicable"
+    return Outcome(Verdict.NA, f"{prefix}: {reason}")
+
+
+def fmt_time(seconds: float) -> str:
+    """``mm:ss.s`` (``h:mm:ss.s`` past an hour): ``fmt_time(4.21) == '00:04.2'``."""
+    tenths = round(max(0.0, seconds) * 10)
+    minutes, tenth_secs = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    secs = f"{tenth_secs / 10:04.1f}"
+    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes:02d}:{secs}"
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def quote_list(items: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(f"'{s}'" for s in items[:limit])
+    return shown + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+
+
+def party_indexes(view: CallView, party: str) -> tuple[list[int], bool]:
+    """Indexes of the party's utterances, and whether roles were unknown.
+
+    An undiarised call has no agent or customer utterance at all; then every utterance of
+    an unknown speaker may be either party's and is searched (the explanation says so).
+    """
+    utts = view.utterances
+    if party == "any":
+        return list(range(len(utts))), False
+    labelled = any(u.role in (Role.AGENT, Role.CUSTOMER) for u in utts)
+    if not labelled:
+        return [i for i, u in enumerate(utts) if u.role is Role.UNKNOWN], True
+    role = Role(party)
+    return [i for i, u in enumerate(utts) if u.role is role], False
+
+
+def party_label(party: str, roles_unknown: bool = False) -> str:
+    name = {"agent": "Agent", "customer": "Customer"}.get(party, "Someone")
+    return f"{name} (speaker roles unknown)" if roles_unknown else name
+
+
+def window_span(view: CallView, window: Window) -> tuple[float, float]:
+    return window.bounds(view.duration)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: float
+    end: float
+
+
+def tokens(utt: Utterance) -> tuple[Token, ...]:
+    """The utterance's words with their times; spread evenly over it when it has none."""
+    if utt.words:
+        return tuple(Token(w.text, w.start, w.end) for w in utt.words if w.text.strip())
+    parts = utt.text.split()
+    if not parts:
+        return ()
+    total = sum(len(p) + 1 for p in parts)
+    span, t, out = max(0.0, utt.end - utt.start), utt.start, []
+    for part in parts:
+        step = span * (len(part) + 1) / total
+        out.append(Token(part, t, t + step))
+        t += step
+    return tuple(out)
+
+
+def in_window(start: float, end: float, bounds: tuple[float, float] | None) -> bool:
+    return bounds is None or (end > bounds[0] and start < bounds[1])
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence of one utterance (the text models see), with its time span."""
+
+    index: int
+    text: str
+    start: float
+    end: float
+
+
+def sentence_units(view: CallView, indexes: Sequence[int], window: Window) -> list[Unit]:
+    """The sentences of these utterances that overlap the window, in call order."""
+    whole = window.first is None and window.last is None
+    bounds = None if whole else window.bounds(view.duration)
+    units = []
+    for i in indexes:
+        sentence: list[Token] = []
+        toks = tokens(view.utterances[i])
+        for k, tok in enumerate(toks):
+            sentence.append(tok)
+            if tok.text.rstrip("\"')»”").endswith(_SENTENCE_END) or k == len(toks) - 1:
+                unit = Unit(i, " ".join(t.text for t in sentence), sentence[0].start,
+                            sentence[-1].end)
+                if in_window(unit.start, unit.end, bounds):
+                    units.append(unit)
+                sentence = []
+    return units
+
+
+def utterance_evidence(view: CallView, index: int, start: float | None = None,
+                       end: float | None = None, note: str = "") -> Evidence:
+    """Evidence of one utterance: its (redacted) text, role and time span."""
+    utt = view.utterances[index]
+    return Evidence(
+        start=utt.start if start is None else start,
+        end=utt.end if end is None else end,
+        utterance_indexes=(index,),
+        quote=shorten(view.display_text(index)),
+        role=utt.role.value,
+        note=note,
+    )

@@ -1,0 +1,172 @@
+"""Finding phrases in what a party said: folded, exact or fuzzy, with the time of each match.
+
+Both sides are folded with :func:`pipeline.textnorm.fold` (case, accents, the Turkish i's,
+punctuation), then compared word by word:
+
+- **exact** (``fuzzy: 100``): the phrase's words appear consecutively; the last one may
+  carry a suffix, as in :func:`pipeline.textnorm.contains_phrase` ("Anadolu Telekom'a"
+  contains "anadolu telekom", "avukatıma" contains "avukat").
+- **fuzzy** (``fuzzy: 85``): some run of words starting at a word boundary (one word fewer
+  to two more than the phrase has, so ASR splits and merges are covered) scores at least
+  the threshold with rapidfuzz's ``fuzz.ratio``; the run may also be cut to the phrase's
+  length, so a Turkish suffix on its last word does not cost points. Starting at a word
+  boundary keeps short phrases honest: "sue" does not match inside "issue".
+- **patterns**: regular expressions searched in the folded text (always exact).
+
+A :class:`Match` carries the utterance, the time of its first and last word, and the
+score (100 for an exact match).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.textnorm import fold
+from scoring.criteria.common import in_window, party_indexes, tokens
+from scoring.rubric_types import PhraseRef, Window
+from scoring.types import CallView
+
+__all__ = ["Match", "Position", "Segment", "find_first", "find_ref", "segments"]
+
+Position = tuple[int, int]  # (segment number, word number)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The folded words of one utterance inside a window, each with its time span."""
+
+    index: int  # utterance index
+    words: tuple[str, ...]
+    times: tuple[tuple[float, float], ...]
+    hay: str  # " ".join(words)
+    offsets: tuple[int, ...]  # where each word starts in ``hay``
+
+
+@dataclass(frozen=True)
+class Match:
+    index: int  # utterance index
+    start: float
+    end: float
+    phrase: str  # the phrase (or pattern) as the rubric wrote it
+    score: float  # 0..100; 100 for exact
+    position: Position  # of the first word, for ordering
+    end_position: Position  # of the last word
+
+
+def segments(view: CallView, indexes: Iterable[int], window: Window = Window()) -> list[Segment]:
+    whole = window.first is None and window.last is None
+    bounds = None if whole else window.bounds(view.duration)
+    out = []
+    for i in indexes:
+        words: list[str] = []
+        times: list[tuple[float, float]] = []
+        for tok in tokens(view.utterances[i]):
+            if not in_window(tok.start, tok.end, bounds):
+                continue
+            for word in fold(tok.text).split():
+                words.append(word)
+                times.append((tok.start, tok.end))
+        if words:
+            offsets, pos = [], 0
+            for word in words:
+                offsets.append(pos)
+                pos += len(word) + 1
+            out.append(Segment(i, tuple(words), tuple(times), " ".join(words), tuple(offsets)))
+    return out
+
+
+def _exact(seg: Segment, needle: Sequence[str], start: int) -> tuple[int, int] | None:
+    n = len(needle)
+    for j in range(start, len(seg.words) - n + 1):
+        if (seg.words[j + n - 1].startswith(needle[-1])
+                and all(seg.words[j + m] == needle[m] for m in range(n - 1))):
+            return j, j + n - 1
+    return None
+
+
+def _fuzzy(seg: Segment, needle: str, n: int, threshold: float,
+           start: int) -> tuple[int, int, float] | None:
+    words = seg.words
+    for j in range(start, len(words)):
+        best, best_k = 0.0, 0
+        for k in range(max(1, n - 1), n + 3):
+            if j + k > len(words):
+                break
+            cand = " ".join(words[j:j + k])
+            score = fuzz.ratio(needle, cand, score_cutoff=threshold)
+            if len(cand) > len(needle):
+                score = max(score, fuzz.ratio(needle, cand[: len(needle)],
+                                              score_cutoff=threshold))
+            if score > best:
+                best, best_k = score, k
+        if best >= threshold:
+            return j, j + best_k - 1, best
+    return None
+
+
+def _pattern(seg: Segment, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
+    for m in pattern.finditer(seg.hay, seg.offsets[start] if start < len(seg.offsets) else
+                              len(seg.hay)):
+        first = bisect.bisect_right(seg.offsets, m.start()) - 1
+        last = bisect.bisect_right(seg.offsets, max(m.start(), m.end() - 1)) - 1
+        return first, last
+    return None
+
+
+def find_first(
+    segs: Sequence[Segment],
+    alternatives: Sequence[str],
+    fuzzy: float = 100.0,
+    after: Position | None = None,
+    patterns: bool = False,
+) -> Match | None:
+    """The earliest match of any alternative, strictly after ``after`` when given."""
+    best: Match | None = None
+    for phrase in alternatives:
+        compiled = re.compile(phrase) if patterns else None
+        needle_words = fold(phrase).split() if not patterns else []
+        if not patterns and not needle_words:
+            continue
+        needle = " ".join(needle_words)
+        for s, seg in enumerate(segs):
+            if best is not None and (s, 0) > best.position:
+                break
+            begin = 0
+            if after is not None:
+                if s < after[0]:
+                    continue
+                if s == after[0]:
+                    begin = after[1] + 1
+            if begin >= len(seg.words):
+                continue
+            found: tuple[int, int, float] | None = None
+            if compiled is not None:
+                hit = _pattern(seg, compiled, begin)
+                found = (*hit, 100.0) if hit else None
+            else:
+                hit = _exact(seg, needle_words, begin)
+                found = (*hit, 100.0) if hit else None
+                if fuzzy < 100:
+                    near = _fuzzy(seg, needle, len(needle_words), fuzzy, begin)
+                    if near and (found is None or near[0] < found[0]):
+                        found = near
+            if found is None:
+                continue
+            first, last, score = found
+            match = Match(seg.index, seg.times[first][0], seg.times[last][1], phrase,
+                          round(score, 1), (s, first), (s, last))
+            if best is None or match.position < best.position:
+                best = match
+            break
+    return best
+
+
+def find_ref(view: CallView, ref: PhraseRef) -> Match | None:
+    """Where the party first said one of the reference's phrases, in the whole call."""
+    indexes, _ = party_indexes(view, ref.party)
+    return find_first(segments(view, indexes), ref.phrases, ref.fuzzy)

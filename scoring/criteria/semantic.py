@@ -1,0 +1,89 @@
+"""Semantic criteria: did a party say something that means what the example sentences mean?
+
+Each sentence the party said (in the window) and each example are embedded with the
+provider's sentence-embedding model; the similarity of a sentence is its best cosine to
+any example. ``match: any`` passes when some sentence reaches the threshold (evidence: the
+best one, its similarity as confidence); ``match: none`` fails when one does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring.criteria.common import (
+    Outcome,
+    na,
+    party_indexes,
+    party_label,
+    sentence_units,
+    shorten,
+    utterance_evidence,
+    window_span,
+)
+from scoring.protocols import ModelProvider
+from scoring.rubric_types import SemanticCriterion
+from scoring.types import CallView, Evidence, Verdict
+
+__all__ = ["evaluate_semantic", "model_failure"]
+
+
+def model_failure(exc: BaseException) -> str:
+    """The reason a model could not be used, for ``not evaluated: <reason>``."""
+    text = str(exc).strip().rstrip(".") or type(exc).__name__
+    return shorten(text, 160)
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    if m.ndim == 1:
+        m = m[None, :]
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms > 0, norms, 1.0)
+
+
+def evaluate_semantic(c: SemanticCriterion, view: CallView,
+                      models: ModelProvider | None) -> Outcome:
+    indexes, unknown = party_indexes(view, c.party)
+    units = sentence_units(view, indexes, c.window)
+    who = party_label(c.party, unknown)
+    where = c.window.describe()
+    lo, hi = window_span(view, c.window)
+    searched = Evidence(lo, hi, note=f"searched: {c.party}, {where}")
+    examples = ", ".join(f"'{shorten(e, 60)}'" for e in c.examples[:2])
+    if not units:
+        verdict = Verdict.PASS if c.match == "none" else Verdict.FAIL
+        return Outcome(verdict, f"{who} said nothing in the {where}", (searched,))
+    if models is None:
+        return na("no sentence-embedding model configured", error=True)
+    try:
+        embedder = models.embedder()
+        vectors = _normalise(embedder.encode([u.text for u in units]))
+        refs = _normalise(embedder.encode(list(c.examples)))
+    except Exception as exc:  # any model failure makes the criterion N/A, never a crash
+        return na(f"sentence-embedding model unavailable: {model_failure(exc)}", error=True)
+    if vectors.shape[0] != len(units) or refs.shape[0] != len(c.examples):
+        return na("sentence-embedding model returned the wrong number of vectors", error=True)
+    sims = (vectors @ refs.T).max(axis=1)
+    best = int(np.argmax(sims))
+    sim = float(sims[best])
+    unit = units[best]
+    evidence = utterance_evidence(view, unit.index, unit.start, unit.end,
+                                  note=f"similarity {sim:.2f}: \"{shorten(unit.text, 120)}\"")
+    if c.match == "any":
+        if sim >= c.threshold:
+            return Outcome(Verdict.PASS, f"{who} said something like {examples} "
+                           f"(similarity {sim:.2f} ≥ {c.threshold:g})", (evidence,),
+                           confidence=round(sim, 3))
+        return Outcome(Verdict.FAIL, f"No {who.lower()} sentence in the {where} was like "
+                       f"{examples} (best similarity {sim:.2f} < {c.threshold:g})",
+                       (evidence, searched), confidence=round(sim, 3))
+    hits = [i for i in np.argsort(-sims) if sims[i] >= c.threshold]
+    if hits:
+        found = [utterance_evidence(view, units[i].index, units[i].start, units[i].end,
+                                    note=f"similarity {float(sims[i]):.2f}") for i in hits[:3]]
+        return Outcome(Verdict.FAIL, f"{who} said something like {examples} "
+                       f"(similarity {sim:.2f} ≥ {c.threshold:g})", tuple(found),
+                       confidence=round(sim, 3))
+    return Outcome(Verdict.PASS, f"No {who.lower()} sentence in the {where} was like "
+                   f"{examples} (best similarity {sim:.2f})", (evidence, searched),
+                   confidence=round(sim, 3))

@@ -1,0 +1,158 @@
+"""Flag rules: why a person must hear this call. All of a call's flags form one review item.
+
+Rule types (the ``type`` of a rule in a rubric's ``flags:`` section, defaults in
+:mod:`scoring.flag_defaults`):
+
+- ``score_below``: the total is below ``threshold``;
+- ``auto_fail``: an auto-fail criterion failed;
+- ``criterion_failed``: one of the named ``criteria`` failed;
+- ``sentiment_end``: the party's end-of-call sentiment is below ``below``;
+- ``sentiment_drop``: the party's sentiment fell by ``min_drop`` or more from start to end;
+- ``phrases``: the party said one of ``phrases`` (escalation: legal threat, regulator,
+  cancellation, repeat contact), folded for Turkish, optionally fuzzy;
+- ``metric``: a call metric outside ``min``/``max`` (long silence);
+- ``pii``: the party spoke personal data of the given ``kinds``.
+
+Each flag has the rule's code, severity and priority, a one-line reason and its evidence;
+flags come sorted by priority, highest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.types import Role
+from scoring.criteria.common import (
+    fmt_time,
+    party_indexes,
+    party_label,
+    shorten,
+    utterance_evidence,
+)
+from scoring.criteria.matching import find_first, segments
+from scoring.criteria.metric import METRIC_LABELS, format_metric, metric_evidence
+from scoring.criteria.sentiment import part_evidence
+from scoring.rubric_types import FlagRule
+from scoring.types import CallView, CriterionResult, Evidence, Flag, PartySentiment, Verdict
+
+__all__ = ["SENTIMENT_RULES", "evaluate_flags"]
+
+SENTIMENT_RULES = ("sentiment_end", "sentiment_drop")
+_PII_NAMES = {"card": "a card number", "iban": "an IBAN", "tckn": "a national id number",
+              "email": "an e-mail address", "phone": "a phone number"}
+
+
+def evaluate_flags(
+    rules: Sequence[FlagRule],
+    view: CallView,
+    *,
+    total: float | None,
+    results: Sequence[CriterionResult],
+    sentiment: Sequence[PartySentiment] | None,
+) -> tuple[Flag, ...]:
+    """The flags the rules raise on one scored call (``total`` None: nothing was scored)."""
+    flags = []
+    for rule in rules:
+        found = _check(rule, view, total, results, sentiment)
+        if found is not None:
+            detail, evidence = found
+            reason = f"{rule.description}: {detail}" if rule.description else detail
+            flags.append(Flag(rule.code, rule.severity, rule.priority, reason, evidence))
+    flags.sort(key=lambda f: (-f.priority, f.code))
+    return tuple(flags)
+
+
+Found = tuple[str, tuple[Evidence, ...]] | None
+
+
+def _check(rule: FlagRule, view: CallView, total: float | None,
+           results: Sequence[CriterionResult],
+           sentiment: Sequence[PartySentiment] | None) -> Found:
+    if rule.type == "score_below":
+        assert rule.threshold is not None
+        if total is None or total >= rule.threshold:
+            return None
+        return (f"total score {total:g} is below {rule.threshold:g}",
+                (Evidence(0.0, view.duration, note=f"total {total:g}"),))
+    if rule.type in ("auto_fail", "criterion_failed"):
+        failed = [r for r in results if r.verdict is Verdict.FAIL
+                  and (r.auto_fail if rule.type == "auto_fail" else r.criterion_id in rule.criteria)]
+        if not failed:
+            return None
+        detail = "; ".join(f"'{r.criterion_id}' failed ({r.explanation})" for r in failed)
+        return shorten(detail, 300), tuple(e for r in failed for e in r.evidence)
+    if rule.type in SENTIMENT_RULES:
+        return _sentiment(rule, view, sentiment)
+    if rule.type == "phrases":
+        return _phrases(rule, view)
+    if rule.type == "metric":
+        assert rule.metric is not None
+        value = getattr(view.metrics, rule.metric)
+        label = METRIC_LABELS.get(rule.metric, (rule.metric, ""))[0].lower()
+        if rule.max is not None and value > rule.max:
+            bound = f"above {format_metric(rule.metric, rule.max)}"
+        elif rule.min is not None and value < rule.min:
+            bound = f"below {format_metric(rule.metric, rule.min)}"
+        else:
+            return None
+        return (f"{label} {format_metric(rule.metric, value)} is {bound}",
+                metric_evidence(view, rule.metric, value))
+    if rule.type == "pii":
+        return _pii(rule, view)
+    return None
+
+
+def _sentiment(rule: FlagRule, view: CallView,
+               sentiment: Sequence[PartySentiment] | None) -> Found:
+    role = Role(rule.party)
+    ps = next((p for p in sentiment or () if p.role is role), None)
+    if ps is None:
+        return None
+    if rule.type == "sentiment_end":
+        assert rule.below is not None
+        if ps.end is None or ps.end >= rule.below:
+            return None
+        return (f"{rule.party} sentiment at the end {ps.end:+.2f} is below {rule.below:+.2f}",
+                (part_evidence(view, rule.party, "end", ps.end),))
+    assert rule.min_drop is not None
+    change = ps.change
+    if change is None or change > -rule.min_drop:
+        return None
+    return (f"{rule.party} sentiment fell from {ps.start:+.2f} to {ps.end:+.2f}",
+            (part_evidence(view, rule.party, "start", ps.start, worst_first=False),
+             part_evidence(view, rule.party, "end", ps.end)))
+
+
+def _phrases(rule: FlagRule, view: CallView) -> Found:
+    indexes, unknown = party_indexes(view, rule.party)
+    segs = segments(view, indexes)
+    hits = [m for phrase in rule.phrases
+            if (m := find_first(segs, (phrase,), rule.fuzzy)) is not None]
+    if not hits:
+        return None
+    hits.sort(key=lambda m: m.position)
+    firsts, seen = [], set()
+    for m in hits:  # one piece of evidence per utterance
+        if m.index not in seen:
+            seen.add(m.index)
+            firsts.append(m)
+    who = party_label(rule.party, unknown)
+    said = ", ".join(f"'{m.phrase}' at {fmt_time(m.start)}" for m in firsts[:3])
+    return (f"{who} said {said}",
+            tuple(utterance_evidence(view, m.index, m.start, m.end, note=f"'{m.phrase}'")
+                  for m in firsts))
+
+
+def _pii(rule: FlagRule, view: CallView) -> Found:
+    indexes, unknown = party_indexes(view, rule.party)
+    allowed = set(indexes)
+    found = [m for m in view.pii if m.utterance_index in allowed
+             and (not rule.kinds or m.kind in rule.kinds)]
+    if not found:
+        return None
+    who = party_label(rule.party, unknown)
+    said = ", ".join(f"{_PII_NAMES.get(m.kind, m.kind)} at {fmt_time(m.start)}"
+                     for m in found[:3])
+    return (f"{who} spoke {said}",
+            tuple(utterance_evidence(view, m.utterance_index, m.start, m.end,
+                                     note=f"{m.kind} spoken") for m in found))
