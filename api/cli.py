@@ -1,50 +1,22 @@
 """The ``callqa`` command line: a thin layer over the flows and the library.
 
 Every command turns callqa's errors into one line on stderr and a non-zero exit code.
+Scoring commands live in :mod:`api.cli_scoring`; both register on one Typer app.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-app = typer.Typer(help="callqa: call quality monitoring and speech analytics.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-out = Console()
-err = Console(stderr=True)
-
-SAMPLES = Path(__file__).resolve().parent.parent / "pipeline" / "samples"
-
-
-def _quiet_prefect(verbose: bool) -> None:
-    """Prefect's console logs (tracebacks included) would bury the CLI's one-line errors;
-    the flows' logs still go to the Prefect API at INFO. ``--verbose`` shows them here too."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    # The ephemeral server's telemetry calls home (no network here) and races its own SQLite.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
-def _fail(exc: BaseException) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
-def _settings():  # type: ignore[no-untyped-def]
-    from pipeline.settings import get_settings
-
-    return get_settings()
-
-
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")]
+from api.cli_common import SAMPLES, Verbose, app, db_app, err, out
+from api.cli_common import fail as _fail
+from api.cli_common import quiet_prefect as _quiet_prefect
+from api.cli_common import settings as _settings
 
 
 @app.command()
@@ -152,6 +124,14 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
             )
         )
         out.print(calls_table(calls, title=f"Calls from {store_url}"))
+        done = [c for c in calls if c.status == "done"]
+        if done and settings.scoring:
+            from api.render_score import scores_table
+            from pipeline.db.scores import current_score
+
+            rows = [(c, current_score(session, c.id)) for c in done]
+            out.print(scores_table(rows, title="Scores and review flags"))
+            out.print("see a scorecard with its evidence: callqa score <call>", style="dim")
         for call in calls:
             for note in call.notes or []:
                 if "not diarised" in note:
@@ -284,6 +264,8 @@ def main() -> None:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
+
+import api.cli_scoring  # noqa: E402,F401  registers the scoring commands
 
 if __name__ == "__main__":
     main()

@@ -18,6 +18,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.scoring import ScoreOutcome, describe_failure, models_for, rubric_candidates
+from flows.scoring import score_stored_call as _score_stored_call
 from pipeline.audio import content_hash
 from pipeline.db import repository
 from pipeline.db.models import CallStatus
@@ -47,9 +49,12 @@ class Outcome:
     call_id: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    score: ScoreOutcome | None = None  # None when scoring is off or the call failed
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        data = self.__dict__.copy()
+        data["score"] = self.score.to_dict() if self.score else None
+        return data
 
 
 def _retry_store_errors(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
@@ -100,6 +105,19 @@ def analyse_and_store(
             seconds=time.perf_counter() - started,
         )
     return analysis
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score_task(call_id: str) -> ScoreOutcome:
+    """Score a stored call; a scoring problem is reported, never fails the processed call."""
+    settings = get_settings()
+    try:
+        with session_scope(settings.resolved_database_url) as session:
+            return _score_stored_call(session, call_id, rubric_candidates(settings),
+                                      models_for(settings))
+    except Exception as exc:
+        get_run_logger().error("call %s: not scored: %s", call_id, exc)
+        return describe_failure(call_id, exc)
 
 
 @flow(name="process-recording", log_prints=True)
@@ -153,9 +171,10 @@ def process_recording(
                 repository.mark_failed(session, call_id, error)
             logger.error("%s: failed: %s", key, error)
             raise
+    score = score_task(call_id) if settings.scoring else None
     seconds = time.perf_counter() - started
     logger.info("%s: done as call %s in %.1f s", key, call_id, seconds)
-    return Outcome(key, "done", call_id, seconds=seconds)
+    return Outcome(key, "done", call_id, seconds=seconds, score=score)
 
 
 def _failed(error: CallqaError, call_id: str) -> CallqaError:

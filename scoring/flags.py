@@ -75,8 +75,9 @@ def _check(rule: FlagRule, view: CallView, total: float | None,
         return (f"total score {total:g} is below {rule.threshold:g}",
                 (Evidence(0.0, view.duration, note=f"total {total:g}"),))
     if rule.type in ("auto_fail", "criterion_failed"):
-        failed = [r for r in results if r.verdict is Verdict.FAIL
-                  and (r.auto_fail if rule.type == "auto_fail" else r.criterion_id in rule.criteria)]
+        wanted = (lambda r: r.auto_fail) if rule.type == "auto_fail" else (
+            lambda r: r.criterion_id in rule.criteria)
+        failed = [r for r in results if r.verdict is Verdict.FAIL and wanted(r)]
         if not failed:
             return None
         detail = "; ".join(f"'{r.criterion_id}' failed ({r.explanation})" for r in failed)

@@ -41,7 +41,8 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
                    "match", "window"),
 }
 CRITERION_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + sum(TYPE_FIELDS.values(), ())))
-WHEN_FIELDS = ("direction", "queue", "language", "min_duration", "max_duration", "said")
+WHEN_FIELDS = ("direction", "queue", "language", "min_duration", "max_duration", "said",
+               "metric_min", "metric_max")
 CLASSIFIER_TASKS = ("text-classification", "zero-shot-classification")
 _METRIC_RANGE = {"talk_ratio_agent": (0.0, 1.0), "silence_pct": (0.0, 100.0)}
 
@@ -114,7 +115,19 @@ def _when(w: Fields | None) -> When:
         w.fail("'when' is empty: remove it or give a condition")
     return When(direction=w.strings("direction", (), choices=DIRECTIONS),
                 queue=w.strings("queue", ()), language=languages,
-                min_duration=low, max_duration=high, said=_phrase_ref(w, "said"))
+                min_duration=low, max_duration=high, said=_phrase_ref(w, "said"),
+                metric_min=_metric_map(w, "metric_min"), metric_max=_metric_map(w, "metric_max"))
+
+
+def _metric_map(w: Fields, key: str) -> tuple[tuple[str, float], ...]:
+    """``metric_min: {longest_silence: 10}``: metric names to thresholds."""
+    m = w.sub(key, f"'{key}'")
+    if m is None:
+        return ()
+    if not m.data:
+        m.fail(f"{key!r} is empty: give 'metric_name: value' lines")
+    m.check_keys(METRICS)
+    return tuple((str(name), m.number(str(name), ge=0)) for name in m.data)
 
 
 def _match(f: Fields, choices: tuple[str, ...]) -> str:

@@ -75,6 +75,8 @@ class When:
     min_duration: float | None = None
     max_duration: float | None = None
     said: PhraseRef | None = None  # applies only when this party said one of these phrases
+    metric_min: tuple[tuple[str, float], ...] = ()  # applies only when metric >= value
+    metric_max: tuple[tuple[str, float], ...] = ()  # applies only when metric <= value
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -168,7 +168,8 @@ class Fields:
         value = self.raw(key, default)
         if value is default and key not in self.data:
             return value
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not math.isfinite(value)):
             self.fail(f"{key!r} must be a number, got {_kind(value)}", key)
         if gt is not None and not value > gt:
             self.fail(f"{key!r} must be greater than {gt:g}, got {value:g}", key)

@@ -20,11 +20,13 @@ score (100 for an exact match).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from pipeline.textnorm import fold
 from scoring.criteria.common import in_window, party_indexes, tokens
@@ -58,7 +60,11 @@ class Match:
     end_position: Position  # of the last word
 
 
-def segments(view: CallView, indexes: Iterable[int], window: Window = Window()) -> list[Segment]:
+_WHOLE_CALL = Window()
+
+
+def segments(view: CallView, indexes: Iterable[int],
+             window: Window = _WHOLE_CALL) -> list[Segment]:
     whole = window.first is None and window.last is None
     bounds = None if whole else window.bounds(view.duration)
     out = []
@@ -80,33 +86,66 @@ def segments(view: CallView, indexes: Iterable[int], window: Window = Window()) 
     return out
 
 
-def _exact(seg: Segment, needle: Sequence[str], start: int) -> tuple[int, int] | None:
-    n = len(needle)
-    for j in range(start, len(seg.words) - n + 1):
-        if (seg.words[j + n - 1].startswith(needle[-1])
-                and all(seg.words[j + m] == needle[m] for m in range(n - 1))):
-            return j, j + n - 1
-    return None
+def _exact(seg: Segment, needle: str, start: int) -> tuple[int, int] | None:
+    """First occurrence of the folded ``needle`` at a word start, from word ``start`` on."""
+    if start >= len(seg.words):
+        return None
+    at = (" " + seg.hay).find(" " + needle, seg.offsets[start])
+    if at < 0:
+        return None
+    first = bisect.bisect_right(seg.offsets, at) - 1
+    return first, first + needle.count(" ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs(words: tuple[str, ...], k: int) -> tuple[str, ...]:
+    """Every run of ``k`` consecutive words, by start."""
+    return tuple(" ".join(words[j:j + k]) for j in range(len(words) - k + 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heads(words: tuple[str, ...], k: int, length: int) -> tuple[str, ...]:
+    """The first ``length`` characters of the run of (up to) ``k`` words at each start."""
+    return tuple(" ".join(words[j:j + k])[:length] for j in range(len(words)))
+
+
+def _scores(needle: str, cands: Sequence[str], threshold: float) -> np.ndarray:
+    if not cands:
+        return np.zeros(0, dtype=np.float32)
+    return process.cdist([needle], cands, scorer=fuzz.ratio, score_cutoff=threshold,
+                         dtype=np.float32)[0]
 
 
 def _fuzzy(seg: Segment, needle: str, n: int, threshold: float,
            start: int) -> tuple[int, int, float] | None:
-    words = seg.words
-    for j in range(start, len(words)):
-        best, best_k = 0.0, 0
-        for k in range(max(1, n - 1), n + 3):
-            if j + k > len(words):
-                break
-            cand = " ".join(words[j:j + k])
-            score = fuzz.ratio(needle, cand, score_cutoff=threshold)
-            if len(cand) > len(needle):
-                score = max(score, fuzz.ratio(needle, cand[: len(needle)],
-                                              score_cutoff=threshold))
-            if score > best:
-                best, best_k = score, k
-        if best >= threshold:
-            return j, j + best_k - 1, best
-    return None
+    """First run of words scoring ``threshold`` or more against ``needle`` (see module doc)."""
+    words, size = seg.words, len(seg.words)
+    if start >= size:
+        return None
+    best = np.zeros(size, dtype=np.float32)
+    best_k = np.zeros(size, dtype=np.int64)
+    for k in range(max(1, n - 1), n + 3):
+        runs = _runs(words, k)
+        if not runs:
+            break
+        scores = np.zeros(size, dtype=np.float32)
+        scores[: len(runs)] = _scores(needle, runs, threshold)
+        better = scores > best
+        best[better], best_k[better] = scores[better], k
+    # The run cut to the needle's length: a suffix on its last word costs nothing.
+    heads = _heads(words, n + 2, len(needle))
+    scores = _scores(needle, heads, threshold)
+    better = scores > best
+    if better.any():
+        best[better] = scores[better]
+        best_k[better] = [len(heads[j].split()) for j in np.flatnonzero(better)]
+    hits = np.flatnonzero(best[start:] >= threshold)
+    if not hits.size:
+        return None
+    j = start + int(hits[0])
+    # A run starting a word or two early also passes: take the best start nearby.
+    j += int(np.argmax(best[j:j + n + 1]))
+    return j, j + int(best_k[j]) - 1, float(best[j])
 
 
 def _pattern(seg: Segment, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
@@ -149,7 +188,7 @@ def find_first(
                 hit = _pattern(seg, compiled, begin)
                 found = (*hit, 100.0) if hit else None
             else:
-                hit = _exact(seg, needle_words, begin)
+                hit = _exact(seg, needle, begin)
                 found = (*hit, 100.0) if hit else None
                 if fuzzy < 100:
                     near = _fuzzy(seg, needle, len(needle_words), fuzzy, begin)

@@ -121,6 +121,7 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
             )
 
     confidence = min(m.score for m in matches) / 100
+    matches.sort(key=lambda m: m.position)
     return Outcome(Verdict.PASS, f"{who} said " + ", ".join(_said(m) for m in matches),
                    tuple(_evidence(view, m) for m in matches), confidence=confidence)
 

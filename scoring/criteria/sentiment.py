@@ -63,8 +63,9 @@ def evaluate_sentiment(c: SentimentCriterion, view: CallView,
         if ps is None or change is None:
             return na(f"the {c.party} did not speak both at the start and at the end")
         assert c.min_change is not None
-        evidence = (part_evidence(view, c.party, "start", ps.start, worst_first=False),
-                    part_evidence(view, c.party, "end", ps.end))
+        evidence: tuple[Evidence, ...] = (
+            part_evidence(view, c.party, "start", ps.start, worst_first=False),
+            part_evidence(view, c.party, "end", ps.end))
         text = (f"{who} sentiment changed from {ps.start:+.2f} to {ps.end:+.2f} "
                 f"({change:+.2f}")
         verdict = Verdict.PASS if change >= c.min_change else Verdict.FAIL

@@ -144,10 +144,16 @@ class TransformersEmbedder:
         return f"TransformersEmbedder({self.name!r})"
 
 
-@functools.lru_cache(maxsize=4)
 def get_embedder(source: str | None = None, threads: int = 2) -> TransformersEmbedder:
     """The process's embedder for ``source`` (None: the bundled all-MiniLM-L6-v2), loaded on
     first use and then reused. Raises :class:`ModelError` naming ``CALLQA_EMBEDDING_MODEL``."""
+    return _cached_embedder(source or None, int(threads))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_embedder(source: str | None, threads: int) -> TransformersEmbedder:
+    # Called with positional, normalised arguments only: lru_cache keys f(x) and f(x, 2)
+    # apart, which would load one model twice.
     if source is None and not BUNDLED_EMBEDDER.is_dir():
         raise ModelError(
             "no embedding model configured and the offline model package is not installed",

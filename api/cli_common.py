@@ -1,0 +1,44 @@
+"""What every CLI command shares: the Typer app, consoles, error printing, Prefect's quiet."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="callqa: call quality monitoring and speech analytics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+rubric_app = typer.Typer(help="QA rubrics: check and list them.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(rubric_app, name="rubric")
+out = Console()
+err = Console(stderr=True)
+
+SAMPLES = Path(__file__).resolve().parent.parent / "pipeline" / "samples"
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect's console logs (tracebacks included) would bury the CLI's one-line errors;
+    the flows' logs still go to the Prefect API at INFO. ``--verbose`` shows them here too."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # The ephemeral server's telemetry calls home (no network here) and races its own SQLite.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def fail(exc: BaseException) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+def settings():  # type: ignore[no-untyped-def]
+    from pipeline.settings import get_settings
+
+    return get_settings()
+
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")]

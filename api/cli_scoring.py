@@ -1,0 +1,131 @@
+"""Scoring commands: ``callqa score``, ``callqa rescore``, ``callqa rubric check|list``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli_common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
+
+
+@app.command()
+def score(
+    call: Annotated[str, typer.Argument(help="A call id (or its first 8 characters).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scorecard as JSON.")] = False,
+) -> None:
+    """Print a call's scorecard: sections, points, each criterion with its evidence, flags.
+
+    Example: ``callqa score 3f9c2a1b``
+    """
+    from api.render_score import score_dict, scorecard
+    from pipeline.db.repository import get_call
+    from pipeline.db.scores import current_score
+    from pipeline.db.session import ensure_schema, session_scope
+
+    url = settings().resolved_database_url
+    ensure_schema(url)
+    with session_scope(url) as session:
+        found = get_call(session, call)
+        if found is None:
+            raise fail(RuntimeError(f"no call {call!r}; list calls with `callqa calls`"))
+        card = current_score(session, found.id)
+        if card is None:
+            why = f" (status {found.status})" if found.status != "done" else ""
+            raise fail(RuntimeError(f"call {found.id} has no score{why}; "
+                                    "score it with `callqa rescore --call <id>`"))
+        if as_json:
+            sys.stdout.write(json.dumps(score_dict(card), ensure_ascii=False, indent=2) + "\n")
+            return
+        out.print(scorecard(found, card), highlight=False)
+
+
+@app.command()
+def rescore(
+    rubric: Annotated[
+        str | None, typer.Option(help="Rubric file or shipped name; default: as configured.")
+    ] = None,
+    call: Annotated[list[str] | None, typer.Option(help="Only this call (repeatable).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many calls.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Score stored calls again (a new rubric version, say) without transcribing them again.
+
+    Example: ``callqa rescore --rubric rubrics/inbound_service_tr_v2.yaml``
+    """
+    quiet_prefect(verbose)
+    from flows.rescore import rescore as rescore_flow
+    from pipeline.db.repository import get_call
+    from pipeline.db.session import session_scope
+    from pipeline.errors import CallqaError
+
+    ids = None
+    if call:
+        with session_scope(settings().resolved_database_url) as session:
+            found = [(ref, get_call(session, ref)) for ref in call]
+            missing = [ref for ref, c in found if c is None]
+            if missing:
+                raise fail(RuntimeError(f"no call {', '.join(missing)}"))
+            ids = [c.id for _, c in found if c is not None]
+    try:
+        report = rescore_flow(rubric, ids, limit)
+    except CallqaError as exc:
+        raise fail(exc) from None
+    out.print(f"rescored {report.scored} call(s) with {rubric or 'the configured rubrics'}; "
+              f"{report.unscored} not scored")
+    for o in report.outcomes:
+        if o.total is None:
+            err.print(f"[yellow]{o.call_id[:8]}:[/yellow] {o.note}", highlight=False, soft_wrap=True)
+        else:
+            flags = ", ".join(o.flags) or "no flags"
+            out.print(f"{o.call_id[:8]}  {o.rubric}  {o.total:.1f}"
+                      f"{'  AUTO-FAIL' if o.auto_failed else ''}  {flags}", highlight=False)
+
+
+@rubric_app.command("check")
+def rubric_check(
+    files: Annotated[list[Path], typer.Argument(help="Rubric YAML files.")],
+) -> None:
+    """Validate rubric files: every problem with its file, line and criterion id.
+
+    Example: ``callqa rubric check rubrics/inbound_service_tr.yaml``
+    """
+    from pipeline.errors import RubricError
+    from scoring import load_rubric
+
+    bad = 0
+    for path in files:
+        try:
+            rubric = load_rubric(path)
+        except RubricError as exc:
+            bad += 1
+            err.print(f"[red]invalid:[/red] {exc}", highlight=False, soft_wrap=True)
+            continue
+        criteria = sum(1 for _ in rubric.criteria())
+        out.print(f"ok: {path}: {rubric.label} ({rubric.language}), {len(rubric.sections)} "
+                  f"sections, {criteria} criteria, {len(rubric.flags)} flag rules",
+                  highlight=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+@rubric_app.command("list")
+def rubric_list() -> None:
+    """List the shipped rubrics (and the configured one) with their language and scope.
+
+    Example: ``callqa rubric list``
+    """
+    from scoring import builtin_rubrics, load_rubric
+
+    s = settings()
+    rubrics = list(builtin_rubrics())
+    if s.rubric:
+        rubrics.insert(0, load_rubric(s.rubric))
+    for r in rubrics:
+        scope = ", ".join(filter(None, [
+            "/".join(r.applies_to.direction), "/".join(r.applies_to.queue)])) or "any call"
+        out.print(f"{r.name:28} v{r.version:6} {r.language}  {scope}  ({r.source})",
+                  highlight=False)

@@ -1,0 +1,120 @@
+"""Scoring a stored call, inside ``process_recording`` and in the ``rescore`` flow.
+
+Scoring always reads the call back from the database, so a first score and a rescore see
+the same thing: the redacted transcript, the stored metrics and PII spans. Rescoring a
+call with a new rubric version therefore never touches audio or the ASR model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.db import scores as score_db
+from pipeline.db.scores import StoredCall
+from pipeline.errors import CallqaError, ModelError, RubricError
+from pipeline.settings import Settings
+from scoring import Rubric, builtin_rubrics, load_rubric, score_call, select_rubric
+from scoring.models.provider import DefaultModels
+from scoring.types import CallView, Scorecard
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScoreOutcome:
+    call_id: str
+    rubric: str | None  # "name vX", None when no rubric fits the call
+    total: float | None = None
+    auto_failed: bool = False
+    flags: tuple[str, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def view_of(stored: StoredCall) -> CallView:
+    call = stored.call
+    return CallView(
+        key=call.source_key, language=call.language or "", direction=call.direction,
+        queue=call.queue, duration=call.duration or stored.metrics.duration,
+        utterances=stored.utterances, metrics=stored.metrics,
+        redacted=tuple(u.text for u in stored.utterances), pii=stored.pii, call_id=call.id,
+    )
+
+
+def rubric_candidates(settings: Settings) -> tuple[Rubric, ...]:
+    """The rubrics a call may be scored with: the configured one, a folder's, or the shipped."""
+    if settings.rubric:
+        return (load_rubric(settings.rubric),)
+    if settings.rubrics_dir:
+        return _folder_rubrics(str(settings.rubrics_dir))
+    return builtin_rubrics()
+
+
+@functools.lru_cache(maxsize=4)
+def _folder_rubrics(folder: str) -> tuple[Rubric, ...]:
+    paths = sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.yml"))
+    if not paths:
+        raise RubricError(f"no rubric files (*.yaml) in {folder}",
+                          hint="Check CALLQA_RUBRICS_DIR.")
+    return tuple(load_rubric(p) for p in paths)
+
+
+@functools.lru_cache(maxsize=4)
+def _models(embedding: str | None, sentiment: str | None, threads: int) -> DefaultModels:
+    return DefaultModels(embedding_model=embedding, sentiment_model=sentiment, threads=threads)
+
+
+def models_for(settings: Settings) -> DefaultModels:
+    """The process's models for these settings: loaded on first use, then kept warm."""
+    return _models(settings.embedding_model, settings.sentiment_model, settings.asr_cpu_threads)
+
+
+def with_sentiment(view: CallView, models: DefaultModels) -> CallView:
+    """The view with per-utterance sentiment; unchanged when the model cannot be had."""
+    from scoring.sentiment import utterance_sentiment
+
+    try:
+        scores = utterance_sentiment(view.utterances, models.sentiment())
+    except ModelError as exc:
+        log.warning("%s: sentiment not computed: %s", view.key, exc)
+        return view
+    return dataclasses.replace(view, sentiment=tuple(scores))
+
+
+def score_view(view: CallView, rubric: Rubric, models: DefaultModels) -> Scorecard:
+    return score_call(with_sentiment(view, models) if not view.sentiment else view, rubric, models)
+
+
+def score_stored_call(
+    session: Any, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels
+) -> ScoreOutcome:
+    """Score one done call with the best-fitting rubric and store the scorecard."""
+    stored = score_db.load_stored_call(session, call_id)
+    view = view_of(stored)
+    rubric = select_rubric(rubrics, view)
+    if rubric is None:
+        names = ", ".join(f"{r.name} ({r.language})" for r in rubrics)
+        return ScoreOutcome(call_id, None, note=f"no rubric for a {view.language or 'unknown'}"
+                            f"-language {view.direction or ''} call among: {names}")
+    view = with_sentiment(view, models)
+    card = score_call(view, rubric, models)
+    record = score_db.upsert_rubric(
+        session, name=rubric.name, version=rubric.version, language=rubric.language,
+        hash=rubric.hash, source=rubric.text, path=rubric.source,
+    )
+    sentiment = [None if s is None else s.to_dict() for s in view.sentiment] or None
+    score_db.save_scorecard(session, call_id, record.id, card.to_dict(), sentiment)
+    return ScoreOutcome(call_id, rubric.label, card.total, card.auto_failed,
+                        tuple(f.code for f in card.flags))
+
+
+def describe_failure(call_id: str, exc: BaseException) -> ScoreOutcome:
+    message = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
+    return ScoreOutcome(call_id, None, note=f"not scored: {message}")
