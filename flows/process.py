@@ -166,10 +166,12 @@ def process_recording(
             transcript = transcribe_task(fetched.path, metadata, options, hook)
             analyse_and_store(call_id, transcript, options, started)
         except Exception as exc:
-            error = exc.with_context(key=key, call_id=call_id) if isinstance(exc, CallqaError) else exc
+            failure: BaseException = (
+                exc.with_context(key=key, call_id=call_id) if isinstance(exc, CallqaError) else exc
+            )
             with session_scope(db_url) as session:
-                repository.mark_failed(session, call_id, error)
-            logger.error("%s: failed: %s", key, error)
+                repository.mark_failed(session, call_id, failure)
+            logger.error("%s: failed: %s", key, failure)
             raise
     score = score_task(call_id) if settings.scoring else None
     seconds = time.perf_counter() - started

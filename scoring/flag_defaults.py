@@ -75,7 +75,7 @@ DEFAULT_FLAG_RULES: tuple[FlagRule, ...] = (
              priority=40.0, party="customer", min_drop=0.5,
              description="Customer sentiment drops from start to end"),
     FlagRule(code="long_silence", type="metric", severity=Severity.LOW, priority=30.0,
-             metric="longest_silence", max=30.0, description="Dead air longer than 30 s"),
+             metric="longest_silence", max=20.0, description="Dead air longer than 20 s"),
     FlagRule(code="pii_spoken_by_agent", type="pii", severity=Severity.HIGH, priority=70.0,
              party="agent", kinds=("card", "iban", "tckn"),
              description="The agent read out a card number, IBAN or national id"),

@@ -29,7 +29,7 @@ from scoring.criteria.common import (
     shorten,
     utterance_evidence,
 )
-from scoring.criteria.matching import find_first, segments
+from scoring.criteria.matching import Match, find_first, segments
 from scoring.criteria.metric import METRIC_LABELS, format_metric, metric_evidence
 from scoring.criteria.sentiment import part_evidence
 from scoring.rubric_types import FlagRule
@@ -38,6 +38,7 @@ from scoring.types import CallView, CriterionResult, Evidence, Flag, PartySentim
 __all__ = ["SENTIMENT_RULES", "evaluate_flags"]
 
 SENTIMENT_RULES = ("sentiment_end", "sentiment_drop")
+_MAX_EVIDENCE = 20
 _PII_NAMES = {"card": "a card number", "iban": "an IBAN", "tckn": "a national id number",
               "email": "an e-mail address", "phone": "a phone number"}
 
@@ -50,7 +51,13 @@ def evaluate_flags(
     results: Sequence[CriterionResult],
     sentiment: Sequence[PartySentiment] | None,
 ) -> tuple[Flag, ...]:
-    """The flags the rules raise on one scored call (``total`` None: nothing was scored)."""
+    """The flags the rules raise on one scored call (``total`` None: nothing was scored).
+
+    ``score_below`` stays quiet on an auto-failed call: its total of 0 says nothing more
+    than the failed auto-fail item, which has its own flag.
+    """
+    if any(r.auto_fail and r.verdict is Verdict.FAIL for r in results):
+        total = None
     flags = []
     for rule in rules:
         found = _check(rule, view, total, results, sentiment)
@@ -127,8 +134,13 @@ def _sentiment(rule: FlagRule, view: CallView,
 def _phrases(rule: FlagRule, view: CallView) -> Found:
     indexes, unknown = party_indexes(view, rule.party)
     segs = segments(view, indexes)
-    hits = [m for phrase in rule.phrases
-            if (m := find_first(segs, (phrase,), rule.fuzzy)) is not None]
+    hits: list[Match] = []
+    for phrase in rule.phrases:  # every occurrence, so the evidence shows each mention
+        after = None
+        while len(hits) < _MAX_EVIDENCE and (
+                m := find_first(segs, (phrase,), rule.fuzzy, after)) is not None:
+            hits.append(m)
+            after = m.end_position
     if not hits:
         return None
     hits.sort(key=lambda m: m.position)

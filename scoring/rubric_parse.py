@@ -12,6 +12,7 @@ import hashlib
 import re
 from typing import Any
 
+from pipeline.errors import RubricError
 from pipeline.pii import KINDS as PII_KINDS
 from scoring.flag_defaults import DEFAULT_FLAG_RULES
 from scoring.rubric_parse_criteria import (
@@ -34,7 +35,7 @@ from scoring.rubric_types import (
     Section,
 )
 from scoring.types import Severity
-from scoring.yamlfields import Doc, Fields, KeyPath, read_yaml
+from scoring.yamlfields import Doc, Fields, KeyPath, read_yaml, suggest
 
 __all__ = ["FLAG_FIELDS", "RUBRIC_FIELDS", "SECTION_FIELDS", "parse_rubric"]
 
@@ -60,11 +61,15 @@ def parse_rubric(text: str | bytes, source: str = "<string>") -> Rubric:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from pipeline.errors import RubricError
-
         raise RubricError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                           path=source) from exc
     data, doc = read_yaml(decoded, source)
+    rubric = _rubric(doc, data, source, raw, decoded)
+    doc.check_duplicates()
+    return rubric
+
+
+def _rubric(doc: Doc, data: Any, source: str, raw: bytes, decoded: str) -> Rubric:
     top = Fields(doc, data, (), "a rubric")
     top.check_keys(RUBRIC_FIELDS)
     name = top.string("name")
@@ -180,8 +185,6 @@ def _flag_rule(f: Fields, code: str, criterion_ids: set[str]) -> FlagRule:
         ids = f.strings("criteria")
         for i, cid in enumerate(ids):
             if cid not in criterion_ids:
-                from scoring.yamlfields import suggest
-
                 f.doc.fail(f"'criteria' item {i + 1}: no criterion {cid!r} in this rubric"
                            f"{suggest(cid, criterion_ids)}", (*f.path, "criteria", i))
         return dataclasses.replace(rule, criteria=ids)

@@ -48,7 +48,7 @@ _METRIC_RANGE = {"talk_ratio_agent": (0.0, 1.0), "silence_pct": (0.0, 100.0)}
 
 
 def read_criterion(doc: Doc, data: Any, path: KeyPath) -> Criterion:
-    probe = Fields(doc, data, path, "a criterion")
+    probe = Fields(doc, data, path, "a criterion", check_duplicates=False)  # to read the id
     cid = probe.string("id")
     if not ID_RE.match(cid):
         probe.fail(f"criterion id {cid!r} may hold only letters, digits, '_', '-' and '.'",

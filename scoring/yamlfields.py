@@ -2,7 +2,9 @@
 
 :func:`read_yaml` composes the document with PyYAML (``yaml.compose``: nodes carry their
 ``start_mark``), records the line of every key path (``("sections", 0, "criteria", 2,
-"points")``) and refuses duplicate keys, which PyYAML would otherwise silently overwrite.
+"points")``) and notes duplicate keys, which PyYAML would otherwise silently overwrite
+(:class:`Fields` refuses them, naming the criterion; :meth:`Doc.check_duplicates` any
+left).
 :class:`Fields` wraps one mapping of the document: it refuses unknown keys (with a
 "did you mean" suggestion) and reads each field with its type and range checked; every
 failure is a :class:`~pipeline.errors.RubricError` with the file, the line and the
@@ -32,6 +34,12 @@ class Doc:
     def __init__(self, source: str, lines: dict[KeyPath, int]) -> None:
         self.source = source
         self.lines = lines
+        self.duplicates: dict[KeyPath, int] = {}  # a key given twice in one mapping: line
+
+    def check_duplicates(self) -> None:
+        """Refuse the first duplicate key not already reported by a :class:`Fields`."""
+        for path, line in self.duplicates.items():
+            raise RubricError(f"duplicate key {path[-1]!r}", path=self.source, line=line)
 
     def line(self, path: KeyPath) -> int:
         """The line of ``path``, or of its closest ancestor that has one."""
@@ -82,8 +90,8 @@ def _index(node: yaml.Node, path: KeyPath, doc: Doc) -> None:
                 _index(value_node, path, doc)
                 continue
             if key in seen:
-                doc.lines[(*path, key)] = key_node.start_mark.line + 1
-                doc.fail(f"duplicate key {key!r}", (*path, key))
+                doc.duplicates.setdefault((*path, key), key_node.start_mark.line + 1)
+                continue
             seen.add(key)
             doc.lines[(*path, key)] = key_node.start_mark.line + 1
             _index(value_node, (*path, key), doc)
@@ -115,12 +123,16 @@ class Fields:
     """One mapping of the document, read field by field."""
 
     def __init__(self, doc: Doc, data: Any, path: KeyPath, what: str,
-                 criterion: str | None = None) -> None:
+                 criterion: str | None = None, check_duplicates: bool = True) -> None:
         if not isinstance(data, dict):
             doc.fail(f"{what} must be a mapping of 'key: value' lines, got {_kind(data)}",
                      path, criterion)
         self.doc, self.data, self.path, self.what, self.criterion = (
             doc, data, path, what, criterion)
+        for dup, line in doc.duplicates.items():
+            if check_duplicates and dup[:-1] == path:
+                raise RubricError(f"duplicate key {dup[-1]!r}", path=doc.source, line=line,
+                                  criterion=criterion)
 
     def fail(self, message: str, key: str | int | None = None, hint: str = "") -> NoReturn:
         path = self.path if key is None else (*self.path, key)
@@ -206,7 +218,9 @@ class Fields:
                           path: KeyPath | None = None) -> None:
         where = (*self.path, key, i) if path is None else path
         if not isinstance(item, str):
-            hint = f'Quote it: "{item}".' if isinstance(item, int | float) else ""
+            hint = ("Quote it: YAML reads unquoted yes, no, on, off, true and false as "
+                    "booleans." if isinstance(item, bool) else
+                    f'Quote it: "{item}".' if isinstance(item, int | float) else "")
             self.doc.fail(f"{key!r} item {i + 1} must be a string, got {_kind(item)}", where,
                           self.criterion, hint)
         if not item.strip():

@@ -13,8 +13,10 @@ punctuation), then compared word by word:
   boundary keeps short phrases honest: "sue" does not match inside "issue".
 - **patterns**: regular expressions searched in the folded text (always exact).
 
-A :class:`Match` carries the utterance, the time of its first and last word, and the
-score (100 for an exact match).
+The words of all the utterances searched form one :class:`Haystack` (so each phrase is
+scored against every run of words in one rapidfuzz ``cdist`` call); a :class:`Match`
+carries the utterance, the time of its first and last word, and the score (100 for an
+exact match).
 """
 
 from __future__ import annotations
@@ -33,20 +35,36 @@ from scoring.criteria.common import in_window, party_indexes, tokens
 from scoring.rubric_types import PhraseRef, Window
 from scoring.types import CallView
 
-__all__ = ["Match", "Position", "Segment", "find_first", "find_ref", "segments"]
+__all__ = ["Haystack", "Match", "find_first", "find_ref", "segments"]
 
-Position = tuple[int, int]  # (segment number, word number)
+_WHOLE_CALL = Window()
 
 
 @dataclass(frozen=True)
-class Segment:
-    """The folded words of one utterance inside a window, each with its time span."""
+class Haystack:
+    """The folded words a party said (in a window), utterance after utterance.
 
-    index: int  # utterance index
+    Words are numbered across the whole haystack; a match never spans two utterances.
+    """
+
     words: tuple[str, ...]
-    times: tuple[tuple[float, float], ...]
-    hay: str  # " ".join(words)
-    offsets: tuple[int, ...]  # where each word starts in ``hay``
+    times: tuple[tuple[float, float], ...]  # of each word
+    utterance: tuple[int, ...]  # utterance index of each word
+    seg_end: tuple[int, ...]  # one past the last word of each word's utterance
+    text: str  # words joined by " ", "\n" before each utterance's first word
+    offsets: tuple[int, ...]  # where each word starts in ``text``
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def position_after(self, t: float) -> int:
+        """The last word that ends by ``t`` (-1 when none): matches start after it."""
+        last = -1
+        for w, (_, end) in enumerate(self.times):
+            if end > t + 1e-6:
+                break
+            last = w
+        return last
 
 
 @dataclass(frozen=True)
@@ -56,84 +74,112 @@ class Match:
     end: float
     phrase: str  # the phrase (or pattern) as the rubric wrote it
     score: float  # 0..100; 100 for exact
-    position: Position  # of the first word, for ordering
-    end_position: Position  # of the last word
-
-
-_WHOLE_CALL = Window()
+    position: int  # word number of the first word, for ordering
+    end_position: int  # of the last word
 
 
 def segments(view: CallView, indexes: Iterable[int],
-             window: Window = _WHOLE_CALL) -> list[Segment]:
+             window: Window = _WHOLE_CALL) -> Haystack:
     whole = window.first is None and window.last is None
     bounds = None if whole else window.bounds(view.duration)
-    out = []
+    words: list[str] = []
+    times: list[tuple[float, float]] = []
+    utterance: list[int] = []
+    seg_end: list[int] = []
     for i in indexes:
-        words: list[str] = []
-        times: list[tuple[float, float]] = []
+        first = len(words)
         for tok in tokens(view.utterances[i]):
-            if not in_window(tok.start, tok.end, bounds):
-                continue
-            for word in fold(tok.text).split():
-                words.append(word)
-                times.append((tok.start, tok.end))
-        if words:
-            offsets, pos = [], 0
-            for word in words:
-                offsets.append(pos)
-                pos += len(word) + 1
-            out.append(Segment(i, tuple(words), tuple(times), " ".join(words), tuple(offsets)))
-    return out
+            if in_window(tok.start, tok.end, bounds):
+                for word in fold(tok.text).split():
+                    words.append(word)
+                    times.append((tok.start, tok.end))
+                    utterance.append(i)
+        seg_end.extend([len(words)] * (len(words) - first))
+    parts, offsets, pos = [], [], 0
+    for w, word in enumerate(words):
+        sep = "\n" if w == 0 or utterance[w] != utterance[w - 1] else " "
+        parts.append(sep + word)
+        offsets.append(pos + 1)
+        pos += len(word) + 1
+    return Haystack(tuple(words), tuple(times), tuple(utterance), tuple(seg_end),
+                    "".join(parts), tuple(offsets))
 
 
-def _exact(seg: Segment, needle: str, start: int) -> tuple[int, int] | None:
+@functools.lru_cache(maxsize=1024)
+def _needle_re(needle: str) -> re.Pattern[str]:
+    return re.compile(r"(?<=[ \n])" + re.escape(needle))
+
+
+def _exact(hay: Haystack, needle: str, start: int) -> tuple[int, int] | None:
     """First occurrence of the folded ``needle`` at a word start, from word ``start`` on."""
-    if start >= len(seg.words):
+    if start >= len(hay):
         return None
-    at = (" " + seg.hay).find(" " + needle, seg.offsets[start])
-    if at < 0:
-        return None
-    first = bisect.bisect_right(seg.offsets, at) - 1
-    return first, first + needle.count(" ")
+    pattern, pos = _needle_re(needle), hay.offsets[start]
+    while (m := pattern.search(hay.text, pos)) is not None:
+        first = bisect.bisect_right(hay.offsets, m.start()) - 1
+        last = first + needle.count(" ")
+        if last < hay.seg_end[first]:
+            return first, last
+        pos = m.start() + 1
+    return None
 
 
-@functools.lru_cache(maxsize=4096)
+def _pattern(hay: Haystack, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
+    w = start
+    while w < len(hay):
+        lo, hi = w, hay.seg_end[w]  # one utterance at a time
+        text = hay.text[hay.offsets[lo]: hay.offsets[hi - 1] + len(hay.words[hi - 1])]
+        m = pattern.search(text)
+        if m is not None:
+            base = hay.offsets[lo]
+            first = bisect.bisect_right(hay.offsets, base + m.start()) - 1
+            last = bisect.bisect_right(hay.offsets, base + max(m.start(), m.end() - 1)) - 1
+            return first, last
+        w = hi
+    return None
+
+
+@functools.lru_cache(maxsize=256)
 def _runs(words: tuple[str, ...], k: int) -> tuple[str, ...]:
     """Every run of ``k`` consecutive words, by start."""
     return tuple(" ".join(words[j:j + k]) for j in range(len(words) - k + 1))
 
 
-@functools.lru_cache(maxsize=4096)
-def _heads(words: tuple[str, ...], k: int, length: int) -> tuple[str, ...]:
-    """The first ``length`` characters of the run of (up to) ``k`` words at each start."""
-    return tuple(" ".join(words[j:j + k])[:length] for j in range(len(words)))
+@functools.lru_cache(maxsize=1024)
+def _heads(words: tuple[str, ...], seg_end: tuple[int, ...], k: int,
+           length: int) -> tuple[str, ...]:
+    """The first ``length`` characters of the run of (up to) ``k`` words at each start,
+    cut at the end of its utterance."""
+    return tuple(" ".join(words[j:min(j + k, seg_end[j])])[:length]
+                 for j in range(len(words)))
 
 
 def _scores(needle: str, cands: Sequence[str], threshold: float) -> np.ndarray:
-    if not cands:
-        return np.zeros(0, dtype=np.float32)
     return process.cdist([needle], cands, scorer=fuzz.ratio, score_cutoff=threshold,
                          dtype=np.float32)[0]
 
 
-def _fuzzy(seg: Segment, needle: str, n: int, threshold: float,
+def _fuzzy(hay: Haystack, needle: str, n: int, threshold: float,
            start: int) -> tuple[int, int, float] | None:
-    """First run of words scoring ``threshold`` or more against ``needle`` (see module doc)."""
-    words, size = seg.words, len(seg.words)
+    """First run of words scoring ``threshold`` or more against ``needle`` (module doc)."""
+    size = len(hay)
     if start >= size:
         return None
+    seg_end = np.asarray(hay.seg_end)
+    starts = np.arange(size)
     best = np.zeros(size, dtype=np.float32)
     best_k = np.zeros(size, dtype=np.int64)
     for k in range(max(1, n - 1), n + 3):
-        runs = _runs(words, k)
+        runs = _runs(hay.words, k)
         if not runs:
             break
         scores = np.zeros(size, dtype=np.float32)
         scores[: len(runs)] = _scores(needle, runs, threshold)
+        scores[starts + k > seg_end] = 0  # runs may not cross into the next utterance
         better = scores > best
         best[better], best_k[better] = scores[better], k
     # The run cut to the needle's length: a suffix on its last word costs nothing.
-    heads = _heads(words, n + 2, len(needle))
+    heads = _heads(hay.words, hay.seg_end, n + 2, len(needle))
     scores = _scores(needle, heads, threshold)
     better = scores > best
     if better.any():
@@ -144,65 +190,42 @@ def _fuzzy(seg: Segment, needle: str, n: int, threshold: float,
         return None
     j = start + int(hits[0])
     # A run starting a word or two early also passes: take the best start nearby.
-    j += int(np.argmax(best[j:j + n + 1]))
+    j += int(np.argmax(best[j:min(j + n + 1, int(seg_end[j]))]))
     return j, j + int(best_k[j]) - 1, float(best[j])
 
 
-def _pattern(seg: Segment, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
-    for m in pattern.finditer(seg.hay, seg.offsets[start] if start < len(seg.offsets) else
-                              len(seg.hay)):
-        first = bisect.bisect_right(seg.offsets, m.start()) - 1
-        last = bisect.bisect_right(seg.offsets, max(m.start(), m.end() - 1)) - 1
-        return first, last
-    return None
-
-
 def find_first(
-    segs: Sequence[Segment],
+    hay: Haystack,
     alternatives: Sequence[str],
     fuzzy: float = 100.0,
-    after: Position | None = None,
+    after: int | None = None,
     patterns: bool = False,
 ) -> Match | None:
-    """The earliest match of any alternative, strictly after ``after`` when given."""
-    best: Match | None = None
+    """The earliest match of any alternative, starting strictly after word ``after``."""
+    begin = 0 if after is None else after + 1
+    best: tuple[int, int, float, str] | None = None
     for phrase in alternatives:
-        compiled = re.compile(phrase) if patterns else None
-        needle_words = fold(phrase).split() if not patterns else []
-        if not patterns and not needle_words:
-            continue
-        needle = " ".join(needle_words)
-        for s, seg in enumerate(segs):
-            if best is not None and (s, 0) > best.position:
-                break
-            begin = 0
-            if after is not None:
-                if s < after[0]:
-                    continue
-                if s == after[0]:
-                    begin = after[1] + 1
-            if begin >= len(seg.words):
+        found: tuple[int, int, float] | None = None
+        if patterns:
+            hit = _pattern(hay, re.compile(phrase), begin)
+            found = (*hit, 100.0) if hit else None
+        else:
+            needle = " ".join(fold(phrase).split())
+            if not needle:
                 continue
-            found: tuple[int, int, float] | None = None
-            if compiled is not None:
-                hit = _pattern(seg, compiled, begin)
-                found = (*hit, 100.0) if hit else None
-            else:
-                hit = _exact(seg, needle, begin)
-                found = (*hit, 100.0) if hit else None
-                if fuzzy < 100:
-                    near = _fuzzy(seg, needle, len(needle_words), fuzzy, begin)
-                    if near and (found is None or near[0] < found[0]):
-                        found = near
-            if found is None:
-                continue
-            first, last, score = found
-            match = Match(seg.index, seg.times[first][0], seg.times[last][1], phrase,
-                          round(score, 1), (s, first), (s, last))
-            if best is None or match.position < best.position:
-                best = match
-            break
-    return best
+            hit = _exact(hay, needle, begin)
+            found = (*hit, 100.0) if hit else None
+            if fuzzy < 100:
+                near = _fuzzy(hay, needle, needle.count(" ") + 1, fuzzy, begin)
+                if near and (found is None or near[0] < found[0]):
+                    found = near
+        if found is not None and (best is None or found[0] < best[0]):
+            best = (*found, phrase)
+    if best is None:
+        return None
+    first, last, score, phrase = best
+    return Match(hay.utterance[first], hay.times[first][0], hay.times[last][1], phrase,
+                 round(score, 1), first, last)
 
 
 def find_ref(view: CallView, ref: PhraseRef) -> Match | None:

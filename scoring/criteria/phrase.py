@@ -18,14 +18,7 @@ from scoring.criteria.common import (
     utterance_evidence,
     window_span,
 )
-from scoring.criteria.matching import (
-    Match,
-    Position,
-    Segment,
-    find_first,
-    find_ref,
-    segments,
-)
+from scoring.criteria.matching import Match, find_first, find_ref, segments
 from scoring.rubric_types import PhraseCriterion
 from scoring.types import CallView, Evidence, Verdict
 
@@ -53,17 +46,17 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
     items += [((p,), True) for p in c.patterns]
     labels = [alts[0] for alts, _ in items]
 
-    after_pos: Position | None = None
+    after_pos: int | None = None
     anchor_note = ""
     if c.after is not None:
         anchor = find_ref(view, c.after)
         if anchor is not None:
-            after_pos = _position_after(segs, anchor.end)
+            after_pos = segs.position_after(anchor.end)
             anchor_note = f" after '{anchor.phrase}' at {fmt_time(anchor.start)}"
             lo = max(lo, anchor.end)
     searched = Evidence(lo, hi, note=searched_note + anchor_note)
 
-    def first(alts: tuple[str, ...], is_pattern: bool, after: Position | None) -> Match | None:
+    def first(alts: tuple[str, ...], is_pattern: bool, after: int | None) -> Match | None:
         start = max((p for p in (after, after_pos) if p is not None), default=None)
         return find_first(segs, alts, 100.0 if is_pattern else c.fuzzy, start, is_pattern)
 
@@ -74,7 +67,7 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
             said = ", ".join(_said(m) for m in hits[:3])
             return Outcome(Verdict.FAIL, f"{who} said {said}",
                            tuple(_evidence(view, m) for m in hits),
-                           confidence=max(m.score for m in hits) / 100)
+                           confidence=round(max(m.score for m in hits) / 100, 3))
         return Outcome(Verdict.PASS, f"No {who.lower()} utterance in the {where} matched any "
                        f"of: {quote_list(labels)}", (searched,))
 
@@ -117,22 +110,10 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
                 f"{fmt_time(anchor.start)}",
                 (_evidence(view, first_late),
                  _evidence(view, anchor, note=f"must come after this ({c.before.party})")),
-                confidence=first_late.score / 100,
+                confidence=round(first_late.score / 100, 3),
             )
 
-    confidence = min(m.score for m in matches) / 100
+    confidence = round(min(m.score for m in matches) / 100, 3)
     matches.sort(key=lambda m: m.position)
     return Outcome(Verdict.PASS, f"{who} said " + ", ".join(_said(m) for m in matches),
                    tuple(_evidence(view, m) for m in matches), confidence=confidence)
-
-
-def _position_after(segs: list[Segment], t: float) -> Position:
-    """The position of the last word that ends at or before ``t`` (matches start after it)."""
-    last: Position | None = None
-    for s, seg in enumerate(segs):
-        for w, (_, end) in enumerate(seg.times):
-            if end <= t + 1e-6:
-                last = (s, w)
-            else:
-                return last if last is not None else (s, w - 1)
-    return last if last is not None else (len(segs), -1)

@@ -8,6 +8,10 @@ best one, its similarity as confidence); ``match: none`` fails when one does.
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
+
 import numpy as np
 
 from scoring.criteria.common import (
@@ -20,17 +24,63 @@ from scoring.criteria.common import (
     utterance_evidence,
     window_span,
 )
-from scoring.protocols import ModelProvider
+from scoring.protocols import Embedder, ModelProvider
 from scoring.rubric_types import SemanticCriterion
 from scoring.types import CallView, Evidence, Verdict
 
-__all__ = ["evaluate_semantic", "model_failure"]
+__all__ = ["encode_cached", "evaluate_semantic", "model_failure"]
 
 
 def model_failure(exc: BaseException) -> str:
     """The reason a model could not be used, for ``not evaluated: <reason>``."""
     text = str(exc).strip().rstrip(".") or type(exc).__name__
     return shorten(text, 160)
+
+
+_CACHE: OrderedDict[tuple[int, str, str], np.ndarray] = OrderedDict()
+_CACHE_SIZE = 4096
+_WATCHED: set[int] = set()
+_KEPT: dict[int, Embedder] = {}  # embedders that cannot be weakly referenced
+
+
+def _forget(ident: int) -> None:
+    """Drop a collected embedder's vectors (a new object may reuse its id)."""
+    _WATCHED.discard(ident)
+    for key in [k for k in _CACHE if k[0] == ident]:
+        del _CACHE[key]
+
+
+def _watch(embedder: Embedder) -> None:
+    ident = id(embedder)
+    if ident in _WATCHED or ident in _KEPT:
+        return
+    try:
+        weakref.finalize(embedder, _forget, ident)
+        _WATCHED.add(ident)
+    except TypeError:
+        _KEPT[ident] = embedder
+
+
+def encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.encode`` with a per-process memory: the examples of a rubric are embedded
+    once, and a sentence two criteria look at is embedded once per call."""
+    name = str(getattr(embedder, "name", ""))
+    _watch(embedder)
+    keys = [(id(embedder), name, t) for t in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in _CACHE))
+    if missing:
+        rows = _normalise(embedder.encode([k[2] for k in missing]))
+        if rows.shape[0] != len(missing):
+            raise ValueError(f"the model returned {rows.shape[0]} vectors for "
+                             f"{len(missing)} texts")
+        for k, row in zip(missing, rows, strict=True):
+            _CACHE[k] = row
+    out = np.stack([_CACHE[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+    for k in keys:
+        _CACHE.move_to_end(k)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
@@ -57,12 +107,10 @@ def evaluate_semantic(c: SemanticCriterion, view: CallView,
         return na("no sentence-embedding model configured", error=True)
     try:
         embedder = models.embedder()
-        vectors = _normalise(embedder.encode([u.text for u in units]))
-        refs = _normalise(embedder.encode(list(c.examples)))
+        vectors = encode_cached(embedder, [u.text for u in units])
+        refs = encode_cached(embedder, list(c.examples))
     except Exception as exc:  # any model failure makes the criterion N/A, never a crash
         return na(f"sentence-embedding model unavailable: {model_failure(exc)}", error=True)
-    if vectors.shape[0] != len(units) or refs.shape[0] != len(c.examples):
-        return na("sentence-embedding model returned the wrong number of vectors", error=True)
     sims = (vectors @ refs.T).max(axis=1)
     best = int(np.argmax(sims))
     sim = float(sims[best])

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
-from scoring.models.embedding import check_source, quiet_transformers
+from scoring.models.embedding import LOAD_LOCK, check_source, quiet_transformers
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,8 @@ def get_classifier(
     source: str, task: str = "text-classification", threads: int = 2
 ) -> TransformersClassifier:
     """The process's classifier for ``source`` and ``task``, loaded on first use."""
-    return _cached_classifier(str(source), str(task), int(threads))
+    with LOAD_LOCK:
+        return _cached_classifier(str(source), str(task), int(threads))
 
 
 @functools.lru_cache(maxsize=8)

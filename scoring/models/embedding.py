@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 EMBEDDING_SETTING = "CALLQA_EMBEDDING_MODEL"
 BUNDLED_NAME = "all-MiniLM-L6-v2"
+
+# One model load at a time: two threads asking for the same model (Prefect runs tasks in
+# threads) must not load it twice. Re-entrant: the sentiment factory loads an embedder.
+LOAD_LOCK = threading.RLock()
 
 
 def _bundled_dir() -> Path:
@@ -78,6 +83,9 @@ def quiet_transformers() -> None:
     hf_logging.set_verbosity_error()
 
 
+_MEMO_SIZE = 4096  # texts whose embedding is kept (1.5 kB each for MiniLM)
+
+
 class TransformersEmbedder:
     """Any transformers encoder as a sentence embedder (mean pooling, normalised)."""
 
@@ -112,12 +120,31 @@ class TransformersEmbedder:
             ) from exc
         self.model.eval()
         self.dimension = int(self.model.config.hidden_size)
+        self._memo: dict[str, np.ndarray] = {}  # text -> row, oldest first
+        self._memo_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text, in the order given."""
+        """One L2-normalised float32 row per text, in the order given.
+
+        Rows are remembered for the last few thousand texts: sentiment and the semantic
+        criteria ask for the same utterances of a call one after the other, and pay once.
+        """
+        texts = [str(t) for t in texts]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with self._memo_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+            if missing:
+                for text, row in zip(missing, self._encode(missing), strict=True):
+                    self._memo[text] = row
+            for i, text in enumerate(texts):
+                out[i] = self._memo[text]
+            while len(self._memo) > _MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+        return out
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        texts = [str(t) for t in texts]
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
@@ -147,7 +174,8 @@ class TransformersEmbedder:
 def get_embedder(source: str | None = None, threads: int = 2) -> TransformersEmbedder:
     """The process's embedder for ``source`` (None: the bundled all-MiniLM-L6-v2), loaded on
     first use and then reused. Raises :class:`ModelError` naming ``CALLQA_EMBEDDING_MODEL``."""
-    return _cached_embedder(source or None, int(threads))
+    with LOAD_LOCK:
+        return _cached_embedder(source or None, int(threads))
 
 
 @functools.lru_cache(maxsize=4)

@@ -38,7 +38,7 @@ import numpy as np
 
 from pipeline.errors import ModelError
 from scoring.models.classifier import TransformersClassifier, softmax
-from scoring.models.embedding import get_embedder
+from scoring.models.embedding import LOAD_LOCK, get_embedder
 from scoring.protocols import Embedder
 from scoring.types import SentimentScore
 
@@ -120,6 +120,8 @@ def load_prototypes(source: str | Path | Mapping[str, Any] = DEFAULT_PROTOTYPES)
         options = PrototypeOptions(**opts)
     except TypeError as exc:
         raise ModelError(f"sentiment prototypes {name!r}: bad model options ({exc})") from exc
+    if options.k < 1 or options.temperature <= 0:
+        raise ModelError(f"sentiment prototypes {name!r}: k must be >= 1, temperature > 0")
     return Prototypes(tuple(texts), tuple(ids), tuple(langs), options, name)
 
 
@@ -250,9 +252,9 @@ def _score(p: np.ndarray, labels: Sequence[str]) -> SentimentScore:
 # ------------------------------------------------------------------ transformers models
 
 _NEGATIVE = {"neg", "negative", "negatif", "olumsuz", "bad", "anger", "angry", "sadness",
-             "sad", "fear", "disgust", "annoyance", "disappointment"}  # fmt: skip
+             "sad", "fear", "disgust", "annoyance", "disappointment"}
 _POSITIVE = {"pos", "positive", "pozitif", "olumlu", "good", "joy", "happy", "happiness",
-             "love", "optimism", "gratitude", "admiration"}  # fmt: skip
+             "love", "optimism", "gratitude", "admiration"}
 _NEUTRAL = {"neu", "neutral", "notr", "nötr", "none", "mixed", "surprise", "other"}
 _STARS = re.compile(r"^(\d)\s*stars?$")
 _GENERIC = re.compile(r"^(?:label_?)?(\d+)$")
@@ -370,7 +372,8 @@ def get_sentiment_model(
     naming ``CALLQA_SENTIMENT_MODEL`` (or ``CALLQA_EMBEDDING_MODEL`` when the embedder is
     what failed).
     """
-    return _cached_sentiment(source or None, embedder_source or None, int(threads))
+    with LOAD_LOCK:
+        return _cached_sentiment(source or None, embedder_source or None, int(threads))
 
 
 @functools.lru_cache(maxsize=4)

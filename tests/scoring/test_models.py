@@ -91,9 +91,11 @@ def test_import_loads_no_heavy_library() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+@pytest.mark.slow  # loads the real MiniLM: 4-8 s here
 def test_bundled_minilm_embeds_offline() -> None:
     embedder = get_embedder(None)
-    assert embedder is get_embedder(None)  # loaded once per process
+    assert embedder is get_embedder(None, threads=2)  # loaded once per process
+    assert embedder is DefaultModels().embedder()
     assert embedder.name == "all-MiniLM-L6-v2"
     texts = [
         "I want to cancel my contract.",
@@ -267,4 +269,3 @@ def test_provider_gives_the_cached_models(tiny_sentiment: Path, tiny_nli: Path) 
     assert set(clf.classify(["my bill"], ["billing", "thanks"])[0]) == {"billing", "thanks"}
     with pytest.raises(ModelError, match="`model` field"):
         models.classifier("/no/such/classifier")
-    assert models.embedder() is get_embedder(None)

@@ -222,6 +222,11 @@ def test_bad_prototypes_are_model_errors(tmp_path: Path) -> None:
         load_prototypes({"negative": ["bad"], "neutral": ["x"], "positive": ["good"], "meh": ["y"]})
     with pytest.raises(ModelError, match="cannot read"):
         load_prototypes(tmp_path / "missing.yaml")
+    three = {"negative": ["bad"], "neutral": ["x"], "positive": ["good"]}
+    with pytest.raises(ModelError, match="temperature"):
+        load_prototypes({"labels": three, "model": {"temperature": 0}})
+    with pytest.raises(ModelError, match="bad model options"):
+        load_prototypes({"labels": three, "model": {"nearest": 3}})
 
 
 # ----------------------------------------------------------------- utterances and calls
