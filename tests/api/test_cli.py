@@ -96,9 +96,44 @@ def test_demo_processes_the_samples_and_refuses_turkish_clearly(tmp_path: Path) 
     assert "done (undiarised)" in rows["Mark Evans"]  # mono, no diariser configured
     assert "en_complaint_mono.ogg: mono recording not diarised" in out
 
+    # scores and flags: the complaint call (lawyer, cancellation, third call) is flagged
+    assert "Scores and review flags" in out
+    scores = {agent: next(line for line in out.splitlines()[out.splitlines().index(
+        next(x for x in out.splitlines() if "Scores and review flags" in x)):] if agent in line)
+        for agent in ("Sarah Collins", "Mark Evans", "Daniel Brooks")}
+    assert "inbound_service_en" in scores["Sarah Collins"]
+    assert "outbound_sales_en" in scores["Daniel Brooks"]
+    assert "legal_threat" in scores["Mark Evans"] and "cancellation" in scores["Mark Evans"]
+    call_id = scores["Sarah Collins"].split("│")[1].strip()
+    card = callqa(home, "score", call_id)
+    assert card.returncode == 0, card.stderr
+    assert "rubric inbound_service_en v1.0" in card.stdout
+    assert "recording_disclosure (auto-fail)" in card.stdout and "AGENT:" in card.stdout
+    as_json = json.loads(callqa(home, "score", "--json", call_id).stdout)
+    assert {r["verdict"] for r in as_json["results"]} <= {"pass", "fail", "na"}
+    assert all(r["explanation"] for r in as_json["results"])
+
     again = callqa(home, "demo", "--all-languages")
     assert again.returncode == 0, again.stderr
     assert "found 5, new 2: 0 done, 2 failed, 3 skipped" in again.stdout
     refusals = [line for line in again.stderr.splitlines() if line.startswith("failed:")]
     assert len(refusals) == 2
     assert all("Turkish (tr)" in line and "CALLQA_ASR_MODEL" in line for line in refusals)
+
+
+def test_rubric_check_accepts_the_shipped_rubrics_and_pinpoints_a_bad_one(tmp_path: Path) -> None:
+    shipped = sorted((ROOT / "scoring" / "rubrics").glob("*.yaml"))
+    ok = callqa(tmp_path / "home", "rubric", "check", *map(str, shipped))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.count("ok: ") == len(shipped) >= 3
+
+    bad = tmp_path / "bad.yaml"
+    lines = shipped[0].read_text().splitlines()
+    line_no = next(i for i, line in enumerate(lines) if line.strip() == "type: phrase")
+    lines[line_no] = lines[line_no].replace("phrase", "phrasing")
+    bad.write_text("\n".join(lines) + "\n")
+    refused = callqa(tmp_path / "home", "rubric", "check", str(bad))
+    assert refused.returncode == 1
+    message = refused.stderr.strip()
+    assert message.startswith(f"invalid: {bad}:{line_no + 1}: criterion "), message
+    assert "phrasing" in message and "Traceback" not in message
