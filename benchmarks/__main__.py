@@ -25,7 +25,7 @@ def main() -> None:
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        from benchmarks import pipeline_overhead
+        from benchmarks import pipeline_overhead, scoring_cost
 
         print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
               f"{args.minutes:g}-minute stereo call, best of {args.repeats}")
@@ -35,6 +35,14 @@ def main() -> None:
         print(f"bare faster-whisper        {r['bare_s']:8.1f} s   RTF {r['rtf_bare']:.3f}")
         print(f"process_recording flow     {r['pipeline_s']:8.1f} s   RTF {r['rtf_pipeline']:.3f}")
         print(f"ratio pipeline / bare      {r['ratio']:8.3f}")
+
+        s = scoring_cost.run(extra=[r["path"]], repeats=args.repeats)
+        print("\n== scoring cost (issue 3; goal: scoring <= 5% of transcription)")
+        print(f"scoring models loaded once per worker in {s['load_s']:.1f} s")
+        print(f"{'call':34} {'audio s':>8} {'turns':>6} {'ASR s':>7} {'score s':>8} {'share':>7}")
+        for row in s["rows"]:
+            print(f"{row['call'][:34]:34} {row['audio_s']:8.1f} {row['utterances']:6d} "
+                  f"{row['asr_s']:7.2f} {row['score_s']:8.3f} {row['share']:7.1%}")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def bare_whisper_seconds(model: Any, audio: Any, options: ProcessOptions) -> flo
     return time.perf_counter() - started
 
 
-def run(workdir: Path, minutes: float = 5.0, repeats: int = 2) -> dict[str, float]:
+def run(workdir: Path, minutes: float = 5.0, repeats: int = 2) -> dict[str, Any]:
     from flows.process import process_recording
     from pipeline.settings import get_settings
     from pipeline.transcribe import get_transcriber
@@ -73,5 +73,5 @@ def run(workdir: Path, minutes: float = 5.0, repeats: int = 2) -> dict[str, floa
         # each repeat is new content for idempotency: flip one sample
         path.write_bytes(path.read_bytes()[:-2] + bytes([i % 256, 0]))
     b, f = min(bare), min(flow)
-    return {"audio_s": duration, "bare_s": b, "pipeline_s": f, "ratio": f / b,
+    return {"path": path, "audio_s": duration, "bare_s": b, "pipeline_s": f, "ratio": f / b,
             "rtf_bare": b / duration, "rtf_pipeline": f / duration}

@@ -73,7 +73,7 @@ def _models(embedding: str | None, sentiment: str | None, threads: int) -> Defau
 
 def models_for(settings: Settings) -> DefaultModels:
     """The process's models for these settings: loaded on first use, then kept warm."""
-    return _models(settings.embedding_model, settings.sentiment_model, settings.asr_cpu_threads)
+    return _models(settings.embedding_model, settings.sentiment_model, settings.scoring_threads)
 
 
 def with_sentiment(view: CallView, models: DefaultModels) -> CallView:
