@@ -15,7 +15,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "pipeline" / "samples"
 
 
 def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0) -> Path:
-    """Write ``<name>_<minutes>min.wav`` (16 kHz, as many channels as the sample) and its sidecar."""
+    """Write ``<name>_<minutes>min.wav`` (16 kHz, the sample's channels) and its sidecar."""
     source = SAMPLES / f"{name}.ogg"
     audio = load_audio(source)  # (channels, n) float32 at 16 kHz
     repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
