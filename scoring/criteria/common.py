@@ -114,8 +114,28 @@ class Unit:
     end: float
 
 
+def _clauses(sentence: list[Token]) -> list[list[Token]]:
+    """The comma-separated clauses of a sentence (ASR often writes a turn as one sentence:
+    "I'm sorry to hear that, I understand how frustrating that must be, before I look at
+    your account, can you confirm..."); clauses of one or two words join the next one."""
+    clauses: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in sentence:
+        current.append(tok)
+        if tok.text.endswith(_CLAUSE_END) and len(current) >= 3:
+            clauses.append(current)
+            current = []
+    if current:
+        clauses.append(current)
+    return clauses if len(clauses) > 1 else []
+
+
+_CLAUSE_END = (",", ";", ":", "—")
+
+
 def sentence_units(view: CallView, indexes: Sequence[int], window: Window) -> list[Unit]:
-    """The sentences of these utterances that overlap the window, in call order."""
+    """The sentences of these utterances that overlap the window, in call order, each
+    followed by its clauses when it has several (a model then sees each thought alone)."""
     whole = window.first is None and window.last is None
     bounds = None if whole else window.bounds(view.duration)
     units = []
@@ -125,10 +145,10 @@ def sentence_units(view: CallView, indexes: Sequence[int], window: Window) -> li
         for k, tok in enumerate(toks):
             sentence.append(tok)
             if tok.text.rstrip("\"')»”").endswith(_SENTENCE_END) or k == len(toks) - 1:
-                unit = Unit(i, " ".join(t.text for t in sentence), sentence[0].start,
-                            sentence[-1].end)
-                if in_window(unit.start, unit.end, bounds):
-                    units.append(unit)
+                for part in [sentence, *_clauses(sentence)]:
+                    unit = Unit(i, " ".join(t.text for t in part), part[0].start, part[-1].end)
+                    if in_window(unit.start, unit.end, bounds):
+                        units.append(unit)
                 sentence = []
     return units
 
