@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="callqa: call quality monitoring and speech analytics.", no_args_is_help=True)
+app = typer.Typer(help="callqa: call quality monitoring and speech analytics.",
+                  no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 rubric_app = typer.Typer(help="QA rubrics: check and list them.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -24,7 +25,8 @@ def quiet_prefect(verbose: bool) -> None:
     """Prefect's console logs (tracebacks included) would bury the CLI's one-line errors;
     the flows' logs still go to the Prefect API at INFO. ``--verbose`` shows them here too."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
+    console_level = "INFO" if verbose else "CRITICAL"
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", console_level)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # The ephemeral server's telemetry calls home (no network here) and races its own SQLite.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

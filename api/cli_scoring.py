@@ -78,7 +78,8 @@ def rescore(
               f"{report.unscored} not scored")
     for o in report.outcomes:
         if o.total is None:
-            err.print(f"[yellow]{o.call_id[:8]}:[/yellow] {o.note}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]{o.call_id[:8]}:[/yellow] {o.note}", highlight=False,
+                      soft_wrap=True)
         else:
             flags = ", ".join(o.flags) or "no flags"
             out.print(f"{o.call_id[:8]}  {o.rubric}  {o.total:.1f}"

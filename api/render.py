@@ -99,7 +99,8 @@ def call_dict(call: Call, original: bool = False) -> dict[str, Any]:
             for u in call.utterances
         ],
         "metrics": (
-            {c.key: getattr(metrics, c.key) for c in metrics.__table__.columns if c.key != "call_id"}
+            {c.key: getattr(metrics, c.key)
+             for c in metrics.__table__.columns if c.key != "call_id"}
             if metrics else None
         ),
         "pii": [

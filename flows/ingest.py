@@ -1,4 +1,4 @@
-"""The ``ingest`` flow: process every new recording in the store, one failure never stops the batch."""
+"""The ``ingest`` flow: every new recording in the store; one failure never stops the batch."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def plan_ingest(store_url: str, retry_failed: bool = True, limit: int | None = N
     new = [k for k in keys if known.get(k) not in skip]
     if limit is not None:
         new = new[:limit]
-    return IngestPlan(found=len(keys), new=new, skipped=len(keys) - len([k for k in keys if known.get(k) not in skip]))
+    unprocessed = sum(1 for k in keys if known.get(k) not in skip)
+    return IngestPlan(found=len(keys), new=new, skipped=len(keys) - unprocessed)
 
 
 @flow(name="ingest", log_prints=True)
@@ -86,7 +87,8 @@ def ingest(
             report.failed += 1
         if hook:
             hook("ingest", completed=i, total=len(plan.new), key=key, outcome=outcome)
-    logger.info("ingest: %d done, %d failed, %d skipped", report.done, report.failed, report.skipped)
+    logger.info("ingest: %d done, %d failed, %d skipped",
+                report.done, report.failed, report.skipped)
     return report
 
 

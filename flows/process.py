@@ -26,7 +26,13 @@ from pipeline.db.models import CallStatus
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.errors import CallqaError, RecordingNotFound, StoreError
 from pipeline.metadata import CallMetadata, parse_metadata
-from pipeline.process import CallAnalysis, ProcessOptions, ProgressHook, analyse, transcribe_recording
+from pipeline.process import (
+    CallAnalysis,
+    ProcessOptions,
+    ProgressHook,
+    analyse,
+    transcribe_recording,
+)
 from pipeline.settings import get_settings
 from pipeline.store import open_store
 from pipeline.types import Transcript

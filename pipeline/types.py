@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Who is speaking on the call."""
 
     AGENT = "agent"
@@ -23,7 +23,7 @@ class Role(str, enum.Enum):
         return self.value
 
 
-class Diarization(str, enum.Enum):
+class Diarization(enum.StrEnum):
     """How the speakers of a call were separated."""
 
     STEREO = "stereo"  # one party per channel

@@ -16,7 +16,7 @@ from typing import Any
 from pipeline.types import CallMetrics, PIIMatch, Role, Utterance
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NA = "na"  # not applicable, or could not be evaluated (the explanation says which)
@@ -25,7 +25,7 @@ class Verdict(str, enum.Enum):
         return self.value
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"

@@ -127,7 +127,8 @@ def speak(text: str, voice: dict, tmp: Path) -> list[float]:
 def gaps(script: dict) -> dict[int, float]:
     """Turn index -> dead air after it, from ``silence_after`` (a dict or a list of them)."""
     spec = script.get("silence_after") or []
-    return {int(s["turn"]): float(s["seconds"]) for s in ([spec] if isinstance(spec, dict) else spec)}
+    specs = [spec] if isinstance(spec, dict) else spec
+    return {int(s["turn"]): float(s["seconds"]) for s in specs}
 
 
 def render(name: str, script: dict, tmp: Path) -> tuple[list[array.array], dict]:

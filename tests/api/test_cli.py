@@ -22,7 +22,8 @@ def callqa(home: Path, *args: str, timeout: int = 420) -> subprocess.CompletedPr
     (home / "prefect").mkdir(parents=True, exist_ok=True)
     env |= {"CALLQA_HOME": str(home), "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "200"}
     return subprocess.run(
-        [exe, *args], capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
+        [exe, *args], capture_output=True, text=True, timeout=timeout, env=env,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -73,7 +74,7 @@ def test_every_cli_command_is_documented_in_the_readme() -> None:
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         sub = getattr(cmd, "commands", None)
         names += [f"{name} {s}" for s in sub] if sub else [name]
-        assert cmd.help and "Example" in (cmd.help or "") or sub, f"{name} has no example"
+        assert (cmd.help and "Example" in (cmd.help or "")) or sub, f"{name} has no example"
     for name in names:
         assert f"callqa {name}" in readme, f"`callqa {name}` is not in the README"
 

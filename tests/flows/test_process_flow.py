@@ -95,7 +95,9 @@ def _wav(path: Path, samples: np.ndarray) -> Path:
     return path
 
 
-def test_ingest_from_s3_survives_bad_recordings(s3_store, stereo_call: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_from_s3_survives_bad_recordings(  # type: ignore[no-untyped-def]
+    s3_store, stereo_call: Path, tmp_path: Path
+) -> None:
     from flows.ingest import ingest
 
     rng = np.random.default_rng(1)

@@ -101,7 +101,8 @@ def test_rescore_with_a_new_rubric_version_changes_the_score_without_asr(
         results = {r.criterion_id: r for r in after.results}
         assert results["further_help"].verdict == "fail"
         assert results["further_help"].evidence[0]["note"].startswith("searched: agent")
-        every = session.scalars(select(ScoreRecord).where(ScoreRecord.call_id == billing_call)).all()
+        query = select(ScoreRecord).where(ScoreRecord.call_id == billing_call)
+        every = session.scalars(query).all()
         assert len(every) == 2 and sum(s.current for s in every) == 1  # history kept
         versions = session.scalars(select(RubricRecord.version)).all()
         assert sorted(versions) == ["1.0", "2.0"]
@@ -114,7 +115,8 @@ def test_a_malformed_rubric_is_refused_before_any_call_is_touched(
 
     bad = tmp_path / "bad.yaml"
     bad.write_text((BUILTIN_DIR / "inbound_service_en.yaml").read_text().replace(
-        "        points: 10\n        auto_fail: true", "        pionts: 10\n        auto_fail: true", 1))
+        "        points: 10\n        auto_fail: true",
+        "        pionts: 10\n        auto_fail: true", 1))
     with pytest.raises(RubricError) as err:
         rescore(str(bad))
     message = str(err.value)

@@ -54,7 +54,7 @@ def test_chunks_cut_in_quiet_places_and_cover_everything(tmp_path: Path) -> None
     chunks = list(iter_chunks(path, chunk_seconds=7.0))
     assert len(chunks) >= 3
     assert sum(c.shape[1] for _, c in chunks) == signal.size
-    for offset, chunk in chunks[1:]:
+    for offset, _chunk in chunks[1:]:
         edge = int(offset * RATE)
         assert np.abs(signal[edge - 80 : edge + 80]).max() < 0.05, f"cut at {offset} s is in speech"
 

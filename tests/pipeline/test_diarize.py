@@ -13,7 +13,8 @@ def words(*spec: tuple[float, float, str]) -> list[Word]:
 
 def test_stereo_turns_interleave_by_word_time() -> None:
     # The agent's channel is one long Whisper segment, but the customer answers in between.
-    agent = words((0.0, 0.4, "Hello"), (0.5, 0.9, "there."), (3.0, 3.3, "Your"), (3.4, 3.8, "name?"))
+    agent = words((0.0, 0.4, "Hello"), (0.5, 0.9, "there."),
+                  (3.0, 3.3, "Your"), (3.4, 3.8, "name?"))
     customer = words((1.2, 1.5, "Hi,"), (1.6, 2.0, "yes."), (4.2, 4.6, "Ali."))
     turns = words_to_turns({"ch0": agent, "ch1": customer}, {"ch0": 0, "ch1": 1})
     assert [(t.speaker, t.text) for t in turns] == [
@@ -46,5 +47,6 @@ def test_no_diarizer_configured_names_the_setting() -> None:
 
 def test_undiarised_speech_breaks_at_sentence_pauses() -> None:
     ws = words((0.0, 0.3, "Hello?"), (0.8, 1.0, "Hi."), (1.1, 1.4, "It's"), (1.45, 1.8, "me."))
-    assert [t.text for t in words_to_turns({"S0": ws}, sentence_gap=0.2)] == ["Hello?", "Hi. It's me."]
+    turns = words_to_turns({"S0": ws}, sentence_gap=0.2)
+    assert [t.text for t in turns] == ["Hello?", "Hi. It's me."]
     assert [t.text for t in words_to_turns({"S0": ws})] == ["Hello? Hi. It's me."]

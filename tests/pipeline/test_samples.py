@@ -48,7 +48,9 @@ def analysed() -> dict[str, CallAnalysis]:
 
 
 @pytest.mark.parametrize("name", STEREO)
-def test_stereo_call_metrics_match_the_placed_turns(analysed: dict[str, CallAnalysis], name: str) -> None:
+def test_stereo_call_metrics_match_the_placed_turns(
+    analysed: dict[str, CallAnalysis], name: str
+) -> None:
     got, truth = analysed[name].metrics, _truth(name)
     assert got.talk_agent == pytest.approx(truth.talk_agent, rel=0.15)
     assert got.talk_customer == pytest.approx(truth.talk_customer, rel=0.15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import jiwer
@@ -41,6 +42,6 @@ def test_words_have_increasing_timestamps_inside_the_call(whisper) -> None:  # t
     words = whisper.transcribe(audio, TranscribeOptions()).words
     assert len(words) > 40
     assert all(0 <= w.start <= w.end <= 30.5 for w in words)
-    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
     # The first words are spoken at 6.7 s ("Hello?"): VAD and timestamps agree with the reference.
     assert 6.0 <= words[0].start <= 7.5
