@@ -38,7 +38,8 @@ def main() -> None:
 
         s = scoring_cost.run(extra=[r["path"]], repeats=args.repeats)
         print("\n== scoring cost (issue 3; goal: scoring <= 5% of transcription)")
-        print(f"scoring models loaded once per worker in {s['load_s']:.1f} s")
+        print("scoring models: loaded once per worker, kept warm (the flow runs above loaded "
+              f"them; {s['load_s']:.1f} s more here)")
         print(f"{'call':34} {'audio s':>8} {'turns':>6} {'ASR s':>7} {'score s':>8} {'share':>7}")
         for row in s["rows"]:
             print(f"{row['call'][:34]:34} {row['audio_s']:8.1f} {row['utterances']:6d} "
