@@ -118,7 +118,8 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
         calls = list(
             session.scalars(
                 select(Call)
-                .options(selectinload(Call.metrics), selectinload(Call.agent), selectinload(Call.pii))
+                .options(selectinload(Call.metrics), selectinload(Call.agent),
+                         selectinload(Call.pii))
                 .where(Call.store_url == store_url)
                 .order_by(Call.source_key)
             )
@@ -142,7 +143,9 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
 @app.command()
 def process(
     recording: Annotated[str, typer.Argument(help="A local audio file, or a key in the store.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole result as JSON.")
+    ] = False,
     original: Annotated[
         bool, typer.Option(help="Show original (un-redacted) text where settings keep it.")
     ] = False,
@@ -179,7 +182,8 @@ def process(
         if outcome.status == "skipped":
             err.print(f"already processed as call {call.id} (use --force to redo)")
         if as_json:
-            sys.stdout.write(json.dumps(call_dict(call, original), ensure_ascii=False, indent=2) + "\n")
+            data = call_dict(call, original)
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return
         out.print(
             f"call {call.id}  {call.language}  {call.duration:.1f} s  {call.diarization}  "
@@ -193,7 +197,9 @@ def process(
 
 @app.command()
 def ingest(
-    limit: Annotated[int | None, typer.Option(help="Process at most this many new recordings.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Process at most this many new recordings.")
+    ] = None,
     verbose: Verbose = False,
 ) -> None:
     """Process every new recording in the configured store, with a progress bar.
@@ -249,6 +255,43 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     out.print(f"database {_safe(url)} is at revision {revision}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web API (REST under /api/v1, docs at /api/docs) with uvicorn.
+
+    Migrates the database first; the embedded default (SQLite and a recordings folder
+    under CALLQA_HOME) needs no other service. Create the first user with
+    ``callqa user add``.
+
+    Example: ``callqa serve --host 0.0.0.0 --port 8000``
+    """
+    import uvicorn
+    from sqlalchemy import func, select
+
+    from pipeline.db.people import User
+    from pipeline.db.session import ensure_schema, session_scope
+    from pipeline.errors import CallqaError
+
+    settings = _settings()
+    try:
+        ensure_schema(settings.resolved_database_url)
+        with session_scope(settings.resolved_database_url) as session:
+            users = session.scalar(select(func.count()).select_from(User)) or 0
+    except CallqaError as exc:
+        raise _fail(exc) from None
+    out.print(f"callqa API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/api/docs)"
+              f"\ndatabase:   {_safe_url(settings.resolved_database_url)}", highlight=False)
+    if not users:
+        out.print("[yellow]no users yet: add one with `callqa user add admin --role admin`"
+                  "[/yellow]")
+    uvicorn.run("api.app:app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
 def _safe_url(url: str) -> str:
     from pipeline.db.session import _safe
 
@@ -266,6 +309,7 @@ def main() -> None:
 
 
 import api.cli_scoring  # noqa: E402,F401  registers the scoring commands
+from api import cli_users as _cli_users  # noqa: E402,F401  registers the user commands
 
 if __name__ == "__main__":
     main()

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     # on an idle machine and 10x faster when the cores are busy (OpenMP spin-waiting).
     scoring_threads: int = 1
 
+    # API ------------------------------------------------------------------------------
+    # Bearer tokens are opaque random strings kept in the database (as SHA-256 digests):
+    # nothing is signed, so there is no signing key to configure, and logout or
+    # deactivating a user revokes them at once.
+    token_ttl_minutes: int = Field(default=480, gt=0)
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         if self.environment != "production":

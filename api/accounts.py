@@ -1,0 +1,94 @@
+"""Creating and changing users: one implementation for the API (``/api/v1/users``) and the
+CLI (``callqa user add``). Every change is written to the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.security import hash_password, revoke_all
+from pipeline.db.models import Agent
+from pipeline.db.people import Role, User, audit
+from pipeline.errors import CallqaError
+
+
+class AccountError(CallqaError):
+    """A user cannot be created or changed as asked."""
+
+    code = "account"
+    http_status = 409
+
+
+class UnknownAgent(AccountError):
+    code = "not_found"
+    http_status = 404
+
+
+def _agent(session: Session, external_id: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.external_id == external_id))
+    if agent is None:
+        raise UnknownAgent(
+            f"no agent {external_id!r}",
+            hint="Agents appear when their first call is ingested; use the external id "
+                 "from the recording metadata (agent_id).")
+    return agent
+
+
+def _check_role(role: str, agent: Agent | None) -> None:
+    if role not in Role.ALL:
+        raise AccountError(f"unknown role {role!r}", hint=f"Use one of {', '.join(Role.ALL)}.")
+    if role == Role.AGENT and agent is None:
+        raise AccountError("an agent user must be tied to an agent",
+                           hint="Give the agent's external id (--agent / \"agent\").")
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: str,
+    full_name: str | None = None, agent: str | None = None, by: User | None = None,
+) -> User:
+    """A new active user; ``agent`` is the external id of the Agent an agent user is."""
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"user {username!r} exists already")
+    tied = _agent(session, agent) if agent else None
+    _check_role(role, tied)
+    user = User(username=username, full_name=full_name, role=role,
+                agent_id=tied.id if tied else None, password_hash=hash_password(password),
+                active=True)
+    session.add(user)
+    session.flush()
+    audit(session, by, "user.create", "user", user.id, username=username, role=role,
+          agent=agent)
+    return user
+
+
+def update_user(
+    session: Session, user: User, *, by: User | None, full_name: str | None = None,
+    role: str | None = None, agent: str | None = None, active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Change what is given; deactivating or a new password signs the user out everywhere."""
+    if by is not None and by.id == user.id and (active is False or role not in (None, Role.ADMIN)):
+        raise AccountError("an admin cannot deactivate or demote themselves",
+                           hint="Ask another admin.")
+    changes: dict[str, object] = {}
+    tied = _agent(session, agent) if agent else user.agent
+    new_role = role or user.role
+    _check_role(new_role, tied)
+    if full_name is not None:
+        user.full_name = changes["full_name"] = full_name
+    if role is not None and role != user.role:
+        user.role = changes["role"] = role
+    if agent is not None and tied is not None:
+        user.agent_id = tied.id
+        changes["agent"] = agent
+    if new_role != Role.AGENT and role is not None:
+        user.agent_id = None
+    if active is not None and active != user.active:
+        user.active = changes["active"] = active
+    if password is not None:
+        user.password_hash = hash_password(password)
+        changes["password"] = "changed"
+    if active is False or password is not None:
+        revoke_all(session, user.id)
+    audit(session, by, "user.update", "user", user.id, **changes)
+    return user

@@ -1,0 +1,75 @@
+"""The callqa web API: ``create_app(settings)`` builds it; nothing is built at import time.
+
+    uvicorn --factory api.app:app        (what ``callqa serve`` runs)
+
+REST under ``/api/v1``; OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs``.
+The schema is brought to the latest migration when the app starts, so the embedded
+default (SQLite under CALLQA_HOME, a local recordings folder) needs no other step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api.errors import ErrorBody, install_error_handlers
+from pipeline.settings import Settings, get_settings
+
+TAGS = [
+    {"name": "auth", "description": "Sign in (password -> bearer token), who am I, sign out."},
+    {"name": "calls", "description": "Calls, transcripts (redacted), scorecards, recordings."},
+    {"name": "scores", "description": "Scorecards by id and each call's scorecard history."},
+    {"name": "review queue", "description": "Flagged and disputed calls, highest priority "
+                                            "first (supervisors)."},
+    {"name": "reviews", "description": "Human reviews: overrides per criterion, final score."},
+    {"name": "disputes", "description": "Agents contest scorecards; supervisors decide."},
+    {"name": "clips", "description": "The trainers' example library."},
+    {"name": "users", "description": "Users and roles (admins)."},
+    {"name": "audit", "description": "Who did what, when (admins)."},
+    {"name": "meta", "description": "Health."},
+]
+
+ERRORS = {status: {"model": ErrorBody, "description": text} for status, text in [
+    (401, "Not signed in, or the token is invalid or expired"),
+    (403, "Signed in, but the role may not do this"),
+    (404, "No such object, or not yours to see"),
+    (422, "The request is invalid"),
+]}
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the API, in the order the docs list them."""
+    from api.routes import audit, auth, calls, clips, disputes, meta, queue, reviews, scores, users
+
+    modules = (auth, calls, scores, queue, reviews, disputes, clips, users, audit, meta)
+    return [module.router for module in modules]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for ``settings`` (default: the process's :func:`get_settings`)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from pipeline.db.session import ensure_schema
+
+        ensure_schema(settings.resolved_database_url)
+        yield
+
+    app = FastAPI(
+        title="callqa", summary="Call quality monitoring: calls, scorecards, reviews.",
+        version="1", openapi_tags=TAGS, lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json", docs_url="/api/docs", redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in routers():
+        app.include_router(router, responses=ERRORS)  # type: ignore[arg-type]
+    return app
+
+
+def app() -> FastAPI:
+    """For ``uvicorn --factory api.app:app``: the app on the environment's settings."""
+    return create_app()

@@ -1,0 +1,128 @@
+"""What routes depend on, as named aliases: the settings, a database session, the signed-in
+user, role checks, a page of results, and the scope rules (what an agent may see).
+
+    SessionDep      a Session on CALLQA_DATABASE_URL; routes commit what they write
+    CurrentUser     the active user holding the request's unexpired bearer token, else 401
+    AdminUser, SupervisorUser, StaffUser   CurrentUser with one of those roles, else 403
+    PageDep         ``?skip=&limit=`` (limit at most 200)
+
+Scope: an agent user sees only calls whose ``agent_id`` is their own Agent; anything else
+answers 404 exactly as a missing object does (:func:`visible_call`), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from api.errors import ApiError, forbidden, not_found
+from api.security import TokenProblem, user_for_token
+from pipeline.db.models import Call
+from pipeline.db.people import Role, User
+from pipeline.db.session import get_engine
+from pipeline.settings import Settings
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_db(settings: SettingsDep) -> Iterator[Session]:
+    session = Session(get_engine(settings.resolved_database_url), expire_on_commit=False)
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(session: SessionDep, credentials: Credentials) -> User:
+    if credentials is None:
+        raise _unauthorized("not signed in: send `Authorization: Bearer <token>` "
+                            "(get one from POST /api/v1/auth/login)")
+    try:
+        return user_for_token(session, credentials.credentials)
+    except TokenProblem as exc:
+        raise _unauthorized(str(exc)) from None
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: str) -> Callable[[User], User]:
+    """A dependency that lets through only users with one of ``roles`` (403 otherwise)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise forbidden(f"this needs the role {' or '.join(roles)} (you are {user.role})")
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+SupervisorUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))]
+StaffUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.TRAINER))]
+DisputeUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT))]
+
+
+@dataclass(frozen=True)
+class Page:
+    skip: int
+    limit: int
+
+
+def get_page(
+    skip: Annotated[int, Query(ge=0, description="How many results to skip.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many results.")] = 50,
+) -> Page:
+    return Page(skip, limit)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
+
+
+def agent_scope(user: User) -> Collection[int] | None:
+    """The agents whose calls ``user`` may see: None for everyone, else their own only."""
+    if user.role != Role.AGENT:
+        return None
+    return (user.agent_id,) if user.agent_id is not None else ()
+
+
+def can_see(user: User, agent_id: int | None) -> bool:
+    scope = agent_scope(user)
+    return scope is None or (agent_id is not None and agent_id in scope)
+
+
+def visible_call(session: Session, user: User, call_id: str, *, full: bool = False) -> Call:
+    """The call if ``user`` may see it; 404 when it is missing or someone else's."""
+    query = select(Call).options(selectinload(Call.agent), selectinload(Call.team))
+    if full:
+        query = query.options(selectinload(Call.utterances), selectinload(Call.metrics),
+                              selectinload(Call.pii))
+    call = session.scalar(query.where(Call.id == call_id))
+    if call is None or not can_see(user, call.agent_id):
+        raise not_found(f"call {call_id}")
+    return call

@@ -1,0 +1,1 @@
+"""One module per thing, each an ``APIRouter(prefix="/api/v1/...", tags=[...])``."""

@@ -1,0 +1,153 @@
+"""Calls: the searchable list, one call with its transcript and scorecard, its recording."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import FileResponse, RedirectResponse
+
+from api.deps import CurrentUser, PageDep, SessionDep, SettingsDep, agent_scope, visible_call
+from api.errors import ApiError
+from api.schemas.calls import (
+    CallDetail,
+    CallPublic,
+    CallsPublic,
+    PIISpanPublic,
+    UtterancePublic,
+)
+from api.scorecards import score_public
+from pipeline.db.models import Call, ScoreRecord
+from pipeline.db.people import Role, audit
+from pipeline.db.scores import current_score
+from pipeline.db.search import CallFilters, search_calls
+from pipeline.settings import Settings
+
+router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
+
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def call_filters(
+    team: Text = None, agent: Annotated[str | None, Query(
+        max_length=200, description="Agent external id (agents only ever see their own).")] = None,
+    queue: Text = None, language: Text = None,
+    direction: Annotated[Literal["inbound", "outbound"] | None, Query()] = None,
+    date_from: Annotated[datetime | None, Query(description="started_at >= this")] = None,
+    date_to: Annotated[datetime | None, Query(description="started_at < this")] = None,
+    score_min: Annotated[float | None, Query(ge=0, le=100)] = None,
+    score_max: Annotated[float | None, Query(ge=0, le=100)] = None,
+    flag: Annotated[str | None, Query(max_length=40, description="A flag code.")] = None,
+    q: Annotated[str | None, Query(max_length=200,
+                                   description="Words in the redacted transcript.")] = None,
+    criterion: Annotated[str | None, Query(max_length=100)] = None,
+    verdict: Annotated[Literal["pass", "fail", "na"] | None, Query()] = None,
+    sentiment: Annotated[Literal["positive", "neutral", "negative"] | None, Query(
+        description="A customer utterance with this sentiment.")] = None,
+    disputed: Annotated[bool | None, Query()] = None,
+) -> CallFilters:
+    return CallFilters(team=team, agent=agent, queue=queue, language=language,
+                       direction=direction, date_from=date_from, date_to=date_to,
+                       score_min=score_min, score_max=score_max, flag=flag, text=q,
+                       criterion=criterion, verdict=verdict, sentiment=sentiment,
+                       disputed=disputed)
+
+
+FiltersDep = Annotated[CallFilters, Depends(call_filters)]
+
+
+def call_public(call: Call, score: ScoreRecord | None) -> CallPublic:
+    return CallPublic(
+        id=call.id, status=call.status,
+        agent=call.agent.external_id if call.agent else None,
+        agent_name=call.agent.name if call.agent else None,
+        team=call.team.name if call.team else None, queue=call.queue, direction=call.direction,
+        started_at=call.started_at, language=call.language, duration=call.duration,
+        score=score.total if score else None, auto_failed=score.auto_failed if score else None,
+        priority=score.priority if score else None,
+        flags=[f.code for f in score.flags] if score else [],
+    )
+
+
+@router.get("", summary="Search calls (filters, transcript text, paginated)")
+def list_calls(user: CurrentUser, session: SessionDep, page: PageDep,
+               filters: FiltersDep) -> CallsPublic:
+    rows, count = search_calls(session, filters, agent_ids=agent_scope(user),
+                               offset=page.skip, limit=page.limit)
+    return CallsPublic(data=[call_public(c, s) for c, s in rows], count=count)
+
+
+def _may_read_original(user_role: str, settings: Settings) -> None:
+    if user_role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise ApiError(403, "original text is for admins and supervisors only")
+    if not settings.keep_original_text:
+        raise ApiError(403, "original text is not kept (CALLQA_KEEP_ORIGINAL_TEXT is off)",
+                       code="original_not_kept")
+
+
+@router.get("/{call_id}",
+            summary="One call: metrics, redacted transcript, current scorecard and flags")
+def get_call(
+    call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    original: Annotated[bool, Query(description="Add the un-redacted text (audited).")] = False,
+) -> CallDetail:
+    call = visible_call(session, user, call_id, full=True)
+    if original:
+        _may_read_original(user.role, settings)
+        audit(session, user, "call.view_original", "call", call.id)
+        session.commit()
+    score = current_score(session, call.id)
+    m = call.metrics
+    return CallDetail(
+        **call_public(call, score).model_dump(), source_key=call.source_key, error=call.error,
+        channels=call.channels, diarization=call.diarization, notes=call.notes,
+        metrics=({c.key: getattr(m, c.key) for c in m.__table__.columns if c.key != "call_id"}
+                 if m else None),
+        utterances=[UtterancePublic(
+            idx=u.idx, speaker=u.speaker, role=u.role, start=u.start, end=u.end,
+            text=u.redacted_text, original_text=u.text if original else None,
+            sentiment=u.sentiment, sentiment_label=u.sentiment_label) for u in call.utterances],
+        pii=[PIISpanPublic(kind=p.kind, utterance=p.utterance_idx, start=p.start, end=p.end)
+             for p in call.pii],
+        scorecard=score_public(score) if score else None,
+    )
+
+
+@router.get(
+    "/{call_id}/audio", response_class=FileResponse, response_model=None,
+    summary="The call's recording (HTTP Range supported; a redirect to a presigned URL on S3)",
+    responses={206: {"description": "Partial content (Range)"},
+               307: {"description": "Presigned URL of the S3 object"}},
+)
+def get_audio(
+    call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    range_: Annotated[str | None, Header(alias="range", description="bytes=START-END")] = None,
+) -> FileResponse | RedirectResponse:
+    from pipeline.store import LocalStore, S3Store, open_store
+
+    call = visible_call(session, user, call_id)
+    if call.store_url.startswith("s3://"):
+        store = open_store(settings.model_copy(update={"store_url": call.store_url}))
+        assert isinstance(store, S3Store)
+        url = store.client.presigned_get_object(store.bucket, store.prefix + call.source_key,
+                                                expires=timedelta(minutes=15))
+        return RedirectResponse(url, status_code=307)
+    path = LocalStore(call.store_url).fetch(call.source_key, Path("."))  # local: read in place
+    _check_range(range_, path.stat().st_size)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media_type, filename=path.name,
+                        content_disposition_type="inline")
+
+
+def _check_range(header: str | None, size: int) -> None:
+    """Refuse a range past the end with the API's error body (Starlette's would be plain)."""
+    unit, _, spec = (header or "").partition("=")
+    if unit.strip().lower() != "bytes":
+        return
+    starts = [int(p.split("-")[0]) for p in spec.split(",") if p.split("-")[0].strip().isdigit()]
+    if starts and min(starts) >= size:
+        raise ApiError(416, f"the range starts past the end of the recording ({size} bytes)",
+                       headers={"Content-Range": f"bytes */{size}"})

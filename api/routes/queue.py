@@ -1,0 +1,37 @@
+"""The review queue: flagged calls not yet reviewed, and disputed ones, highest priority first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import PageDep, SessionDep, SupervisorUser
+from api.routes.calls import FiltersDep, call_public
+from api.schemas.calls import FlagPublic, QueueItemPublic, QueuePublic
+from pipeline.db.search import open_disputes, open_reviews, review_queue
+
+router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
+
+
+@router.get("", summary="Calls a supervisor must hear, highest priority first")
+def get_queue(
+    user: SupervisorUser, session: SessionDep, page: PageDep, filters: FiltersDep,
+    include_reviewed: Annotated[bool, Query(
+        description="Also list flagged calls whose review is closed.")] = False,
+) -> QueuePublic:
+    rows, count = review_queue(session, filters, offset=page.skip, limit=page.limit,
+                               include_reviewed=include_reviewed)
+    ids = [call.id for call, _ in rows]
+    reviews, disputed = open_reviews(session, ids), open_disputes(session, ids)
+    items = []
+    for call, score in rows:
+        review = reviews.get(call.id)
+        items.append(QueueItemPublic(
+            **call_public(call, score).model_dump(),
+            flag_details=[FlagPublic.model_validate(f) for f in score.flags] if score else [],
+            review_id=review.id if review else None,
+            reviewer=review.reviewer.username if review else None,
+            disputed=call.id in disputed,
+        ))
+    return QueuePublic(data=items, count=count)

@@ -1,0 +1,52 @@
+"""Scorecards by id, and a call's scorecard history (automatic, then human versions)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from api.deps import CurrentUser, PageDep, SessionDep, visible_call
+from api.errors import ApiError, not_found
+from api.schemas.calls import ScorePublic, ScoresPublic
+from api.scorecards import score_public, score_summary
+from pipeline.db.models import ScoreRecord
+from pipeline.db.people import User
+
+router = APIRouter(prefix="/api/v1/scores", tags=["scores"])
+
+
+def visible_score(session: Session, user: User, score_id: int) -> ScoreRecord:
+    """The scorecard if ``user`` may see its call; 404 when missing or someone else's."""
+    score = session.scalar(
+        select(ScoreRecord).options(selectinload(ScoreRecord.results),
+                                    selectinload(ScoreRecord.flags),
+                                    selectinload(ScoreRecord.rubric))
+        .where(ScoreRecord.id == score_id))
+    if score is None:
+        raise not_found(f"scorecard {score_id}")
+    try:
+        visible_call(session, user, score.call_id)
+    except ApiError:
+        raise not_found(f"scorecard {score_id}") from None
+    return score
+
+
+@router.get("", summary="A call's scorecards, newest first (history of versions)")
+def list_scores(
+    user: CurrentUser, session: SessionDep, page: PageDep,
+    call_id: Annotated[str, Query(max_length=36)],
+) -> ScoresPublic:
+    visible_call(session, user, call_id)
+    query = select(ScoreRecord).where(ScoreRecord.call_id == call_id)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    scores = session.scalars(query.options(selectinload(ScoreRecord.rubric))
+                             .order_by(ScoreRecord.id.desc()).offset(page.skip).limit(page.limit))
+    return ScoresPublic(data=[score_summary(s) for s in scores], count=count)
+
+
+@router.get("/{score_id}", summary="One scorecard with its criteria, evidence and flags")
+def get_score(score_id: int, user: CurrentUser, session: SessionDep) -> ScorePublic:
+    return score_public(visible_score(session, user, score_id))

@@ -1,0 +1,13 @@
+"""The API's pydantic models, one family per entity: ``XCreate`` / ``XUpdate`` (input),
+``XPublic`` (output), ``XsPublic`` (a page: ``data`` and the total ``count``)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from pipeline.db.people import as_utc
+
+# Timestamps callqa writes itself are UTC; SQLite hands them back naive, so mark them.
+# (A call's started_at is left as stored: on SQLite it is the recording's wall clock.)
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]

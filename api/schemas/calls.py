@@ -1,0 +1,137 @@
+"""Calls, transcripts, scorecards and the review queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas import UtcDatetime
+
+
+class FlagPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    severity: str
+    priority: float
+    reason: str
+    evidence: list[dict[str, Any]]
+
+
+class CriterionResultPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    criterion_id: str
+    section_id: str
+    type: str
+    verdict: str
+    points: float
+    max_points: float
+    confidence: float | None
+    auto_fail: bool
+    explanation: str
+    evidence: list[dict[str, Any]] = Field(
+        description="Each: start, end (seconds: jump to the moment), utterance_indexes, "
+                    "quote (redacted), role, note.")
+
+
+class ScorePublic(BaseModel):
+    id: int
+    call_id: str
+    current: bool
+    rubric: str
+    rubric_version: str
+    total: float
+    auto_failed: bool
+    priority: float
+    sections: list[dict[str, Any]]
+    sentiment: list[dict[str, Any]]
+    notes: list[Any]
+    created_at: UtcDatetime
+    results: list[CriterionResultPublic]
+    flags: list[FlagPublic]
+
+
+class ScoreSummary(BaseModel):
+    id: int
+    current: bool
+    rubric: str
+    rubric_version: str
+    total: float
+    auto_failed: bool
+    notes: list[Any]
+    created_at: UtcDatetime
+
+
+class ScoresPublic(BaseModel):
+    data: list[ScoreSummary]
+    count: int
+
+
+class CallPublic(BaseModel):
+    id: str
+    status: str
+    agent: str | None = Field(description="The agent's external id.")
+    agent_name: str | None
+    team: str | None
+    queue: str | None
+    direction: str | None
+    started_at: datetime | None
+    language: str | None
+    duration: float | None
+    score: float | None = Field(description="Total of the current scorecard.")
+    auto_failed: bool | None
+    priority: float | None
+    flags: list[str] = Field(description="Flag codes of the current scorecard.")
+
+
+class CallsPublic(BaseModel):
+    data: list[CallPublic]
+    count: int
+
+
+class UtterancePublic(BaseModel):
+    idx: int
+    speaker: str
+    role: str
+    start: float
+    end: float
+    text: str = Field(description="Redacted text.")
+    original_text: str | None = Field(
+        default=None, description="Only with ?original=true, for admins and supervisors, "
+                                  "when CALLQA_KEEP_ORIGINAL_TEXT kept it; audited.")
+    sentiment: float | None
+    sentiment_label: str | None
+
+
+class PIISpanPublic(BaseModel):
+    kind: str
+    utterance: int
+    start: float
+    end: float
+
+
+class CallDetail(CallPublic):
+    source_key: str
+    error: str | None
+    channels: int | None
+    diarization: str | None
+    notes: list[Any]
+    metrics: dict[str, Any] | None
+    utterances: list[UtterancePublic]
+    pii: list[PIISpanPublic] = Field(description="Where personal data was redacted (no values).")
+    scorecard: ScorePublic | None
+
+
+class QueueItemPublic(CallPublic):
+    flag_details: list[FlagPublic]
+    review_id: int | None = Field(description="The open review of the call, if any.")
+    reviewer: str | None
+    disputed: bool = Field(description="An agent's dispute is open.")
+
+
+class QueuePublic(BaseModel):
+    data: list[QueueItemPublic]
+    count: int

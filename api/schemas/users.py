@@ -1,0 +1,80 @@
+"""Users, sign-in and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas import UtcDatetime
+
+RoleName = Literal["admin", "supervisor", "trainer", "agent"]
+Username = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(max_length=100)
+    password: str = Field(max_length=1000)
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: UtcDatetime
+
+
+class UserCreate(BaseModel):
+    username: str = Username
+    password: str = Field(min_length=8, max_length=1000)
+    role: RoleName
+    full_name: str | None = Field(default=None, max_length=200)
+    agent: str | None = Field(default=None, max_length=200,
+                              description="External id of the Agent an agent user is.")
+
+
+class UserUpdate(BaseModel):
+    """Only the fields sent are changed; ``active: false`` deactivates and signs out."""
+
+    full_name: str | None = Field(default=None, max_length=200)
+    role: RoleName | None = None
+    agent: str | None = Field(default=None, max_length=200)
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=1000)
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    full_name: str | None
+    role: RoleName
+    agent: str | None = Field(description="External id of the user's Agent (agent users).")
+    active: bool
+    created_at: UtcDatetime
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class AuditPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: UtcDatetime
+    user_id: int | None
+    username: str | None
+    action: str
+    object_type: str
+    object_id: str
+    detail: dict[str, Any]
+
+
+class AuditsPublic(BaseModel):
+    data: list[AuditPublic]
+    count: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str

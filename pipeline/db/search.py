@@ -1,0 +1,162 @@
+"""Finding calls: filters for the call list, the trainers' search and the review queue.
+
+Every value a person types travels as a bound parameter (SQLAlchemy expressions, LIKE
+patterns escaped with ``autoescape``): nothing is pasted into SQL text. ``agent_ids``
+narrows the search to the calls of those agents (an agent user passes their own); it is
+applied on top of every filter, so no filter can widen it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from pipeline.db.models import (
+    Agent,
+    Call,
+    CriterionResultRecord,
+    FlagRecord,
+    ScoreRecord,
+    Team,
+    UtteranceRecord,
+)
+from pipeline.db.people import Dispute, DisputeStatus, Review, ReviewStatus
+
+
+@dataclass(frozen=True)
+class CallFilters:
+    """What a person may filter calls by; ``None`` means "any"."""
+
+    team: str | None = None  # team name
+    agent: str | None = None  # agent external id
+    queue: str | None = None
+    language: str | None = None
+    direction: str | None = None
+    status: str | None = None
+    date_from: datetime | None = None  # started_at >= date_from
+    date_to: datetime | None = None  # started_at < date_to
+    score_min: float | None = None
+    score_max: float | None = None
+    flag: str | None = None  # a flag code on the current scorecard
+    text: str | None = None  # words in the redacted transcript
+    criterion: str | None = None  # a criterion id on the current scorecard ...
+    verdict: str | None = None  # ... with this verdict (pass, fail, na)
+    sentiment: str | None = None  # a customer utterance with this label
+    disputed: bool | None = None  # an open dispute
+
+
+def _conditions(f: CallFilters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.team is not None:
+        where.append(Call.team_id.in_(select(Team.id).where(Team.name == f.team)))
+    if f.agent is not None:
+        where.append(Call.agent_id.in_(select(Agent.id).where(Agent.external_id == f.agent)))
+    for column, value in ((Call.queue, f.queue), (Call.language, f.language),
+                          (Call.direction, f.direction), (Call.status, f.status)):
+        if value is not None:
+            where.append(column == value)
+    if f.date_from is not None:
+        where.append(Call.started_at >= f.date_from)
+    if f.date_to is not None:
+        where.append(Call.started_at < f.date_to)
+    if f.score_min is not None:
+        where.append(ScoreRecord.total >= f.score_min)
+    if f.score_max is not None:
+        where.append(ScoreRecord.total <= f.score_max)
+    if f.flag is not None:
+        where.append(exists().where(FlagRecord.score_id == ScoreRecord.id,
+                                    FlagRecord.code == f.flag))
+    if f.text:
+        where.append(exists().where(UtteranceRecord.call_id == Call.id,
+                                    UtteranceRecord.redacted_text.icontains(f.text,
+                                                                            autoescape=True)))
+    if f.criterion is not None or f.verdict is not None:
+        match = [CriterionResultRecord.score_id == ScoreRecord.id]
+        if f.criterion is not None:
+            match.append(CriterionResultRecord.criterion_id == f.criterion)
+        if f.verdict is not None:
+            match.append(CriterionResultRecord.verdict == f.verdict)
+        where.append(exists().where(*match))
+    if f.sentiment is not None:
+        where.append(exists().where(UtteranceRecord.call_id == Call.id,
+                                    UtteranceRecord.role == "customer",
+                                    UtteranceRecord.sentiment_label == f.sentiment))
+    if f.disputed is not None:
+        open_dispute = exists().where(Dispute.call_id == Call.id,
+                                      Dispute.status == DisputeStatus.OPEN)
+        where.append(open_dispute if f.disputed else ~open_dispute)
+    return where
+
+
+def _base(filters: CallFilters, agent_ids: Collection[int] | None,
+          scored_only: bool) -> Select[Call, ScoreRecord]:
+    on_current = and_(ScoreRecord.call_id == Call.id, ScoreRecord.current)
+    query = select(Call, ScoreRecord)
+    query = query.join(ScoreRecord, on_current) if scored_only else \
+        query.outerjoin(ScoreRecord, on_current)
+    if agent_ids is not None:
+        query = query.where(Call.agent_id.in_(list(agent_ids)) if agent_ids else false())
+    return query.where(*_conditions(filters))
+
+
+def _page(
+    session: Session, query: Select[Call, ScoreRecord], offset: int, limit: int
+) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
+    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(
+        query.options(selectinload(Call.agent), selectinload(Call.team),
+                      selectinload(ScoreRecord.flags))  # type: ignore[arg-type]
+        .offset(offset).limit(limit)
+    ).all()
+    return [(call, score) for call, score in rows], count
+
+
+def search_calls(
+    session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
+    offset: int = 0, limit: int = 50,
+) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
+    """One page of calls with their current scorecard (newest first), and the total count."""
+    query = _base(filters, agent_ids, scored_only=filters.score_min is not None
+                  or filters.score_max is not None or filters.flag is not None
+                  or filters.criterion is not None or filters.verdict is not None)
+    query = query.order_by(Call.started_at.desc().nulls_last(), Call.created_at.desc(),
+                           Call.id)
+    return _page(session, query, offset, limit)
+
+
+def review_queue(
+    session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
+    offset: int = 0, limit: int = 50, include_reviewed: bool = False,
+) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
+    """Calls a supervisor must hear, highest priority first: a flagged current scorecard
+    not yet closed by a human review, or an open dispute (always listed)."""
+    query = _base(filters, agent_ids, scored_only=True)
+    flagged: ColumnElement[bool] = exists().where(FlagRecord.score_id == ScoreRecord.id)
+    if not include_reviewed:
+        reviewed = exists().where(Review.call_id == Call.id,
+                                  Review.status == ReviewStatus.CLOSED)
+        flagged = and_(flagged, ~reviewed)
+    disputed = exists().where(Dispute.call_id == Call.id, Dispute.status == DisputeStatus.OPEN)
+    query = query.where(or_(flagged, disputed)).order_by(
+        ScoreRecord.priority.desc(), Call.started_at.desc().nulls_last(), Call.id)
+    return _page(session, query, offset, limit)
+
+
+def open_reviews(session: Session, call_ids: Sequence[str]) -> dict[str, Review]:
+    """The open review of each of these calls, if any."""
+    if not call_ids:
+        return {}
+    rows = session.scalars(select(Review).options(selectinload(Review.reviewer)).where(
+        Review.call_id.in_(list(call_ids)), Review.status == ReviewStatus.OPEN))
+    return {r.call_id: r for r in rows}
+
+
+def open_disputes(session: Session, call_ids: Sequence[str]) -> set[str]:
+    if not call_ids:
+        return set()
+    return set(session.scalars(select(Dispute.call_id).where(
+        Dispute.call_id.in_(list(call_ids)), Dispute.status == DisputeStatus.OPEN)))
