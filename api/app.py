@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in routers():
         app.include_router(router, responses=ERRORS)  # type: ignore[arg-type]
+    from api.ui import mount_ui
+
+    mount_ui(app)  # the web UI at / (its files under /ui/)
     return app
 
 

