@@ -25,6 +25,7 @@ TAGS = [
                                             "first (supervisors)."},
     {"name": "reviews", "description": "Human reviews: overrides per criterion, final score."},
     {"name": "disputes", "description": "Agents contest scorecards; supervisors decide."},
+    {"name": "me", "description": "An agent's own trend, scorecards and acknowledgements."},
     {"name": "clips", "description": "The trainers' example library."},
     {"name": "users", "description": "Users and roles (admins)."},
     {"name": "audit", "description": "Who did what, when (admins)."},
@@ -41,9 +42,21 @@ ERRORS = {status: {"model": ErrorBody, "description": text} for status, text in 
 
 def routers() -> list[APIRouter]:
     """Every router of the API, in the order the docs list them."""
-    from api.routes import audit, auth, calls, clips, disputes, meta, queue, reviews, scores, users
+    from api.routes import (
+        audit,
+        auth,
+        calls,
+        clips,
+        disputes,
+        me,
+        meta,
+        queue,
+        reviews,
+        scores,
+        users,
+    )
 
-    modules = (auth, calls, scores, queue, reviews, disputes, clips, users, audit, meta)
+    modules = (auth, calls, scores, queue, reviews, disputes, me, clips, users, audit, meta)
     return [module.router for module in modules]
 
 

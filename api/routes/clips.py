@@ -4,19 +4,55 @@ with their transcript, always redacted. Agents see only clips of their own calls
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, PageDep, SessionDep, StaffUser, agent_scope, visible_call
+from api.clip_audio import (
+    MAX_CLIP_SECONDS,
+    S3RangeReader,
+    clip_spans,
+    decode_span,
+    silence,
+    wav_bytes,
+)
+from api.deps import (
+    CurrentUser,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+    StaffUser,
+    agent_scope,
+    visible_call,
+)
 from api.errors import ApiError, forbidden, not_found
 from api.schemas.work import ClipCreate, ClipDetail, ClipLine, ClipPublic, ClipsPublic
-from pipeline.db.models import Call, UtteranceRecord
+from pipeline.db.models import Call, PIIRecord, UtteranceRecord
 from pipeline.db.people import Clip, Role, User, audit
 
 router = APIRouter(prefix="/api/v1/clips", tags=["clips"])
+
+
+class SilencedSpan(BaseModel):
+    kind: str = Field(description="What kind of personal data was spoken there.")
+    start: float = Field(description="Seconds from the clip's start.")
+    end: float = Field(description="Seconds from the clip's start.")
+
+
+class ClipDetailSilenced(ClipDetail):
+    silenced: list[SilencedSpan] = Field(
+        default_factory=list,
+        description="Spans of spoken personal data, silenced in the clip's audio.")
+
+
+def _pii(session: Session, clip: Clip) -> list[PIIRecord]:
+    return list(session.scalars(select(PIIRecord).where(
+        PIIRecord.call_id == clip.call_id, PIIRecord.end > clip.start,
+        PIIRecord.start < clip.end)))
 
 
 def clip_public(clip: Clip) -> ClipPublic:
@@ -38,7 +74,7 @@ def _visible(session: Session, user: User, clip_id: int) -> Clip:
 
 @router.post("", status_code=status.HTTP_201_CREATED,
              summary="Save a clip of a call into the library (trainers, supervisors)")
-def create_clip(body: ClipCreate, user: StaffUser, session: SessionDep) -> ClipDetail:
+def create_clip(body: ClipCreate, user: StaffUser, session: SessionDep) -> ClipDetailSilenced:
     call = visible_call(session, user, body.call_id)
     if call.duration is not None and body.start >= call.duration:
         raise ApiError(422, f"the clip starts after the call ends ({call.duration:.1f} s)",
@@ -80,16 +116,52 @@ def list_clips(
 
 
 @router.get("/{clip_id}", summary="One clip with its redacted transcript")
-def get_clip(clip_id: int, user: CurrentUser, session: SessionDep) -> ClipDetail:
+def get_clip(clip_id: int, user: CurrentUser, session: SessionDep) -> ClipDetailSilenced:
     clip = _visible(session, user, clip_id)
     lines = session.scalars(
         select(UtteranceRecord).where(UtteranceRecord.call_id == clip.call_id,
                                       UtteranceRecord.end > clip.start,
                                       UtteranceRecord.start < clip.end)
         .order_by(UtteranceRecord.idx))
-    return ClipDetail(**clip_public(clip).model_dump(), transcript=[
+    spans = clip_spans(_pii(session, clip), clip.start, clip.end)
+    return ClipDetailSilenced(**clip_public(clip).model_dump(), transcript=[
         ClipLine(idx=u.idx, role=u.role, start=u.start, end=u.end, text=u.redacted_text)
-        for u in lines])
+        for u in lines], silenced=[SilencedSpan(kind=s.kind, start=round(s.start, 3),
+                                                end=round(s.end, 3)) for s in spans])
+
+
+@router.get(
+    "/{clip_id}/audio", response_class=Response, response_model=None,
+    summary="The clip's audio as 16 kHz WAV, with spoken personal data silenced",
+    responses={200: {"content": {"audio/wav": {}},
+                     "description": "16-bit PCM WAV of the clip's span (stereo stays stereo)"}},
+)
+def get_clip_audio(
+    clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    download: Annotated[bool, Query(description="As an attachment, not inline.")] = False,
+) -> Response:
+    from pipeline.store import LocalStore, S3Store, open_store
+
+    clip = _visible(session, user, clip_id)
+    if clip.end - clip.start > MAX_CLIP_SECONDS:
+        raise ApiError(422, f"the clip is longer than {MAX_CLIP_SECONDS / 60:.0f} minutes",
+                       code="validation_error")
+    call = session.get(Call, clip.call_id)
+    assert call is not None
+    spans = clip_spans(_pii(session, clip), clip.start, clip.end)
+    if call.store_url.startswith("s3://"):
+        store = open_store(settings.model_copy(update={"store_url": call.store_url}))
+        assert isinstance(store, S3Store)
+        with S3RangeReader(store, call.source_key) as reader:
+            samples = decode_span(reader, clip.start, clip.end)
+    else:
+        path = LocalStore(call.store_url).fetch(call.source_key, Path("."))  # read in place
+        samples = decode_span(path, clip.start, clip.end)
+    body = wav_bytes(silence(samples, spans))
+    disposition = "attachment" if download else "inline"
+    return Response(body, media_type="audio/wav", headers={
+        "Content-Disposition": f'{disposition}; filename="clip-{clip.id}.wav"',
+        "Cache-Control": "private, no-store"})
 
 
 @router.delete("/{clip_id}", status_code=status.HTTP_204_NO_CONTENT,
