@@ -29,6 +29,8 @@ TAGS = [
     {"name": "clips", "description": "The trainers' example library."},
     {"name": "users", "description": "Users and roles (admins)."},
     {"name": "audit", "description": "Who did what, when (admins)."},
+    {"name": "admin", "description": "Agents, teams and rubric versions (admins)."},
+    {"name": "dashboards", "description": "Scores, flags, sentiment and metrics over time."},
     {"name": "meta", "description": "Health."},
 ]
 
@@ -43,10 +45,12 @@ ERRORS = {status: {"model": ErrorBody, "description": text} for status, text in 
 def routers() -> list[APIRouter]:
     """Every router of the API, in the order the docs list them."""
     from api.routes import (
+        admin,
         audit,
         auth,
         calls,
         clips,
+        dashboards,
         disputes,
         me,
         meta,
@@ -56,7 +60,8 @@ def routers() -> list[APIRouter]:
         users,
     )
 
-    modules = (auth, calls, scores, queue, reviews, disputes, me, clips, users, audit, meta)
+    modules = (auth, calls, scores, queue, reviews, disputes, me, clips, dashboards, users,
+               admin, audit, meta)
     return [module.router for module in modules]
 
 

@@ -20,6 +20,7 @@ from pipeline.errors import CallqaError, ModelError, RubricError
 from pipeline.settings import Settings
 from scoring import Rubric, builtin_rubrics, load_rubric, score_call, select_rubric
 from scoring.models.provider import DefaultModels
+from scoring.rubric import parse_rubric
 from scoring.types import CallView, Scorecard
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,45 @@ def view_of(stored: StoredCall) -> CallView:
 
 
 def rubric_candidates(settings: Settings) -> tuple[Rubric, ...]:
-    """The rubrics a call may be scored with: the configured one, a folder's, or the shipped."""
+    """The rubrics a call may be scored with: the configured one, a folder's, or the shipped.
+
+    A stored rubric version an admin made active (``POST /api/v1/admin/rubrics/{id}/activate``)
+    takes the place of the folder's or shipped rubric of the same name, and an active one
+    with a new name joins them. ``CALLQA_RUBRIC`` (one file for every call) is left as is.
+    """
     if settings.rubric:
         return (load_rubric(settings.rubric),)
-    if settings.rubrics_dir:
-        return _folder_rubrics(str(settings.rubrics_dir))
-    return builtin_rubrics()
+    base = _folder_rubrics(str(settings.rubrics_dir)) if settings.rubrics_dir else builtin_rubrics()
+    active = active_rubrics(settings.resolved_database_url)
+    if not active:
+        return base
+    names = {r.name for r in active}
+    return tuple(r for r in base if r.name not in names) + active
+
+
+def active_rubrics(url: str) -> tuple[Rubric, ...]:
+    """The stored rubric versions marked active, parsed from their stored YAML."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipeline.db.models import RubricRecord
+    from pipeline.db.session import session_scope
+
+    try:
+        with session_scope(url) as session:
+            rows = session.execute(
+                select(RubricRecord.id, RubricRecord.hash, RubricRecord.source)
+                .where(RubricRecord.active).order_by(RubricRecord.name)
+            ).all()
+    except SQLAlchemyError as exc:  # a database not yet migrated: no active rubrics
+        log.warning("active rubrics not read: %s", type(exc).__name__)
+        return ()
+    return tuple(_stored_rubric(row.id, row.hash, row.source) for row in rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _stored_rubric(record_id: int, hash: str, source: str) -> Rubric:
+    return parse_rubric(source, source=f"stored rubric #{record_id}")
 
 
 @functools.lru_cache(maxsize=4)

@@ -6,7 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -154,6 +164,9 @@ class RubricRecord(Base):
     source: Mapped[str] = mapped_column(Text)  # the YAML itself
     path: Mapped[str | None] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # at most one version per name is active: it scores new calls instead of a shipped
+    # rubric (or a CALLQA_RUBRICS_DIR file) of the same name (flows.scoring.rubric_candidates)
+    active: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ScoreRecord(Base):

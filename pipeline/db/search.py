@@ -49,7 +49,7 @@ class CallFilters:
     disputed: bool | None = None  # an open dispute
 
 
-def _conditions(f: CallFilters) -> list[ColumnElement[bool]]:
+def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.team is not None:
         where.append(Call.team_id.in_(select(Team.id).where(Team.name == f.team)))
@@ -100,7 +100,7 @@ def _base(filters: CallFilters, agent_ids: Collection[int] | None,
         query.outerjoin(ScoreRecord, on_current)
     if agent_ids is not None:
         query = query.where(Call.agent_id.in_(list(agent_ids)) if agent_ids else false())
-    return query.where(*_conditions(filters))
+    return query.where(*filter_conditions(filters))
 
 
 def _page(

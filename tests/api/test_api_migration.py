@@ -1,5 +1,6 @@
-"""Migration 0003 (people's records): upgrade, downgrade and upgrade again on SQLite and
-PostgreSQL, and the migrated schema matches the models (nothing left to autogenerate)."""
+"""Migrations 0003 (people's records) and 0004 (rubrics.active): upgrade, downgrade and
+upgrade again on SQLite and PostgreSQL, and the migrated schema matches the models (nothing
+left to autogenerate)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def test_0003_upgrades_downgrades_and_matches_the_models(both_db_url: str) -> No
     assert set(table_names(url)) >= PEOPLE | {"calls", "scores"}
     with get_engine(url).connect() as conn:
         context = MigrationContext.configure(conn, opts={"render_as_batch": True})
-        assert context.get_current_revision() == "0003"
+        assert context.get_current_revision() == "0004"
         assert compare_metadata(context, Base.metadata) == []
 
     from alembic import command

@@ -18,7 +18,9 @@ def _ids(api: Api, call: str) -> dict[str, object]:
     return {"call_id": w.calls[call], "score_id": w.scores[call], "clip_id": w.clips[call],
             "dispute_id": w.disputes[call], "review_id": w.reviews.get(call, 10**6),
             "user_id": w.users[OWNER_USER[call]],
-            "criterion_result_id": w.results[call]["empathy"]}
+            "criterion_result_id": w.results[call]["empathy"],
+            # admin-only routes: an agent gets 403 whatever the id
+            "agent_id": 1 if call == "a1_flagged" else 2, "rubric_id": 1}
 
 
 def test_an_agent_gets_404_for_another_agents_objects_on_every_route_with_an_id(

@@ -1,0 +1,85 @@
+"""Dashboards: scores, flags, sentiment and call metrics over time and by group.
+
+``GET /api/v1/dashboards/summary`` (JSON) and ``GET /api/v1/dashboards/summary.csv`` (the
+same rows as CSV, a download) take ``period`` (day, week, month), ``group_by`` (none, agent,
+team, queue, direction, language, category: the call metadata's ``category``, else the
+queue), ``date_from`` / ``date_to`` and the call list's filters (team, agent, queue,
+language, direction). Admins, supervisors and trainers (read-only) may use them; agents
+get 403 (their own view is ``/me/trend``). See :mod:`pipeline.db.dashboards`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.deps import SessionDep, StaffUser
+from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
+from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, summary
+from pipeline.db.search import CallFilters
+from pipeline.db.trends import Period
+
+router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
+
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@dataclass(frozen=True)
+class SummaryQuery:
+    period: Period
+    group_by: GroupBy
+    filters: CallFilters
+
+
+def summary_query(
+    period: Annotated[Literal["day", "week", "month"], Query(
+        description="Bucket size: day, week (Monday first) or month (UTC).")] = "week",
+    group_by: Annotated[Literal["none", "agent", "team", "queue", "direction", "language",
+                                "category"], Query(
+        description="Split each bucket by this; category is the call metadata's "
+                    "`category`, else the queue.")] = "none",
+    date_from: Annotated[datetime | None, Query(description="started_at >= this")] = None,
+    date_to: Annotated[datetime | None, Query(description="started_at < this")] = None,
+    team: Text = None,
+    agent: Annotated[str | None, Query(max_length=200, description="An agent's external id.")]
+    = None,
+    queue: Text = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    direction: Annotated[Literal["inbound", "outbound"] | None, Query()] = None,
+) -> SummaryQuery:
+    return SummaryQuery(period, group_by, CallFilters(
+        team=team, agent=agent, queue=queue, language=language, direction=direction,
+        date_from=date_from, date_to=date_to))
+
+
+SummaryQueryDep = Annotated[SummaryQuery, Depends(summary_query)]
+
+
+def _rows(session: SessionDep, q: SummaryQuery) -> list[SummaryRow]:
+    return summary(session, q.filters, q.period, q.group_by)
+
+
+@router.get("/summary", summary="Scores, rates, sentiment and metrics per period and group")
+def dashboard_summary(_user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> SummaryPublic:
+    return SummaryPublic(period=q.period, group_by=q.group_by, data=[
+        SummaryRowPublic.model_validate(r) for r in _rows(session, q)])
+
+
+@router.get("/summary.csv", response_class=Response, response_model=None,
+            summary="The dashboard summary as a CSV download",
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV, a header row"}})
+def dashboard_summary_csv(_user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for r in _rows(session, q):
+        writer.writerow(["" if (v := getattr(r, f)) is None else
+                         v.isoformat() if f == "start" else v for f in FIELDS])
+    name = f"callqa-summary-{q.period}-{q.group_by}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,29 @@
+"""Dashboard summaries: one row per bucket (day, week, month) x group."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class SummaryRowPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    start: date
+    group: str | None
+    calls: int
+    average_score: float | None
+    auto_fail_rate: float
+    flag_rate: float
+    customer_sentiment_end: float | None
+    avg_duration: float | None
+    avg_silence_pct: float | None
+    avg_talk_ratio_agent: float | None
+    avg_overtalk: float | None
+
+
+class SummaryPublic(BaseModel):
+    period: Literal["day", "week", "month"]
+    group_by: Literal["none", "agent", "team", "queue", "direction", "language", "category"]
+    data: list[SummaryRowPublic]
