@@ -53,6 +53,23 @@ export async function audioUrl(callId) {
   return URL.createObjectURL(await res.blob());
 }
 
+/** Any API file (audio) as a blob: URL, fetched with the bearer header. */
+export async function blobUrl(path) {
+  const res = await fetch(`/api/v1${path}`, { headers: authHeaders() });
+  if (!res.ok) await fail(res);
+  return URL.createObjectURL(await res.blob());
+}
+
+/** Download an API file under `filename` (fetched with the bearer header, saved from a blob). */
+export async function download(path, filename) {
+  const url = await blobUrl(path);
+  const a = el("a", { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** el("div", {class: "x", onclick: f}, "text", child) */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

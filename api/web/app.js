@@ -1,10 +1,26 @@
-// The page shell: sign-in, hash routing (#/login, #/queue?..., #/calls/<id>), sign-out.
+// The page shell: sign-in, hash routing, sign-out. Each role has its pages:
+// supervisors and admins #/queue, trainers #/search and #/library, agents #/me;
+// everyone opens #/calls/<id> (what it offers depends on the role).
 import { api, el, errorBox, session } from "./api.js";
 import { renderQueue } from "./queue.js";
 import { renderCall } from "./call.js";
+import { renderSearch } from "./search.js";
+import { renderLibrary } from "./library.js";
+import { renderMe } from "./me.js";
 
 const view = document.getElementById("view");
 let me = null;
+
+const PAGES = {
+  queue: { label: "Review queue", roles: ["admin", "supervisor"], render: renderQueue },
+  search: { label: "Search calls", roles: ["admin", "supervisor", "trainer"], render: renderSearch },
+  library: { label: "Clip library", roles: ["admin", "supervisor", "trainer"], render: renderLibrary },
+  me: { label: "My scorecards", roles: ["agent"], render: renderMe },
+};
+
+export function home(user) {
+  return user?.role === "agent" ? "#/me" : user?.role === "trainer" ? "#/search" : "#/queue";
+}
 
 function renderLogin() {
   const error = el("div");
@@ -21,7 +37,7 @@ function renderLogin() {
       const token = await api("/auth/login", { method: "POST", body: data });
       session.save(token.access_token);
       me = null;
-      location.hash = "#/queue";
+      location.hash = "#/home";
     } catch (err) {
       error.replaceChildren(errorBox(err));
     }
@@ -29,8 +45,17 @@ function renderLogin() {
   view.replaceChildren(form);
 }
 
+function nav(user) {
+  const links = Object.entries(PAGES).filter(([, p]) => p.roles.includes(user.role))
+    .map(([name, p]) => el("a", { href: `#/${name}`, class: "nav-link", id: `nav-${name}` }, p.label));
+  document.getElementById("nav").replaceChildren(...links);
+}
+
 async function whoami() {
-  if (!me) me = await api("/auth/me");
+  if (!me) {
+    me = await api("/auth/me");
+    nav(me);
+  }
   document.getElementById("whoami").textContent = `${me.username} (${me.role})`;
   document.getElementById("logout").hidden = false;
   return me;
@@ -40,19 +65,20 @@ async function route() {
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
   if (!session.token() || path === "/login") {
     document.getElementById("whoami").textContent = "";
+    document.getElementById("nav").replaceChildren();
     document.getElementById("logout").hidden = true;
     return renderLogin();
   }
   try {
     const user = await whoami();
-    if (!["admin", "supervisor"].includes(user.role)) {
-      view.replaceChildren(el("p", { class: "card" },
-        "The review screens are for supervisors and admins; agent and trainer views are not built yet."));
+    const call = path.match(/^\/calls\/([^/]+)$/);
+    if (call) return await renderCall(view, decodeURIComponent(call[1]), user);
+    const page = PAGES[path.replace(/^\//, "")];
+    if (!page || !page.roles.includes(user.role)) {
+      location.replace(home(user));  // unknown or another role's page: go to your own
       return;
     }
-    const call = path.match(/^\/calls\/([^/]+)$/);
-    if (call) await renderCall(view, decodeURIComponent(call[1]), user);
-    else await renderQueue(view, new URLSearchParams(query));
+    await page.render(view, new URLSearchParams(query), user);
   } catch (err) {
     view.replaceChildren(errorBox(err));
   }

@@ -2,6 +2,9 @@
 // flags and metrics; the review panel (review.js) for supervisors.
 import { api, audioUrl, clock, el, errorBox, num } from "./api.js";
 import { reviewPanel } from "./review.js";
+import { agentPanel, clipForm } from "./people.js";
+
+const REVIEWERS = ["admin", "supervisor"], CLIPPERS = ["admin", "supervisor", "trainer"];
 
 const METRICS = [
   ["duration", "Duration", clock], ["talk_agent", "Agent talk", clock],
@@ -76,7 +79,7 @@ function transcript(utterances, seek) {
     el("li", { class: `turn ${u.role === "agent" ? "agent" : "customer"} ${sentimentClass(u)}`,
                dataset: { start: u.start, idx: u.idx }, tabindex: 0,
                title: `sentiment: ${u.sentiment_label || "–"} ${u.sentiment ?? ""}`,
-               onclick: () => seek(u.start), onkeydown: (e) => { if (e.key === "Enter") seek(u.start); } },
+               onclick: () => seek(u.start, u), onkeydown: (e) => { if (e.key === "Enter") seek(u.start, u); } },
       el("div", { class: "who" }, u.role.toUpperCase(), el("span", { class: "time" }, `${clock(u.start)}–${clock(u.end)}`)),
       el("div", { class: "text" }, u.text))));
 }
@@ -136,7 +139,8 @@ export async function renderCall(view, callId, user) {
   const duration = call.metrics?.duration || call.duration ||
     Math.max(1, ...call.utterances.map((u) => u.end));
   const line = timeline(call.utterances, duration, seek);
-  const turns = transcript(call.utterances, seek);
+  const clip = CLIPPERS.includes(user.role) ? clipForm(call, audio, duration) : null;
+  const turns = transcript(call.utterances, (t, u) => { seek(t); clip?.useSpan(u.start, u.end); });
   audio.addEventListener("timeupdate", () => {
     const t = audio.currentTime;
     line.move(t);
@@ -151,15 +155,18 @@ export async function renderCall(view, callId, user) {
   const side = el("div", { class: "side" });
   const drawSide = (review) => side.replaceChildren(
     review.node, scorecard(call.scorecard, seek, review), flags(call.scorecard, seek), metrics(call.metrics));
-  const review = await reviewPanel(call, user, drawSide);
+  const review = REVIEWERS.includes(user.role) ? await reviewPanel(call, user, drawSide)
+    : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);
+  const back = user.role === "agent" ? ["#/me", "← My scorecards"]
+    : user.role === "trainer" ? ["#/search", "← Search calls"] : ["#/queue", "← Review queue"];
 
   view.replaceChildren(
-    el("p", {}, el("a", { href: "#/queue" }, "← Review queue")),
+    el("p", {}, el("a", { href: back[0] }, back[1])),
     el("h1", {}, `Call ${call.agent_name || call.agent || ""}`,
        el("span", { class: "muted" }, ` ${call.team || ""} · ${call.queue || ""} · ${call.language || ""} · ${call.direction || ""} · ${call.started_at ? new Date(call.started_at).toLocaleString() : ""}`)),
     el("div", { class: "call" },
       el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
-         el("section", { class: "card" }, el("h2", {}, "Transcript"), turns)),
+         clip, el("section", { class: "card" }, el("h2", {}, "Transcript"), turns)),
       side));
 }

@@ -188,7 +188,10 @@ def test_ui_files_are_served_and_the_api_keeps_its_errors(api: Any) -> None:
     page = api.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert 'src="/ui/app.js"' in page.text
-    for name in ("app.js", "api.js", "queue.js", "call.js", "review.js", "style.css"):
+    web = ROOT / "api" / "web"
+    shipped = sorted(p.name for p in web.iterdir() if p.suffix in (".js", ".css"))
+    assert {"app.js", "call.js", "review.js", "search.js", "library.js", "me.js"} <= set(shipped)
+    for name in shipped:
         asset = api.get(f"/ui/{name}")
         assert asset.status_code == 200, name
         assert asset.headers["content-type"].split(";")[0] in ("text/javascript", "text/css")

@@ -1,0 +1,67 @@
+// The trainers' clip library: filter by tag and criterion; each clip shows its redacted
+// transcript, plays its PII-silenced audio (fetched with the bearer header as a blob) and
+// downloads it.
+import { api, blobUrl, clock, download, el, errorBox } from "./api.js";
+
+function filterForm(params) {
+  const form = el("form", { class: "filters", id: "library-filters" },
+    el("label", {}, "Tag", el("input", { name: "tag", value: params.get("tag") || "" })),
+    el("label", {}, "Criterion id", el("input", { name: "criterion_id", value: params.get("criterion_id") || "" })),
+    el("label", {}, "Note words", el("input", { name: "q", value: params.get("q") || "" })),
+    el("button", { type: "submit" }, "Filter"), el("button", { type: "reset" }, "Clear"));
+  const go = (data) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of data) if (v) next.set(k, v);
+    location.hash = `#/library?${next}`;
+  };
+  form.addEventListener("submit", (e) => { e.preventDefault(); go(new FormData(form)); });
+  form.addEventListener("reset", (e) => { e.preventDefault(); go([]); });
+  return form;
+}
+
+function clipCard(clip) {
+  const error = el("div");
+  const audio = el("audio", { controls: true, preload: "auto", class: "clip-player", hidden: true });
+  const lines = el("ol", { class: "transcript clip-transcript" }, el("li", { class: "muted" }, "Loading…"));
+  api(`/clips/${clip.id}`).then((detail) => {
+    lines.replaceChildren(...detail.transcript.map((u) =>
+      el("li", { class: `turn ${u.role === "agent" ? "agent" : "customer"}` },
+        el("div", { class: "who" }, u.role.toUpperCase(), el("span", { class: "time" }, `${clock(u.start)}–${clock(u.end)}`)),
+        el("div", { class: "text" }, u.text))));
+    if (detail.silenced.length) {
+      lines.after(el("p", { class: "muted" }, `Silenced: ${detail.silenced.map((s) => `${s.kind} ${clock(s.start)}–${clock(s.end)}`).join(", ")}`));
+    }
+  }, (err) => lines.replaceChildren(errorBox(err)));
+  const play = async () => {
+    try {
+      if (!audio.src) audio.src = await blobUrl(`/clips/${clip.id}/audio`);
+      audio.hidden = false;
+      await audio.play().catch(() => { /* autoplay may be refused; the controls still work */ });
+    } catch (err) { error.replaceChildren(errorBox(err)); }
+  };
+  const save = () => download(`/clips/${clip.id}/audio?download=true`, `clip-${clip.id}.wav`)
+    .catch((err) => error.replaceChildren(errorBox(err)));
+  return el("li", { class: "card clip", dataset: { clipId: clip.id } },
+    el("h2", {}, el("span", { class: "badge tag" }, clip.tag), " ",
+       el("a", { href: `#/calls/${encodeURIComponent(clip.call_id)}` }, `Call ${clip.call_id.slice(0, 8)}`),
+       el("span", { class: "muted" }, ` ${clock(clip.start)}–${clock(clip.end)} (${Math.round(clip.end - clip.start)} s)`,
+          clip.criterion_id ? ` · ${clip.criterion_id}` : "")),
+    clip.note ? el("p", { class: "note" }, clip.note) : null,
+    el("div", { class: "clip-actions" },
+      el("button", { type: "button", class: "play-clip", onclick: play }, "▶ Play"),
+      el("button", { type: "button", class: "download-clip", onclick: save }, "Download WAV")),
+    audio, error, lines);
+}
+
+export async function renderLibrary(view, params) {
+  const query = { tag: params.get("tag") || "", criterion_id: params.get("criterion_id") || "",
+                  q: params.get("q") || "" };
+  // the form is drawn once, so what is typed while the results load is kept
+  const form = filterForm(params);
+  view.replaceChildren(el("h1", {}, "Clip library"), form, el("p", { class: "muted" }, "Loading…"));
+  const page = await api("/clips", { params: { ...query, limit: 50 } });
+  view.replaceChildren(el("h1", {}, "Clip library"), form,
+    page.data.length === 0 ? el("p", { class: "card" }, "No clips.") :
+      el("ul", { class: "clips", id: "clip-list" }, page.data.map(clipCard)),
+    el("p", { class: "muted" }, `${page.data.length} of ${page.count}`));
+}

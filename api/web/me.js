@@ -1,0 +1,69 @@
+// An agent's own page: their current scorecards (newest first) with acknowledgement and
+// dispute status, and their score trend beside the team average as a small SVG line chart.
+import { api, el, num } from "./api.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const svg = (tag, attrs, text) => {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text) node.textContent = text;
+  return node;
+};
+
+function chart(trend) {
+  const points = trend.data;
+  if (points.length === 0) return el("p", { class: "muted" }, "No scored calls yet.");
+  const W = 600, H = 200, L = 36, B = 24, T = 10, R = 10;
+  const x = (i) => L + (points.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (points.length - 1));
+  const y = (v) => T + ((100 - v) * (H - T - B)) / 100;
+  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "trend", id: "trend-chart", role: "img",
+                           "aria-label": "Your average score per period beside the team average" });
+  for (const v of [0, 50, 100]) {
+    box.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }),
+               svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, String(v)));
+  }
+  const line = (key, cls) => {
+    const pts = points.map((p, i) => [i, p[key]]).filter(([, v]) => v !== null && v !== undefined);
+    if (pts.length === 0) return;
+    box.append(svg("polyline", { class: cls, fill: "none", points: pts.map(([i, v]) => `${x(i)},${y(v)}`).join(" ") }));
+    for (const [i, v] of pts) {
+      const dot = svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `${cls} dot` });
+      dot.append(svg("title", {}, `${points[i].start}: ${num(v)}`));
+      box.append(dot);
+    }
+  };
+  line("team_average", "team");
+  line("average", "mine");
+  points.forEach((p, i) => box.append(svg("text", { x: x(i), y: H - 6, "text-anchor": "middle", class: "axis" }, p.start)));
+  return el("div", {}, box, el("div", { class: "legend muted" },
+    el("span", { class: "key mine" }), "you ", el("span", { class: "key team" }), `team ${trend.team || ""}`));
+}
+
+function status(card) {
+  if (card.dispute_status) return el("span", { class: `badge dispute-${card.dispute_status}` }, `dispute ${card.dispute_status}`);
+  if (card.acknowledged_at) return el("span", { class: "badge ack" }, "acknowledged");
+  return el("span", { class: "badge" }, "to read");
+}
+
+export async function renderMe(view, params) {
+  const period = ["day", "week", "month"].includes(params.get("period")) ? params.get("period") : "week";
+  view.replaceChildren(el("h1", {}, "My scorecards"), el("p", { class: "muted" }, "Loading…"));
+  const [cards, trend] = await Promise.all([
+    api("/me/scorecards", { params: { limit: 100 } }), api("/me/trend", { params: { period } })]);
+  const periods = el("p", {}, ["day", "week", "month"].map((p) =>
+    p === period ? el("b", {}, `${p} `) : el("a", { href: `#/me?period=${p}` }, `${p} `)));
+  const table = cards.data.length === 0 ? el("p", { class: "card" }, "No scorecards yet.") :
+    el("table", { class: "queue", id: "my-scorecards" },
+      el("thead", {}, el("tr", {}, ["Call started", "Score", "Rubric", "Status"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, cards.data.map((c) => {
+        const open = () => { location.hash = `#/calls/${encodeURIComponent(c.call_id)}`; };
+        return el("tr", { class: "queue-row", dataset: { callId: c.call_id, scoreId: c.id }, tabindex: 0,
+                          onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
+          el("td", {}, c.started_at ? new Date(c.started_at).toLocaleString() : "–"),
+          el("td", { class: "num" }, num(c.total), c.auto_failed ? el("span", { class: "badge fail" }, "auto-fail") : null),
+          el("td", {}, `${c.rubric} v${c.rubric_version}`), el("td", { class: "status" }, status(c)));
+      })));
+  view.replaceChildren(el("h1", {}, "My scorecards"),
+    el("section", { class: "card", id: "trend" }, el("h2", {}, `Trend per ${period}`), periods, chart(trend)),
+    table);
+}
