@@ -1,4 +1,5 @@
-"""Run every benchmark and print what it measured: ``python -m benchmarks [--minutes 5]``.
+"""Run the benchmarks and print what they measured:
+``python -m benchmarks [--suite all|pipeline|scoring|api] [--minutes 5] [--calls 100000]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -17,6 +18,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--minutes", type=float, default=5.0, help="call length (5)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
+    parser.add_argument("--suite", choices=("all", "pipeline", "scoring", "api"), default="all",
+                        help="which benchmarks to run (all)")
+    parser.add_argument("--calls", type=int, default=100_000,
+                        help="synthetic calls for the api suite (100000)")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="timed requests per endpoint in the api suite (50)")
+    parser.add_argument("--db", choices=("both", "sqlite", "postgres"), default="both",
+                        help="databases for the api suite (both; postgres: "
+                             "CALLQA_BENCH_POSTGRES, default postgres@127.0.0.1:5432)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="callqa-bench-") as tmp:
@@ -25,26 +35,42 @@ def main() -> None:
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        if args.suite == "api":
+            from benchmarks import api_latency
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
+            dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+            results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
+            api_latency.report(results, args.calls, args.requests)
+            return
         from benchmarks import pipeline_overhead, scoring_cost
 
         print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
               f"{args.minutes:g}-minute stereo call, best of {args.repeats}")
         r = pipeline_overhead.run(Path(tmp), args.minutes, args.repeats)
-        print("\n== pipeline overhead (issue 2; goal: ratio <= 1.15)")
-        print(f"audio                      {r['audio_s']:8.1f} s")
-        print(f"bare faster-whisper        {r['bare_s']:8.1f} s   RTF {r['rtf_bare']:.3f}")
-        print(f"process_recording flow     {r['pipeline_s']:8.1f} s   RTF {r['rtf_pipeline']:.3f}")
-        print(f"ratio pipeline / bare      {r['ratio']:8.3f}")
+        if args.suite in ("all", "pipeline"):
+            print("\n== pipeline overhead (issue 2; goal: ratio <= 1.15)")
+            print(f"audio                      {r['audio_s']:8.1f} s")
+            print(f"bare faster-whisper        {r['bare_s']:8.1f} s   RTF {r['rtf_bare']:.3f}")
+            print(f"process_recording flow     {r['pipeline_s']:8.1f} s   "
+                  f"RTF {r['rtf_pipeline']:.3f}")
+            print(f"ratio pipeline / bare      {r['ratio']:8.3f}")
+        if args.suite in ("all", "scoring"):
+            s = scoring_cost.run(extra=[r["path"]], repeats=args.repeats)
+            print("\n== scoring cost (issue 3; goal: scoring <= 5% of transcription)")
+            print("scoring models: loaded once per worker, kept warm (the flow runs above "
+                  f"loaded them; {s['load_s']:.1f} s more here)")
+            print(f"{'call':34} {'audio s':>8} {'turns':>6} {'ASR s':>7} {'score s':>8} "
+                  f"{'share':>7}")
+            for row in s["rows"]:
+                print(f"{row['call'][:34]:34} {row['audio_s']:8.1f} {row['utterances']:6d} "
+                      f"{row['asr_s']:7.2f} {row['score_s']:8.3f} {row['share']:7.1%}")
+        if args.suite == "all":
+            from benchmarks import api_latency
 
-        s = scoring_cost.run(extra=[r["path"]], repeats=args.repeats)
-        print("\n== scoring cost (issue 3; goal: scoring <= 5% of transcription)")
-        print("scoring models: loaded once per worker, kept warm (the flow runs above loaded "
-              f"them; {s['load_s']:.1f} s more here)")
-        print(f"{'call':34} {'audio s':>8} {'turns':>6} {'ASR s':>7} {'score s':>8} {'share':>7}")
-        for row in s["rows"]:
-            print(f"{row['call'][:34]:34} {row['audio_s']:8.1f} {row['utterances']:6d} "
-                  f"{row['asr_s']:7.2f} {row['score_s']:8.3f} {row['share']:7.1%}")
-
+            dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+            results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
+            api_latency.report(results, args.calls, args.requests)
 
 if __name__ == "__main__":
     main()
