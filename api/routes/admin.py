@@ -199,6 +199,10 @@ def upload_rubric(body: RubricSource, admin: AdminUser, session: SessionDep) -> 
     audit(session, admin, "rubric.upload", "rubric", record.id, name=rubric.name,
           version=rubric.version, hash=rubric.hash)
     session.commit()
+    return _public(record)
+
+
+def _public(record: RubricRecord) -> RubricPublic:
     shipped = any(r.hash == record.hash for r in builtin_rubrics())
     return RubricPublic(id=record.id, name=record.name, version=record.version,
                         language=record.language, hash=record.hash, shipped=shipped,
@@ -220,10 +224,7 @@ def activate_rubric(rubric_id: int, admin: AdminUser, session: SessionDep) -> Ru
           version=record.version, deactivated=list(previous))
     session.commit()
     session.refresh(record)
-    shipped = any(r.hash == record.hash for r in builtin_rubrics())
-    return RubricPublic(id=record.id, name=record.name, version=record.version,
-                        language=record.language, hash=record.hash, shipped=shipped,
-                        active=record.active, path=record.path, created_at=record.created_at)
+    return _public(record)
 
 
 @router.post("/rubrics/{rubric_id}/rescore",
