@@ -18,8 +18,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.scoring import ScoreOutcome, describe_failure, models_for, rubric_candidates
-from flows.scoring import score_stored_call as _score_stored_call
+from flows.scoring import ScoreOutcome, models_for, rubric_candidates, score_or_report
 from pipeline.audio import content_hash
 from pipeline.db import repository
 from pipeline.db.models import CallStatus
@@ -117,13 +116,11 @@ def analyse_and_store(
 def score_task(call_id: str) -> ScoreOutcome:
     """Score a stored call; a scoring problem is reported, never fails the processed call."""
     settings = get_settings()
-    try:
-        with session_scope(settings.resolved_database_url) as session:
-            return _score_stored_call(session, call_id, rubric_candidates(settings),
-                                      models_for(settings))
-    except Exception as exc:
-        get_run_logger().error("call %s: not scored: %s", call_id, exc)
-        return describe_failure(call_id, exc)
+    outcome = score_or_report(settings.resolved_database_url, call_id,
+                              rubric_candidates(settings), models_for(settings))
+    if outcome.note.startswith("not scored"):
+        get_run_logger().error("call %s: %s", call_id, outcome.note)
+    return outcome
 
 
 @flow(name="process-recording", log_prints=True)

@@ -14,8 +14,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.scoring import ScoreOutcome, describe_failure, models_for, rubric_candidates
-from flows.scoring import score_stored_call as _score_stored_call
+from flows.scoring import ScoreOutcome, models_for, rubric_candidates, score_or_report
 from pipeline.db import scores as score_db
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.process import ProgressHook
@@ -42,14 +41,8 @@ def rescore_batch(call_ids: list[str], rubric: str | None) -> list[ScoreOutcome]
     settings = get_settings()
     rubrics = (load_rubric(rubric),) if rubric else rubric_candidates(settings)
     models = models_for(settings)
-    outcomes = []
-    for call_id in call_ids:
-        try:
-            with session_scope(settings.resolved_database_url) as session:
-                outcomes.append(_score_stored_call(session, call_id, rubrics, models))
-        except Exception as exc:  # one bad call never stops the batch
-            outcomes.append(describe_failure(call_id, exc))
-    return outcomes
+    return [score_or_report(settings.resolved_database_url, call_id, rubrics, models)
+            for call_id in call_ids]
 
 
 @flow(name="rescore", log_prints=True)

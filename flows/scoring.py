@@ -16,12 +16,13 @@ from typing import Any
 
 from pipeline.db import scores as score_db
 from pipeline.db.scores import StoredCall
+from pipeline.db.session import session_scope
 from pipeline.errors import CallqaError, ModelError, RubricError
 from pipeline.settings import Settings
 from scoring import Rubric, builtin_rubrics, load_rubric, score_call, select_rubric
 from scoring.models.provider import DefaultModels
 from scoring.rubric import parse_rubric
-from scoring.types import CallView, Scorecard
+from scoring.types import CallView
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +123,6 @@ def with_sentiment(view: CallView, models: DefaultModels) -> CallView:
     return dataclasses.replace(view, sentiment=tuple(scores))
 
 
-def score_view(view: CallView, rubric: Rubric, models: DefaultModels) -> Scorecard:
-    return score_call(with_sentiment(view, models) if not view.sentiment else view, rubric, models)
-
-
 def score_stored_call(
     session: Any, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels
 ) -> ScoreOutcome:
@@ -149,6 +146,14 @@ def score_stored_call(
                         tuple(f.code for f in card.flags))
 
 
-def describe_failure(call_id: str, exc: BaseException) -> ScoreOutcome:
-    message = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
-    return ScoreOutcome(call_id, None, note=f"not scored: {message}")
+def score_or_report(
+    db_url: str, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels
+) -> ScoreOutcome:
+    """Score one call in its own transaction; a failure is the outcome's note, never raised,
+    so a scoring problem neither fails a processed call nor stops a rescore batch."""
+    try:
+        with session_scope(db_url) as session:
+            return score_stored_call(session, call_id, rubrics, models)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
+        return ScoreOutcome(call_id, None, note=f"not scored: {message}")
