@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pipeline.errors import ConfigError, ModelError
+from pipeline.sources import looks_like_path
 from pipeline.types import Role, Utterance, Word
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class PyannoteDiarizer:
     """A pyannote.audio speaker-diarisation pipeline, by hub name or local directory."""
 
     def __init__(self, source: str, token: str | None = None, threads: int = 2) -> None:
-        if _looks_like_path(source) and not Path(source).expanduser().exists():
+        if looks_like_path(source) and not Path(source).expanduser().exists():
             raise ModelError(
                 f"diarisation pipeline directory {source!r} does not exist",
                 hint="Set CALLQA_DIARIZATION_MODEL to a directory holding a pyannote config.yaml.",
@@ -159,11 +160,6 @@ class PyannoteDiarizer:
             (float(seg.start), float(seg.end), str(label))
             for seg, _, label in annotation.itertracks(yield_label=True)
         ]
-
-
-def _looks_like_path(source: str) -> bool:
-    """A hub id is "owner/name"; anything else with a slash, or starting like a path, is a path."""
-    return source.startswith((".", "/", "~")) or source.count("/") > 1
 
 
 @functools.lru_cache(maxsize=2)

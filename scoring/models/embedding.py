@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
+from pipeline.sources import looks_like_path
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +43,6 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_EMBEDDER: Path = _bundled_dir()  # the offline all-MiniLM-L6-v2 model directory
-
-
-def looks_like_path(source: str | Path) -> bool:
-    """True when ``source`` names a local directory rather than a hub id (``org/name``)."""
-    if isinstance(source, Path):
-        return True
-    s = str(source)
-    return (
-        s.startswith(("/", "./", "../", "~", "\\"))
-        or os.path.isabs(s)
-        or s.count("/") > 1
-        or (len(s) > 1 and s[1] == ":")  # C:\models\x
-    )
 
 
 def check_source(source: str | Path, setting: str) -> str:
