@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
+from pipeline.textnorm import fold
 from scoring.models.classifier import TransformersClassifier, softmax
 from scoring.models.embedding import LOAD_LOCK, get_embedder
 from scoring.protocols import Embedder
@@ -125,17 +125,11 @@ def load_prototypes(source: str | Path | Mapping[str, Any] = DEFAULT_PROTOTYPES)
     return Prototypes(tuple(texts), tuple(ids), tuple(langs), options, name)
 
 
-def fold(text: str) -> str:
-    """Lower case with Turkish I/İ handled, diacritics stripped: ``Şikâyet`` -> ``sikayet``."""
-    text = text.replace("İ", "i").replace("I", "ı").lower().replace("ı", "i")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 _WORD = re.compile(r"\w+")
 
 
 def char_grams(text: str, sizes: Sequence[int] = (3, 4, 5)) -> list[str]:
+    """Character n-grams of each word of ``text``, folded (``Şikâyet`` -> ``sikayet``)."""
     grams: list[str] = []
     for word in _WORD.findall(fold(text)):
         padded = f" {word} "

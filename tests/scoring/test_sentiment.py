@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ModelError
+from pipeline.textnorm import fold
 from pipeline.types import Role, Utterance
 from scoring.models import PrototypeSentiment, get_embedder, get_sentiment_model
-from scoring.models.sentiment import DEFAULT_PROTOTYPES, LABELS, fold, load_prototypes
+from scoring.models.sentiment import DEFAULT_PROTOTYPES, LABELS, load_prototypes
 from scoring.sentiment import call_sentiment, utterance_sentiment
 from scoring.types import SentimentScore
 
