@@ -6,6 +6,7 @@ import :mod:`scoring`, which sits above it. Each function works inside the calle
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import select, update
@@ -118,15 +119,9 @@ class StoredCall:
             )
             for u in call.utterances
         )
-        m = call.metrics
-        self.metrics = CallMetrics(
-            duration=m.duration, talk_agent=m.talk_agent, talk_customer=m.talk_customer,
-            talk_ratio_agent=m.talk_ratio_agent, silence=m.silence, silence_pct=m.silence_pct,
-            longest_silence=m.longest_silence, overtalk=m.overtalk,
-            interruptions_agent=m.interruptions_agent,
-            interruptions_customer=m.interruptions_customer, wpm_agent=m.wpm_agent,
-            wpm_customer=m.wpm_customer, hold_gaps=m.hold_gaps, utterances=m.utterances,
-        )
+        # the record's columns are CallMetrics' fields (save_analysis writes them from it)
+        self.metrics = CallMetrics(**{f.name: getattr(call.metrics, f.name)
+                                      for f in dataclasses.fields(CallMetrics)})
         self.pii = tuple(
             PIIMatch(p.kind, p.utterance_idx, 0, 0, "", p.start, p.end) for p in call.pii
         )
