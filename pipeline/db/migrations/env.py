@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import pool
 
+import pipeline.db.operations  # recordings, cursors, retention, acks: part of the metadata
 import pipeline.db.people  # noqa: F401  the people's records are part of the metadata
 from pipeline.db.models import Base
 from pipeline.db.session import get_engine

@@ -1,0 +1,81 @@
+"""Records of production operation: recordings seen in a store and who is working on them,
+the sweep's listing cursor, retention policies, and acknowledgements.
+
+    Recording        one object key in one store, noticed by a bucket event or the sweep.
+                     It doubles as the processed-keys table (the sweep skips keys it has)
+                     and as the claim: a worker takes a recording by setting ``claimed_by``
+                     and ``lease_until`` in one conditional UPDATE; a lease that expired
+                     (the worker died) may be taken over by another worker.
+    IngestCursor     per store: the last key the sweep listed, so a sweep of a bucket with
+                     a million objects lists only what is after it (plus a periodic full pass)
+    RetentionPolicy  how many days calls of a queue are kept ("*" is every other queue)
+    Acknowledgement  an agent's "I have read it" on one scorecard: one row per scorecard,
+                     so two simultaneous acknowledgements cannot both be recorded
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pipeline.db.models import Base
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordingState:
+    PENDING = "pending"  # seen, not yet claimed (or released after a failure)
+    CLAIMED = "claimed"  # a worker holds the lease
+    DONE = "done"
+    FAILED = "failed"  # gave up after the allowed attempts; the sweep retries on request
+    ERASED = "erased"  # the call was deleted on request or by retention; never re-ingested
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+    __table_args__ = (UniqueConstraint("store_url", "key", name="uq_recordings_store_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_url: Mapped[str] = mapped_column(String(1024))
+    key: Mapped[str] = mapped_column(String(1024))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    etag: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20), default="sweep")  # event | sweep | manual
+    state: Mapped[str] = mapped_column(String(20), default=RecordingState.PENDING, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # dispatched
+    call_id: Mapped[str | None] = mapped_column(String(36))  # no FK: calls may be erased
+    error: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IngestCursor(Base):
+    __tablename__ = "ingest_cursors"
+    store_url: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    last_key: Mapped[str | None] = mapped_column(String(1024))
+    full_pass_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RetentionPolicy(Base):
+    __tablename__ = "retention_policies"
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)  # "*": the default
+    days: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Acknowledgement(Base):
+    __tablename__ = "acknowledgements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("scores.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
