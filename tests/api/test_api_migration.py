@@ -12,10 +12,9 @@ OPERATIONS = {"recordings", "ingest_cursors", "retention_policies", "acknowledge
 def test_0003_upgrades_downgrades_and_matches_the_models(both_db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
-
     from alembic.script import ScriptDirectory
 
-    import pipeline.db.operations  # noqa: F401
+    import pipeline.db.operations
     import pipeline.db.people  # noqa: F401  the people's tables are in the metadata
     from pipeline.db.models import Base
     from pipeline.db.session import alembic_config, get_engine, table_names, upgrade
