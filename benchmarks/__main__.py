@@ -1,5 +1,5 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api] [--minutes 5] [--calls 100000]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr] [--minutes 5] [--calls 100000]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -18,8 +18,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--minutes", type=float, default=5.0, help="call length (5)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
-    parser.add_argument("--suite", choices=("all", "pipeline", "scoring", "api"), default="all",
-                        help="which benchmarks to run (all)")
+    parser.add_argument("--suite", choices=("all", "pipeline", "scoring", "api", "asr"),
+                        default="all", help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
     parser.add_argument("--requests", type=int, default=50,
@@ -42,6 +42,14 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+            return
+        if args.suite == "asr":
+            from benchmarks import batched_asr
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
+                  f"best of {args.repeats}")
+            batched_asr.report(batched_asr.run(Path(tmp), minutes=args.minutes,
+                                               repeats=args.repeats))
             return
         from benchmarks import pipeline_overhead, scoring_cost
 

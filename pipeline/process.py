@@ -82,6 +82,7 @@ class ProcessOptions:
                 vad=s.asr_vad,
                 hotwords=s.asr_hotwords,
                 initial_prompt=s.asr_initial_prompt,
+                batch_size=s.asr_batch_size,
             ),
             chunk_seconds=s.chunk_seconds,
             min_duration=s.min_duration,

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     asr_vad: bool = True
     asr_hotwords: str | None = None
     asr_initial_prompt: str | None = None
+    # Windows decoded together by faster-whisper's batched pipeline; 0 decodes one at a
+    # time. Batching pays on a GPU (8-16); on CPU measure first (python -m benchmarks).
+    asr_batch_size: int = Field(default=0, ge=0)
     chunk_seconds: float = 600.0  # long calls are decoded and transcribed in chunks
 
     # Diarisation and roles ---------------------------------------------------------
@@ -79,11 +82,29 @@ class Settings(BaseSettings):
     # on an idle machine and 10x faster when the cores are busy (OpenMP spin-waiting).
     scoring_threads: int = 1
 
+    # Workers: claims on recordings (pipeline/db/claims.py) ---------------------------
+    # A worker renews its lease every third of this; one that dies loses the recording to
+    # another worker this long after its last renewal.
+    claim_lease_seconds: int = Field(default=120, gt=0)
+    claim_max_attempts: int = Field(default=3, gt=0)  # then the recording is failed
+
     # API ------------------------------------------------------------------------------
     # Bearer tokens are opaque random strings kept in the database (as SHA-256 digests):
     # nothing is signed, so there is no signing key to configure, and logout or
     # deactivating a user revokes them at once.
     token_ttl_minutes: int = Field(default=480, gt=0)
+
+    # Retention (KVKK/GDPR) -------------------------------------------------------------
+    # Days a call is kept when the retention_policies table has no row for its queue and
+    # no "*" row; None keeps calls forever (pipeline.db.retention, flows/retention.py).
+    retention_days: int | None = Field(default=None, gt=0)
+
+    # Noticing recordings: bucket events, the sweep, dispatch ----------------------------
+    events_queue_url: str | None = None  # SQS queue the bucket publishes ObjectCreated to
+    events_token: SecretStr | None = None  # MinIO webhook's `Authorization: Bearer` secret
+    sweep_full_pass_hours: float = Field(default=24.0, gt=0)  # full listing this often
+    dispatch: Literal["inline", "deployment"] = "inline"  # process here, or via Prefect
+    dispatch_runs: int = Field(default=2, gt=0)  # process-queue runs submitted at most
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -94,6 +115,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CALLQA_S3_SECRET_KEY is missing or a placeholder; production refuses it"
             )
+        token = self.events_token.get_secret_value() if self.events_token else None
+        if token is not None and (token.lower() in PLACEHOLDER_SECRETS or len(token) < 16):
+            raise ValueError("CALLQA_EVENTS_TOKEN is a placeholder or shorter than 16 "
+                             "characters; production refuses it")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ValueError("CALLQA_DATABASE_URL must name a PostgreSQL database in production")
         return self

@@ -45,3 +45,24 @@ def test_words_have_increasing_timestamps_inside_the_call(whisper) -> None:  # t
     assert all(a.start <= b.start for a, b in itertools.pairwise(words))
     # The first words are spoken at 6.7 s ("Hello?"): VAD and timestamps agree with the reference.
     assert 6.0 <= words[0].start <= 7.5
+
+
+def test_batched_decoding_hears_the_same_call(whisper) -> None:  # type: ignore[no-untyped-def]
+    """CALLQA_ASR_BATCH_SIZE: faster-whisper's batched pipeline on the same VAD regions."""
+    audio = load_audio(pyannote_sample() / "sample.wav")[0]
+    result = whisper.transcribe(audio, TranscribeOptions(batch_size=4))
+    hypothesis = " ".join(w.text for w in result.words)
+    wer = jiwer.wer(normalise(reference_text()), normalise(hypothesis))
+    assert wer <= 0.18, f"WER {wer:.1%}: {hypothesis}"
+    words = result.words
+    assert all(0 <= w.start <= w.end <= 30.5 for w in words)
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
+    assert 6.0 <= words[0].start <= 7.5  # timestamps are absolute, not per window
+
+
+def test_batched_decoding_of_silence_finds_no_words(whisper) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    result = whisper.transcribe(np.zeros(16_000 * 5, dtype=np.float32),
+                                TranscribeOptions(batch_size=4))
+    assert result.words == ()
