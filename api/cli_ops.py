@@ -1,0 +1,107 @@
+"""Running callqa as services: ``callqa config check|show`` and ``callqa worker``.
+
+Every long-running service validates its configuration before it starts, with every
+missing variable named at once: ``callqa serve`` does it itself, a container's entrypoint
+runs ``callqa config check --service ...``, and ``callqa worker`` checks, then hands over
+to ``prefect worker start`` (Prefect is the worker; callqa adds no scheduler of its own).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Annotated
+
+import typer
+
+from api.cli_common import app, err, out
+
+config_app = typer.Typer(help="Configuration: check it for a service, show it.",
+                         no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+ServiceOpt = Annotated[str, typer.Option(
+    "--service", "-s", help="api, worker, events, or all.")]
+
+
+def validate_or_exit(service: str) -> None:
+    """Print problems for ``service``; exit 2 if any is fatal. Secrets are never printed."""
+    from pipeline.config_check import SERVICES, check
+    from pipeline.errors import ConfigError
+    from pipeline.settings import get_settings
+
+    if service not in (*SERVICES, "all"):
+        err.print(f"[red]error:[/red] unknown service {service!r}; "
+                  f"choose one of {', '.join(SERVICES)} or all")
+        raise typer.Exit(2)
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    problems = check(settings, service)  # type: ignore[arg-type]
+    for p in problems:
+        label = "[red]missing[/red]" if p.fatal else "[yellow]warning[/yellow]"
+        err.print(f"{label} {p}", highlight=False, soft_wrap=True)
+    fatal = [p for p in problems if p.fatal]
+    if fatal:
+        names = ", ".join(p.variable for p in fatal)
+        err.print(f"[red]error:[/red] {service}: cannot start; set {names}", highlight=False)
+        raise typer.Exit(2)
+
+
+@config_app.command("check")
+def config_check(service: ServiceOpt = "all") -> None:
+    """Check the environment for a service; exit 2 naming every missing variable.
+
+    Example: ``callqa config check --service worker``
+    """
+    validate_or_exit(service)
+    out.print(f"{service}: configuration OK")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Every CALLQA_ setting in effect (secrets shown only as set / not set).
+
+    Example: ``callqa config show``
+    """
+    from pipeline.config_check import describe
+    from pipeline.settings import get_settings
+
+    for name, shown in describe(get_settings()):
+        out.print(f"{name:34} {shown}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def worker(
+    pool: Annotated[str, typer.Option(help="Prefect work pool.")] = "callqa",
+    queue: Annotated[list[str] | None, typer.Option(
+        "--queue", "-q", help="Work queue(s) to pull from (default: all of the pool's).")] = None,
+    limit: Annotated[int, typer.Option(
+        help="Flow runs at once in this worker (1: one drain per CPU worker).")] = 1,
+    name: Annotated[str | None, typer.Option(help="Worker name (default: host and pid).")] = None,
+) -> None:
+    """Check the configuration, then run a Prefect process worker for callqa's flows.
+
+    Each flow run of ``process-queue`` keeps its models loaded while it drains the
+    queue of recordings, so one worker transcribes many calls per model load.
+
+    Example: ``callqa worker --queue cpu``
+    """
+    validate_or_exit("worker")
+    prefect = shutil.which("prefect")
+    if prefect is None:
+        err.print("[red]error:[/red] the `prefect` command is not on PATH; install callqa "
+                  "into this environment (pip install callqa)")
+        raise typer.Exit(2)
+    args = [prefect, "worker", "start", "--pool", pool, "--type", "process",
+            "--limit", str(limit)]
+    for q in queue or ():
+        args += ["--work-queue", q]
+    if name:
+        args += ["--name", name]
+    out.print(f"callqa worker: {' '.join(args[1:])}", highlight=False)
+    sys.stdout.flush()
+    os.execv(prefect, args)
