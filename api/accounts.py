@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.security import hash_password, revoke_all
+from api.security import hash_password, revoke_all, revoke_others, verify_password
 from pipeline.db.models import Agent
 from pipeline.db.people import Role, User, audit
 from pipeline.errors import CallqaError
@@ -22,6 +22,26 @@ class AccountError(CallqaError):
 class UnknownAgent(AccountError):
     code = "not_found"
     http_status = 404
+
+
+class WeakPassword(AccountError):
+    """A new password that is too easy to guess."""
+
+    code = "weak_password"
+    http_status = 422
+
+
+MIN_PASSWORD = 10
+
+
+def check_strength(username: str, password: str) -> None:
+    """Refuse a password shorter than 10 characters or equal to the username (any case)."""
+    if len(password) < MIN_PASSWORD:
+        raise WeakPassword(f"the new password is {len(password)} characters long; it needs "
+                           f"at least {MIN_PASSWORD}",
+                           hint="A few unrelated words make a long password easy to type.")
+    if password.strip().casefold() == username.casefold():
+        raise WeakPassword("the new password must not be the username")
 
 
 def _agent(session: Session, external_id: str) -> Agent:
@@ -92,3 +112,16 @@ def update_user(
         revoke_all(session, user.id)
     audit(session, by, "user.update", "user", user.id, **changes)
     return user
+
+
+def change_own_password(session: Session, user: User, new_password: str, *,
+                        keep_token: str) -> None:
+    """A user's own password change (the caller checked the current one): the new one
+    must be strong and differ from it; every other token of theirs is revoked, the one
+    in use (``keep_token``) stays, so the page that asked stays signed in."""
+    check_strength(user.username, new_password)
+    if verify_password(new_password, user.password_hash):
+        raise WeakPassword("the new password is the current one")
+    user.password_hash = hash_password(new_password)
+    revoked = revoke_others(session, user.id, keep_token)
+    audit(session, user, "user.password_change", "user", user.id, other_sessions=revoked)

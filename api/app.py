@@ -31,6 +31,8 @@ TAGS = [
     {"name": "audit", "description": "Who did what, when (admins)."},
     {"name": "admin", "description": "Agents, teams and rubric versions (admins)."},
     {"name": "dashboards", "description": "Scores, flags, sentiment and metrics over time."},
+    {"name": "events", "description": "Bucket notifications from MinIO (webhook with a shared "
+                                      "secret): new recordings are noticed at once."},
     {"name": "meta", "description": "Health."},
 ]
 
@@ -52,6 +54,8 @@ def routers() -> list[APIRouter]:
         clips,
         dashboards,
         disputes,
+        erasure,
+        events,
         me,
         meta,
         queue,
@@ -61,7 +65,7 @@ def routers() -> list[APIRouter]:
     )
 
     modules = (auth, calls, scores, queue, reviews, disputes, me, clips, dashboards, users,
-               admin, audit, meta)
+               admin, erasure, audit, events, meta)
     return [module.router for module in modules]
 
 

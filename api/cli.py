@@ -222,12 +222,20 @@ def ingest(
         raise typer.Exit(2)
 
 
-@app.command("calls")
-def list_calls(limit: Annotated[int, typer.Option(help="How many calls.")] = 50) -> None:
+calls_app = typer.Typer(help="Processed calls: list them, erase one (api.cli_retention).")
+app.add_typer(calls_app, name="calls")
+
+
+@calls_app.callback(invoke_without_command=True)
+def list_calls(
+    ctx: typer.Context, limit: Annotated[int, typer.Option(help="How many calls.")] = 50,
+) -> None:
     """List processed calls with their metrics.
 
-    Example: ``callqa calls --limit 20``
+    Example: ``callqa calls --limit 20``; erase one: ``callqa calls delete CALL_ID``
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from api.render import calls_table
     from pipeline.db.repository import list_calls as fetch
     from pipeline.db.session import ensure_schema, session_scope
@@ -272,10 +280,12 @@ def serve(
     import uvicorn
     from sqlalchemy import func, select
 
+    from api.cli_ops import validate_or_exit
     from pipeline.db.people import User
     from pipeline.db.session import ensure_schema, session_scope
     from pipeline.errors import CallqaError
 
+    validate_or_exit("api")
     settings = _settings()
     try:
         ensure_schema(settings.resolved_database_url)
@@ -308,8 +318,12 @@ def main() -> None:
         sys.exit(1)
 
 
+import api.cli_ops  # noqa: E402  registers config check|show and worker
 import api.cli_scoring  # noqa: E402,F401  registers the scoring commands
+from api import cli_retention as _cli_retention  # noqa: E402  retention commands
 from api import cli_users as _cli_users  # noqa: E402,F401  registers the user commands
+
+calls_app.command("delete")(_cli_retention.calls_delete)
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""Running callqa as services: ``callqa config check|show`` and ``callqa worker``.
+"""Running callqa as services: ``callqa config check|show``, ``deploy`` and ``worker``.
 
 Every long-running service validates its configuration before it starts, with every
 missing variable named at once: ``callqa serve`` does it itself, a container's entrypoint
@@ -72,6 +72,39 @@ def config_show() -> None:
 
     for name, shown in describe(get_settings()):
         out.print(f"{name:34} {shown}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option(help="Prefect work pool (process type).")] = "callqa",
+    cpu_limit: Annotated[int, typer.Option(
+        help="Transcription runs at once on the cpu queue (one per CPU worker).")] = 2,
+    gpu_limit: Annotated[int, typer.Option(
+        help="Transcription runs at once on the gpu queue (one per GPU).")] = 1,
+    default_limit: Annotated[int, typer.Option(
+        help="Light flows at once on the default queue (sweep, events, rescore).")] = 4,
+) -> None:
+    """Create the work pool and queues (with their limits) and register prefect.yaml.
+
+    Needs PREFECT_API_URL (the Prefect server). Safe to run again: limits are updated,
+    deployments replaced.
+
+    Example: ``callqa deploy --cpu-limit 4``
+    """
+    from flows.deploy import QueueSpec, ensure_pool, load_deployments, register
+    from pipeline.errors import CallqaError
+
+    try:
+        ensure_pool(pool, [QueueSpec("default", default_limit, 1),
+                           QueueSpec("cpu", cpu_limit, 2), QueueSpec("gpu", gpu_limit, 2)])
+        ids = register(load_deployments(), pool)
+    except CallqaError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"work pool {pool}: queues default ({default_limit}), cpu ({cpu_limit}), "
+              f"gpu ({gpu_limit})", highlight=False)
+    for name in ids:
+        out.print(f"deployed {name}", highlight=False)
 
 
 @app.command()

@@ -50,9 +50,16 @@ def rescore(
     ] = None,
     call: Annotated[list[str] | None, typer.Option(help="Only this call (repeatable).")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many calls.")] = None,
+    override_human: Annotated[bool, typer.Option(
+        "--override-human",
+        help="Make the new score current even where a person's score (a closed review, "
+             "an accepted dispute) is current.")] = False,
     verbose: Verbose = False,
 ) -> None:
     """Score stored calls again (a new rubric version, say) without transcribing them again.
+
+    A call whose current score a person made keeps it ("kept human score"); the new
+    automatic score goes to its history, unless ``--override-human``.
 
     Example: ``callqa rescore --rubric rubrics/inbound_service_tr_v2.yaml``
     """
@@ -71,19 +78,23 @@ def rescore(
                 raise fail(RuntimeError(f"no call {', '.join(missing)}"))
             ids = [c.id for _, c in found if c is not None]
     try:
-        report = rescore_flow(rubric, ids, limit)
+        report = rescore_flow(rubric, ids, limit, override_human=override_human)
     except CallqaError as exc:
         raise fail(exc) from None
-    out.print(f"rescored {report.scored} call(s) with {rubric or 'the configured rubrics'}; "
-              f"{report.unscored} not scored")
+    kept = f" ({report.kept_human} kept their human score)" if report.kept_human else ""
+    out.print(f"rescored {report.scored} call(s) with {rubric or 'the configured rubrics'}"
+              f"{kept}; {report.unscored} not scored")
     for o in report.outcomes:
         if o.total is None:
             err.print(f"[yellow]{o.call_id[:8]}:[/yellow] {o.note}", highlight=False,
                       soft_wrap=True)
         else:
             flags = ", ".join(o.flags) or "no flags"
+            kept_note = "" if o.kept_human is None else (
+                f"  kept human score {o.kept_human:.1f} (the new score is history)")
             out.print(f"{o.call_id[:8]}  {o.rubric}  {o.total:.1f}"
-                      f"{'  AUTO-FAIL' if o.auto_failed else ''}  {flags}", highlight=False)
+                      f"{'  AUTO-FAIL' if o.auto_failed else ''}  {flags}{kept_note}",
+                      highlight=False)
 
 
 @rubric_app.command("check")

@@ -133,3 +133,12 @@ def revoke_token(session: Session, token: str) -> None:
 
 def revoke_all(session: Session, user_id: int) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+
+
+def revoke_others(session: Session, user_id: int, keep: str) -> int:
+    """Revoke every token of ``user_id`` but ``keep``; how many were revoked."""
+    others = session.scalars(select(ApiToken.id).where(
+        ApiToken.user_id == user_id, ApiToken.digest != token_digest(keep))).all()
+    if others:
+        session.execute(delete(ApiToken).where(ApiToken.id.in_(others)))
+    return len(others)

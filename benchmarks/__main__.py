@@ -1,5 +1,6 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr] [--minutes 5] [--calls 100000]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput] [--minutes 5]
+[--calls 100000] [--batch 8]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -18,12 +19,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--minutes", type=float, default=5.0, help="call length (5)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
-    parser.add_argument("--suite", choices=("all", "pipeline", "scoring", "api", "asr"),
-                        default="all", help="which benchmarks to run (all)")
+    parser.add_argument("--suite", default="all",
+                        choices=("all", "pipeline", "scoring", "api", "asr", "throughput"),
+                        help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
     parser.add_argument("--requests", type=int, default=50,
                         help="timed requests per endpoint in the api suite (50)")
+    parser.add_argument("--batch", type=int, default=8,
+                        help="calls in the throughput suite's batch (8, each --minutes long)")
     parser.add_argument("--db", choices=("both", "sqlite", "postgres"), default="both",
                         help="databases for the api suite (both; postgres: "
                              "CALLQA_BENCH_POSTGRES, default postgres@127.0.0.1:5432)")
@@ -42,6 +46,12 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+            return
+        if args.suite == "throughput":
+            from benchmarks import throughput
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
+            throughput.report(throughput.run(Path(tmp), calls=args.batch, minutes=args.minutes))
             return
         if args.suite == "asr":
             from benchmarks import batched_asr

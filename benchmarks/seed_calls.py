@@ -76,6 +76,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
     from sqlalchemy import insert, text
 
     from api.security import hash_password, issue_token
+    from pipeline.db.dashboards import customer_end
     from pipeline.db.models import (
         Agent,
         Call,
@@ -89,6 +90,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
     )
     from pipeline.db.people import User
     from pipeline.db.session import get_engine, session_scope, upgrade
+    from pipeline.db.text_index import search_key
 
     rng = random.Random(seed_value)
     upgrade(url)
@@ -148,7 +150,8 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
                     "call_id": cid, "idx": idx, "speaker": "agent" if agent_turn else "customer",
                     "role": "agent" if agent_turn else "customer",
                     "channel": 0 if agent_turn else 1,
-                    "start": t, "end": t + 4.0, "text": None, "redacted_text": line, "words": [],
+                    "start": t, "end": t + 4.0, "text": None, "redacted_text": line,
+                    "search_text": search_key(line), "words": [],
                     "sentiment": {"positive": 0.5, "neutral": 0.0, "negative": -0.5}[label],
                     "sentiment_label": label,
                 })
@@ -186,14 +189,16 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
                     "id": flag_id, "score_id": score_id, "call_id": call["id"], "code": code,
                     "severity": severity, "priority": priority + rng.uniform(0, 5),
                     "reason": f"{code} found", "evidence": [{"start": 4.0, "end": 6.0}]})
+            sentiment = [{"role": "customer", "start": 0.0, "end": round(rng.uniform(-1, 1), 3)}]
             score_rows.append({
                 "id": score_id, "call_id": call["id"], "rubric_id": 1, "current": True,
                 "total": round(points, 1), "auto_failed": rng.random() < 0.03,
                 "priority": max((f["priority"] for f in flag_rows[-len(flags):]), default=0.0)
                 if flags else 0.0,
                 "sections": [], "notes": [], "created_at": call["processed_at"],
-                "sentiment": [{"role": "customer", "start": 0.0,
-                               "end": round(rng.uniform(-1, 1), 3)}],
+                "sentiment": sentiment,
+                # what save_scorecard stores beside the card (the queue and dashboards read it)
+                "flagged": bool(flags), "customer_end": customer_end(sentiment),
             })
         with engine.begin() as conn:
             conn.execute(insert(Call), call_rows)

@@ -1,38 +1,44 @@
-"""The ``ingest`` flow: every new recording in the store; one failure never stops the batch."""
+"""The ``ingest`` flow, the scheduled sweep: notice what bucket events missed, then process
+(or hand to workers) every due recording. One failure never stops the batch.
+
+    sweep (cursor pass; full pass when due)  ->  notice new keys  ->  dispatch due ones
+
+The sweep never lists a whole bucket each time (see :mod:`pipeline.sweep` for the cursor,
+the periodic full pass and what they mean for how recorders name keys); bucket events
+(:mod:`flows.events`) notice most recordings within a minute.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.process import Outcome, process_recording
-from pipeline.db import repository
-from pipeline.db.models import CallStatus
+from flows.dispatch import dispatch
+from flows.process import Outcome
+from pipeline.db import recordings
 from pipeline.db.session import ensure_schema, session_scope
-from pipeline.errors import CallqaError
 from pipeline.process import ProgressHook
 from pipeline.settings import get_settings
 from pipeline.store import open_store
-
-
-@dataclass(frozen=True)
-class IngestPlan:
-    found: int
-    new: list[str]
-    skipped: int  # already processed
+from pipeline.sweep import SweepReport, sweep
 
 
 @dataclass
 class IngestReport:
     store_url: str
-    found: int = 0
-    new: int = 0
+    found: int = 0  # recordings of the store callqa knows, after this sweep
+    new: int = 0  # due recordings this run processed or handed on
     done: int = 0
     failed: int = 0
-    skipped: int = 0
+    skipped: int = 0  # already processed (or the same content under another key)
+    listed: int = 0  # keys the sweep listed (the cursor pass lists only new ones)
+    noticed: int = 0  # keys first seen by this sweep
+    full_pass: bool = False
+    runs: list[str] = field(default_factory=list)  # CALLQA_DISPATCH=deployment: runs started
     outcomes: list[Outcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,20 +47,15 @@ class IngestReport:
         return data
 
 
-@task(name="plan-ingest", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def plan_ingest(store_url: str, retry_failed: bool = True, limit: int | None = None) -> IngestPlan:
-    """Keys in the store that are not processed yet (failed ones again, by default)."""
+@task(name="sweep-store", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def sweep_store(store_url: str, full_pass: bool | None = None) -> SweepReport:
+    """List what is new in the store (everything, on a full pass) and notice it."""
     settings = get_settings()
     store = open_store(settings.model_copy(update={"store_url": store_url}))
-    keys = [info.key for info in store.list_recordings()]
-    with session_scope(settings.resolved_database_url) as session:
-        known = repository.known_keys(session, store_url)
-    skip = {CallStatus.DONE} if retry_failed else {CallStatus.DONE, CallStatus.FAILED}
-    new = [k for k in keys if known.get(k) not in skip]
-    if limit is not None:
-        new = new[:limit]
-    unprocessed = sum(1 for k in keys if known.get(k) not in skip)
-    return IngestPlan(found=len(keys), new=new, skipped=len(keys) - unprocessed)
+    return sweep(
+        store, settings.resolved_database_url, store_url=store_url, full_pass=full_pass,
+        full_pass_every=timedelta(hours=settings.sweep_full_pass_hours),
+    )
 
 
 @flow(name="ingest", log_prints=True)
@@ -63,42 +64,40 @@ def ingest(
     retry_failed: bool = True,
     limit: int | None = None,
     hook: ProgressHook | None = None,
+    full_pass: bool | None = None,
 ) -> IngestReport:
-    """Process every recording in the store that has no finished call yet."""
+    """Sweep the store and process every recording that has no finished call yet.
+
+    ``retry_failed`` puts failed recordings back in the queue first (the CLI's default;
+    the scheduled deployment turns it off). ``full_pass``: None lists everything when
+    CALLQA_SWEEP_FULL_PASS_HOURS have passed, True always, False never.
+    """
     settings = get_settings()
     store_url = store_url or settings.resolved_store_url
-    ensure_schema(settings.resolved_database_url)
+    db_url = settings.resolved_database_url
+    ensure_schema(db_url)
     logger = get_run_logger()
-    plan = plan_ingest(store_url, retry_failed, limit)
-    report = IngestReport(store_url, found=plan.found, new=len(plan.new), skipped=plan.skipped)
-    logger.info("%s: %d recordings, %d new, %d already processed",
-                store_url, plan.found, len(plan.new), plan.skipped)
-    if hook:
-        hook("ingest", completed=0, total=len(plan.new))
-    for i, key in enumerate(plan.new, 1):
-        state = process_recording(key, store_url, return_state=True)
-        outcome = _outcome(key, state)
-        report.outcomes.append(outcome)
+    swept = sweep_store(store_url, full_pass)
+    with session_scope(db_url) as session:
+        retried = recordings.retry_failed(session, store_url) if retry_failed else 0
+        found = recordings.count_known(session, store_url)
+    logger.info("%s: %s pass listed %d, %d new to callqa, %d failed ones retried; %d known",
+                store_url, "full" if swept.full_pass else "cursor", swept.listed,
+                len(swept.noticed), retried, found)
+    handed = dispatch(store_url, limit=limit, hook=hook, settings=settings)
+    new = len(handed.outcomes) if handed.mode == "inline" else handed.due
+    report = IngestReport(
+        store_url, found=found, new=new, skipped=found - handed.due, listed=swept.listed,
+        noticed=len(swept.noticed), full_pass=swept.full_pass, runs=handed.runs,
+        outcomes=handed.outcomes,
+    )
+    for outcome in handed.outcomes:
         if outcome.status == "done":
             report.done += 1
-        elif outcome.status == "skipped":  # same content under another key
+        elif outcome.status == "skipped":  # same content under another key, or taken
             report.skipped += 1
         else:
             report.failed += 1
-        if hook:
-            hook("ingest", completed=i, total=len(plan.new), key=key, outcome=outcome)
-    logger.info("ingest: %d done, %d failed, %d skipped",
-                report.done, report.failed, report.skipped)
+    logger.info("ingest: %d done, %d failed, %d skipped, %d run(s) submitted",
+                report.done, report.failed, report.skipped, len(report.runs))
     return report
-
-
-def _outcome(key: str, state: Any) -> Outcome:
-    try:
-        result = state.result()
-    except CallqaError as exc:
-        return Outcome(key, "failed", exc.call_id, str(exc))
-    except Exception as exc:
-        return Outcome(key, "failed", None, f"recording {key!r}: {type(exc).__name__}: {exc}")
-    if isinstance(result, Outcome):
-        return result
-    return Outcome(key, "failed", None, f"recording {key!r}: unexpected result {result!r}")

@@ -3,7 +3,9 @@
 Tasks are coarse, one per stage of a call (fetch, transcribe, analyse-and-store), because
 each task run costs ~0.1 s of orchestration. Idempotency is the recording's content hash,
 kept in the database (``calls.content_hash`` is unique): the same recording processed
-twice gives one call. Prefect's result cache is deliberately not used for transcripts:
+twice gives one call. Claims (:mod:`pipeline.db.claims`) make sure that many workers never
+process one recording at the same time and that a dead worker's recording is taken over.
+Prefect's result cache is deliberately not used for transcripts:
 it would write un-redacted speech to disk outside callqa's retention controls.
 """
 
@@ -20,10 +22,10 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.scoring import ScoreOutcome, models_for, rubric_candidates, score_or_report
 from pipeline.audio import content_hash
-from pipeline.db import repository
+from pipeline.db import claims, repository
 from pipeline.db.models import CallStatus
 from pipeline.db.session import ensure_schema, session_scope
-from pipeline.errors import CallqaError, RecordingNotFound, StoreError
+from pipeline.errors import CallqaError, RecordingError, RecordingNotFound, StoreError
 from pipeline.metadata import CallMetadata, parse_metadata
 from pipeline.process import (
     CallAnalysis,
@@ -55,6 +57,7 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     score: ScoreOutcome | None = None  # None when scoring is off or the call failed
+    reason: str | None = None  # why it was skipped
 
     def to_dict(self) -> dict[str, Any]:
         data = self.__dict__.copy()
@@ -97,10 +100,14 @@ def transcribe_task(
 
 @task(name="analyse-and-store", cache_policy=NO_CACHE)
 def analyse_and_store(
-    call_id: str, transcript: Transcript, options: ProcessOptions, started: float
+    call_id: str, transcript: Transcript, options: ProcessOptions, started: float,
+    claim: claims.Claim,
 ) -> CallAnalysis:
+    """Store the analysis and complete the claim in one transaction, only while it is held."""
     analysis = analyse(transcript, options)
     with session_scope(get_settings().resolved_database_url) as session:
+        claims.hold(session, claim)
+        claims.complete(session, claim.recording_id, claim.worker, call_id)
         repository.save_analysis(
             session,
             call_id,
@@ -129,57 +136,123 @@ def process_recording(
 ) -> Outcome:
     """Fetch, transcribe, diarise, measure and store one recording.
 
-    A recording that cannot be processed is stored as a failed call with its error and
-    the flow run fails; the same content already done is skipped unless ``force``.
+    The recording is claimed first, so no two workers process it at once: it is skipped
+    while another worker holds a live lease on it, and when it is done (unless ``force``)
+    or erased. A recording that cannot be processed is stored as a failed call with its
+    error and the flow run fails; the same content already done is skipped unless ``force``.
     """
-    started = time.perf_counter()
     settings = get_settings()
     db_url = settings.resolved_database_url
     store_url = store_url or settings.resolved_store_url
     ensure_schema(db_url)
+    with session_scope(db_url) as session:
+        taken = claims.claim_key(session, store_url, key, claims.worker_identity(),
+                                 settings.claim_lease_seconds, force=force)
+    if isinstance(taken, claims.ClaimRefused):
+        outcome = Outcome(key, "skipped", taken.call_id, reason=taken.reason)
+    else:
+        outcome = process_claimed(taken, force=force, hook=hook)
+    if outcome.status == "done":
+        get_run_logger().info("%s: done as call %s in %.1f s", key, outcome.call_id,
+                              outcome.seconds)
+    else:
+        get_run_logger().info("%s: skipped: %s", key, outcome.reason)
+    return outcome
+
+
+def process_claimed(
+    claim: claims.Claim, force: bool = False, hook: ProgressHook | None = None
+) -> Outcome:
+    """Process a recording this worker has claimed, inside a flow run.
+
+    A heartbeat renews the lease while the work runs, and every transaction that writes
+    the work's results first proves the lease is still held (:func:`claims.hold`), so a
+    worker that lost its lease stores nothing over the new holder's work; it raises
+    :class:`~pipeline.db.claims.LeaseLost`. The recording is completed in the transaction
+    that stores the analysis, and released (pending again, or failed after
+    ``CALLQA_CLAIM_MAX_ATTEMPTS``, or at once when the recording itself is bad) on failure.
+    """
+    started = time.perf_counter()
+    settings = get_settings()
+    db_url = settings.resolved_database_url
     options = ProcessOptions.from_settings(settings)
     logger = get_run_logger()
+    key, store_url = claim.key, claim.store_url
+    call_id: str | None = None
+    call_open = False  # a processing call exists that a failure must mark failed
 
-    with tempfile.TemporaryDirectory(prefix="callqa-") as tmp:
-        fetched = fetch_recording(key, store_url, Path(tmp))
-        with session_scope(db_url) as session:
-            existing = repository.call_by_hash(session, fetched.content_hash)
-            if existing is not None and existing.status == CallStatus.DONE and not force:
-                logger.info("%s: already processed as call %s", key, existing.id)
-                return Outcome(key, "skipped", existing.id)
-            error, metadata = fetched.metadata_error, CallMetadata()
-            if error is None:
-                try:
-                    metadata = parse_metadata(fetched.raw_metadata, key)
-                except CallqaError as exc:
-                    error = exc
-            if error is not None:  # stored as a failed call, committed before raising
-                call_id = repository.record_unreadable(
-                    session, content_hash=fetched.content_hash, key=key, store_url=store_url,
-                    error=error,
-                ).id
-            else:
-                call_id = repository.begin_call(
-                    session, content_hash=fetched.content_hash, key=key, store_url=store_url,
-                    metadata=metadata,
-                ).id
-        if error is not None:
-            raise _failed(error, call_id)
+    with claims.Heartbeat(db_url, claim) as beat, \
+            tempfile.TemporaryDirectory(prefix="callqa-") as tmp:
         try:
-            transcript = transcribe_task(fetched.path, metadata, options, hook)
-            analyse_and_store(call_id, transcript, options, started)
-        except Exception as exc:
-            failure: BaseException = (
-                exc.with_context(key=key, call_id=call_id) if isinstance(exc, CallqaError) else exc
-            )
+            fetched = fetch_recording(key, store_url, Path(tmp))
+            beat.check()
             with session_scope(db_url) as session:
-                repository.mark_failed(session, call_id, failure)
-            logger.error("%s: failed: %s", key, failure)
+                claims.hold(session, claim)
+                existing = repository.call_by_hash(session, fetched.content_hash)
+                if existing is not None and existing.status == CallStatus.DONE and not force:
+                    claims.complete(session, claim.recording_id, claim.worker, existing.id)
+                    reason = f"the same recording was already processed as call {existing.id}"
+                    return Outcome(key, "skipped", existing.id, reason=reason)
+                error, metadata = fetched.metadata_error, CallMetadata()
+                if error is None:
+                    try:
+                        metadata = parse_metadata(fetched.raw_metadata, key)
+                    except CallqaError as exc:
+                        error = exc
+                if error is not None:  # stored as a failed call, committed before raising
+                    call_id = repository.record_unreadable(
+                        session, content_hash=fetched.content_hash, key=key,
+                        store_url=store_url, error=error,
+                    ).id
+                else:
+                    call_id = repository.begin_call(
+                        session, content_hash=fetched.content_hash, key=key,
+                        store_url=store_url, metadata=metadata,
+                    ).id
+            if error is not None:
+                raise _failed(error, call_id)
+            call_open = True
+            transcript = transcribe_task(fetched.path, metadata, options, hook)
+            beat.check()
+            analyse_and_store(call_id, transcript, options, started, claim)
+        except claims.LeaseLost as exc:  # the new holder's work stands: touch nothing
+            logger.warning("%s", exc)
+            raise
+        except BaseException as exc:
+            failure: BaseException = (
+                exc.with_context(key=key, call_id=call_id) if isinstance(exc, CallqaError)
+                else exc
+            )
+            _give_back(db_url, claim, failure, call_id if call_open else None,
+                       settings.claim_max_attempts)
+            if call_open:
+                logger.error("%s: failed: %s", key, failure)
             raise
     score = score_task(call_id) if settings.scoring else None
-    seconds = time.perf_counter() - started
-    logger.info("%s: done as call %s in %.1f s", key, call_id, seconds)
-    return Outcome(key, "done", call_id, seconds=seconds, score=score)
+    return Outcome(key, "done", call_id, seconds=time.perf_counter() - started, score=score)
+
+
+def _give_back(
+    db_url: str, claim: claims.Claim, failure: BaseException, call_id: str | None,
+    max_attempts: int,
+) -> None:
+    """Release the claim after a failure (and mark its call failed), if still held.
+
+    A recording that is itself bad (not audio, bad sidecar, missing) fails at once;
+    anything else (a store or database hiccup, a crash in a model) goes back to pending
+    for another worker, until ``max_attempts``.
+    """
+    final = isinstance(failure, RecordingError | RecordingNotFound)
+    message = str(failure) if isinstance(failure, CallqaError) else (
+        f"recording {claim.key!r}: {type(failure).__name__}: {failure}")
+    try:
+        with session_scope(db_url) as session:
+            held = claims.release(session, claim.recording_id, claim.worker, message,
+                                  max_attempts=max_attempts, final=final)
+            if held and call_id is not None:
+                repository.mark_failed(session, call_id, failure)
+    except Exception as exc:  # the lease expires on its own; another worker retries
+        get_run_logger().warning("%s: claim not released: %s", claim.key, type(exc).__name__)
 
 
 def _failed(error: CallqaError, call_id: str) -> CallqaError:

@@ -4,6 +4,11 @@ No audio is fetched and no model but the scoring ones is loaded: each call is re
 from the database (redacted transcript, metrics, PII spans) and scored again. The new
 scorecard becomes the call's current one; earlier scorecards are kept with the rubric
 version that made them.
+
+A call whose current scorecard a person made (a closed review, an accepted dispute) keeps
+it: the new automatic scorecard is stored in the history, not current, and the report
+says "kept human score" for that call. ``override_human=True`` (``callqa rescore
+--override-human``) makes the new automatic scorecard current there too.
 """
 
 from __future__ import annotations
@@ -29,19 +34,23 @@ class RescoreReport:
     rubric: str | None
     scored: int = 0
     unscored: int = 0  # no rubric fits, or scoring failed
+    kept_human: int = 0  # scored, but a human scorecard stayed current
     outcomes: list[ScoreOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rubric": self.rubric, "scored": self.scored, "unscored": self.unscored,
+                "kept_human": self.kept_human,
                 "outcomes": [o.to_dict() for o in self.outcomes]}
 
 
 @task(name="rescore-batch", cache_policy=NO_CACHE)
-def rescore_batch(call_ids: list[str], rubric: str | None) -> list[ScoreOutcome]:
+def rescore_batch(call_ids: list[str], rubric: str | None,
+                  override_human: bool = False) -> list[ScoreOutcome]:
     settings = get_settings()
     rubrics = (load_rubric(rubric),) if rubric else rubric_candidates(settings)
     models = models_for(settings)
-    return [score_or_report(settings.resolved_database_url, call_id, rubrics, models)
+    return [score_or_report(settings.resolved_database_url, call_id, rubrics, models,
+                            override_human)
             for call_id in call_ids]
 
 
@@ -51,8 +60,11 @@ def rescore(
     call_ids: list[str] | None = None,
     limit: int | None = None,
     hook: ProgressHook | None = None,
+    override_human: bool = False,
 ) -> RescoreReport:
-    """Score stored calls again: with ``rubric`` (a file or shipped name) or as configured."""
+    """Score stored calls again: with ``rubric`` (a file or shipped name) or as configured.
+
+    Human scorecards stay current unless ``override_human``."""
     settings = get_settings()
     ensure_schema(settings.resolved_database_url)
     logger = get_run_logger()
@@ -65,14 +77,17 @@ def rescore(
     if hook:
         hook("rescore", completed=0, total=len(call_ids))
     for start in range(0, len(call_ids), BATCH):
-        for outcome in rescore_batch(call_ids[start:start + BATCH], rubric):
+        for outcome in rescore_batch(call_ids[start:start + BATCH], rubric, override_human):
             report.outcomes.append(outcome)
             if outcome.total is None:
                 report.unscored += 1
                 logger.warning("call %s: %s", outcome.call_id, outcome.note)
             else:
                 report.scored += 1
+                if outcome.kept_human is not None:
+                    report.kept_human += 1
         if hook:
             hook("rescore", completed=len(report.outcomes), total=len(call_ids))
-    logger.info("rescore: %d scored, %d not scored", report.scored, report.unscored)
+    logger.info("rescore: %d scored (%d kept a human score), %d not scored",
+                report.scored, report.kept_human, report.unscored)
     return report

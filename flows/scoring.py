@@ -35,6 +35,7 @@ class ScoreOutcome:
     auto_failed: bool = False
     flags: tuple[str, ...] = ()
     note: str = ""
+    kept_human: float | None = None  # the human score kept current; total went to history
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -124,9 +125,15 @@ def with_sentiment(view: CallView, models: DefaultModels) -> CallView:
 
 
 def score_stored_call(
-    session: Any, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels
+    session: Any, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels,
+    override_human: bool = False,
 ) -> ScoreOutcome:
-    """Score one done call with the best-fitting rubric and store the scorecard."""
+    """Score one done call with the best-fitting rubric and store the scorecard.
+
+    When the call's current scorecard is a person's (a closed review, an accepted dispute),
+    the new automatic one is stored as history and the human one stays current, unless
+    ``override_human``: a rubric change must not silently undo a supervisor's judgement.
+    """
     stored = score_db.load_stored_call(session, call_id)
     view = view_of(stored)
     rubric = select_rubric(rubrics, view)
@@ -141,19 +148,24 @@ def score_stored_call(
         hash=rubric.hash, source=rubric.text, path=rubric.source,
     )
     sentiment = [None if s is None else s.to_dict() for s in view.sentiment] or None
-    score_db.save_scorecard(session, call_id, record.id, card.to_dict(), sentiment)
+    human = None if override_human else score_db.current_human_total(session, call_id)
+    score_db.save_scorecard(session, call_id, record.id, card.to_dict(), sentiment,
+                            current=human is None)
     return ScoreOutcome(call_id, rubric.label, card.total, card.auto_failed,
-                        tuple(f.code for f in card.flags))
+                        tuple(f.code for f in card.flags),
+                        note="" if human is None else f"kept human score {human:g}",
+                        kept_human=human)
 
 
 def score_or_report(
-    db_url: str, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels
+    db_url: str, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels,
+    override_human: bool = False,
 ) -> ScoreOutcome:
     """Score one call in its own transaction; a failure is the outcome's note, never raised,
     so a scoring problem neither fails a processed call nor stops a rescore batch."""
     try:
         with session_scope(db_url) as session:
-            return score_stored_call(session, call_id, rubrics, models)
+            return score_stored_call(session, call_id, rubrics, models, override_human)
     except Exception as exc:
         message = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
         return ScoreOutcome(call_id, None, note=f"not scored: {message}")

@@ -10,6 +10,7 @@ Both stages are plain functions, usable from a notebook; progress goes to an opt
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,7 @@ def transcribe_recording(
     words: dict[int, list[Word]] = {0: [], 1: []} if stereo else {0: []}
     mono_parts: list[np.ndarray] = []
     keep_mono = not stereo and options.diarization_model is not None
-    probability, decoded = 0.0, 0.0
+    probability, decoded, model_seconds = 0.0, 0.0, 0.0
     hook("transcribe", completed=0.0, total=info.duration)
     for offset, chunk in iter_chunks(path, options.chunk_seconds):
         if stereo and offset == 0.0 and _dual_mono(chunk):
@@ -181,9 +182,11 @@ def transcribe_recording(
             keep_mono = options.diarization_model is not None
         channels = [chunk[0], chunk[1]] if stereo else [chunk.mean(axis=0)]
         for ch, audio in enumerate(channels):
+            started = time.perf_counter()
             result = transcriber.transcribe(
                 audio, dataclasses.replace(options.transcribe, language=language)
             )
+            model_seconds += time.perf_counter() - started
             if language is None and transcriber.multilingual:
                 language = result.language  # detected once, then held for the whole call
             probability = probability or result.language_probability
@@ -224,7 +227,9 @@ def transcribe_recording(
         else:
             hook("diarize", completed=0.0, total=decoded)
             audio = np.concatenate(mono_parts) if mono_parts else _mono(path)
+            started = time.perf_counter()
             speaker_turns = diarizer.diarize(audio, SAMPLE_RATE)
+            model_seconds += time.perf_counter() - started
             del audio
             turns = words_to_turns(assign_words(words[0], speaker_turns))
             utterances, assignment = assign_roles_mono(turns, options.roles)
@@ -240,6 +245,7 @@ def transcribe_recording(
         diarization=diarization,
         channels=2 if stereo else 1,
         notes=tuple(notes),
+        model_seconds=round(model_seconds, 3),
     )
 
 

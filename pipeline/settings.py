@@ -104,7 +104,8 @@ class Settings(BaseSettings):
     events_token: SecretStr | None = None  # MinIO webhook's `Authorization: Bearer` secret
     sweep_full_pass_hours: float = Field(default=24.0, gt=0)  # full listing this often
     dispatch: Literal["inline", "deployment"] = "inline"  # process here, or via Prefect
-    dispatch_runs: int = Field(default=2, gt=0)  # process-queue runs submitted at most
+    dispatch_runs: int = Field(default=2, ge=0)  # process-queue runs submitted at most
+    dispatch_gpu_runs: int = Field(default=0, ge=0)  # runs on the gpu queue, submitted first
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -2,12 +2,17 @@
 
 A recording is an audio object; its metadata is either the object's own user metadata
 (``x-amz-meta-callqa``, a JSON string) or a sidecar object ``<key>.json`` beside it.
+
+Listing is in key order (S3's order: by UTF-8 bytes, which is Python's ``str`` order) and
+resumable: ``list_recordings(start_after=key)`` lists only keys that sort after ``key``,
+which is how the sweep (:mod:`pipeline.sweep`) avoids listing a whole bucket each time.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,13 +46,22 @@ class RecordingStore(Protocol):
 
     url: str
 
-    def list_recordings(self) -> Iterator[ObjectInfo]: ...
+    def list_recordings(
+        self, start_after: str | None = None, prefix: str | None = None
+    ) -> Iterator[ObjectInfo]:
+        """Recordings (no sidecars) in key order, only those after ``start_after`` and
+        under ``prefix`` (both relative to the store) when given."""
+        ...
 
     def fetch(self, key: str, dest: Path) -> Path: ...
 
     def read_metadata(self, key: str) -> dict[str, Any] | None: ...
 
     def put(self, key: str, source: Path, metadata: dict[str, Any] | None = None) -> None: ...
+
+    def delete(self, key: str) -> None:
+        """Remove one object; a missing object is already gone, not an error."""
+        ...
 
 
 class LocalStore:
@@ -63,16 +77,15 @@ class LocalStore:
             raise RecordingNotFound(f"key {key!r} is outside the store {self.root}")
         return path
 
-    def list_recordings(self) -> Iterator[ObjectInfo]:
+    def list_recordings(
+        self, start_after: str | None = None, prefix: str | None = None
+    ) -> Iterator[ObjectInfo]:
         if not self.root.is_dir():
             raise StoreUnavailable(
                 f"recordings folder {self.root} does not exist",
                 hint="Create it or set CALLQA_STORE_URL.",
             )
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and is_recording_key(path.name):
-                key = path.relative_to(self.root).as_posix()
-                yield ObjectInfo(key=key, size=path.stat().st_size)
+        yield from _walk(self.root, "", start_after or "", prefix or "")
 
     def fetch(self, key: str, dest: Path) -> Path:
         # Local files are read in place: no copy.
@@ -94,6 +107,16 @@ class LocalStore:
         if metadata is not None:
             sidecar = self._path(key + SIDECAR_SUFFIX)
             sidecar.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), "utf-8")
+
+    def delete(self, key: str) -> None:
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except IsADirectoryError:
+            raise RecordingNotFound(f"{key!r} is a folder in {self.root}, not a recording",
+                                    key=key) from None
+        except OSError as exc:
+            raise StoreError(f"cannot delete {key!r} from {self.root} ({exc.strerror})",
+                             hint="Check the folder's permissions.", key=key) from exc
 
 
 class S3Store:
@@ -130,14 +153,22 @@ class S3Store:
             key=key,
         )
 
-    def list_recordings(self) -> Iterator[ObjectInfo]:
+    def list_recordings(
+        self, start_after: str | None = None, prefix: str | None = None
+    ) -> Iterator[ObjectInfo]:
         try:
             if not self.client.bucket_exists(self.bucket):
                 raise StoreUnavailable(
                     f"bucket {self.bucket!r} does not exist",
                     hint="Create it or fix CALLQA_STORE_URL.",
                 )
-            for obj in self.client.list_objects(self.bucket, prefix=self.prefix, recursive=True):
+            # ListObjectsV2 with StartAfter: the server skips what sorts before the cursor.
+            for obj in self.client.list_objects(
+                self.bucket,
+                prefix=self.prefix + (prefix or ""),
+                recursive=True,
+                start_after=self.prefix + start_after if start_after else None,
+            ):
                 key = obj.object_name[len(self.prefix) :]
                 if is_recording_key(key):
                     yield ObjectInfo(key=key, size=obj.size or 0, etag=obj.etag)
@@ -194,6 +225,37 @@ class S3Store:
                 )
         except Exception as exc:
             raise self._guard("upload", exc, key) from exc
+
+    def delete(self, key: str) -> None:
+        # S3 answers a delete of a missing key with success: nothing to special-case here.
+        try:
+            self.client.remove_object(self.bucket, self.prefix + key)
+        except Exception as exc:
+            raise self._guard("delete", exc, key) from exc
+
+
+def _walk(folder: Path, base: str, start_after: str, prefix: str) -> Iterator[ObjectInfo]:
+    """Files under ``folder`` in the order of their keys, without reading the whole tree.
+
+    A folder ``d`` holds keys ``d/...``, so entries sort by ``name + "/"`` for folders and
+    ``name`` for files; a folder whose keys all sort before ``start_after``, or that lies
+    outside ``prefix``, is skipped without being read.
+    """
+    entries = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            entries.append((base + entry.name + ("/" if is_dir else ""), is_dir, entry))
+    for key, is_dir, entry in sorted(entries, key=lambda e: e[0]):
+        if is_dir:
+            if not (key.startswith(prefix) or prefix.startswith(key)):
+                continue
+            if key < start_after and not start_after.startswith(key):
+                continue  # every key under it sorts before the cursor
+            yield from _walk(Path(entry.path), key, start_after, prefix)
+        elif (key > start_after and key.startswith(prefix) and is_recording_key(key)
+              and entry.is_file()):
+            yield ObjectInfo(key=key, size=entry.stat().st_size)
 
 
 def _parse_json(text: str, key: str) -> dict[str, Any]:

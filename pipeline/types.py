@@ -127,6 +127,9 @@ class Transcript:
     diarization: Diarization
     channels: int = 1
     notes: tuple[str, ...] = field(default=())  # e.g. why the call is undiarised
+    # Seconds spent inside the ASR and diarisation models: what the rest of the pipeline
+    # (and Prefect) is measured against.
+    model_seconds: float = 0.0
 
     @property
     def text(self) -> str:

@@ -7,6 +7,7 @@
     POST /rubrics                         store a rubric version (validated first)
     POST /rubrics/{id}/activate           this version scores new calls (others of its name off)
     POST /rubrics/{id}/rescore            score the stored calls again with this version
+                                          (human scores stay current; ?override_human=true)
 """
 
 from __future__ import annotations
@@ -227,15 +228,25 @@ def activate_rubric(rubric_id: int, admin: AdminUser, session: SessionDep) -> Ru
     return _public(record)
 
 
+class RescoreDone(RescorePublic):
+    kept_human: int = 0  # scored; a person's scorecard stayed current (the new one is history)
+
+
 @router.post("/rubrics/{rubric_id}/rescore",
              summary="Score the stored calls again with this rubric version")
-def rescore_with_rubric(rubric_id: int, admin: AdminUser, session: SessionDep) -> RescorePublic:
+def rescore_with_rubric(
+    rubric_id: int, admin: AdminUser, session: SessionDep,
+    override_human: Annotated[bool, Query(
+        description="Make the new score current even over a human (review or dispute) "
+                    "score; by default a human score stays current.")] = False,
+) -> RescoreDone:
     """Run the ``rescore`` flow over the stored calls with this version, and wait for it.
 
     The flow runs here, synchronously, as a flow (the embedded default: no worker needed).
     Production would instead trigger the ``rescore`` deployment with the rubric and answer
     at once with the flow run's id; a long rescore then never holds a request open.
-    The calls a rubric does not fit (another language, say) count as not scored.
+    The calls a rubric does not fit (another language, say) count as not scored; a call
+    whose current score a person made keeps it unless ``override_human`` (``kept_human``).
     """
     from flows.rescore import rescore
 
@@ -244,8 +255,10 @@ def rescore_with_rubric(rubric_id: int, admin: AdminUser, session: SessionDep) -
     with tempfile.TemporaryDirectory(prefix="callqa-rubric-") as folder:
         path = Path(folder) / f"{record.name}.yaml"
         path.write_text(record.source, encoding="utf-8")
-        report = rescore(str(path))
+        report = rescore(str(path), override_human=override_human)
     audit(session, admin, "rubric.rescore", "rubric", record.id, name=record.name,
-          version=record.version, scored=report.scored, unscored=report.unscored)
+          version=record.version, scored=report.scored, unscored=report.unscored,
+          kept_human=report.kept_human, override_human=override_human)
     session.commit()
-    return RescorePublic(rubric=label, scored=report.scored, unscored=report.unscored)
+    return RescoreDone(rubric=label, scored=report.scored, unscored=report.unscored,
+                       kept_human=report.kept_human)

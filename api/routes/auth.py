@@ -1,12 +1,24 @@
-"""Signing in and out: ``POST /api/v1/auth/login`` gives a bearer token with its expiry."""
+"""Signing in and out, and changing one's own password.
+
+``POST /api/v1/auth/login`` gives a bearer token with its expiry. Failed sign-ins are
+audited (``auth.login_failed``) and counted per username and client address: after 5 in
+5 minutes the next attempts answer 429 with ``Retry-After`` (see :mod:`api.ratelimit`).
+``POST /api/v1/auth/password`` changes the signed-in user's password (the current one
+is required) and signs them out everywhere else.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from api.accounts import change_own_password
 from api.deps import Credentials, CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError
+from api.ratelimit import LoginLimiter, TooManyAttempts
 from api.routes.users import user_public
 from api.schemas.users import LoginRequest, TokenPublic, UserPublic
 from api.security import (
@@ -17,19 +29,56 @@ from api.security import (
     verify_password,
     waste_time_like_a_check,
 )
-from pipeline.db.people import User
+from pipeline.db.people import User, audit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
+WRONG = "wrong username or password, or the user is deactivated"
 
-@router.post("/login", summary="Sign in with a username and password; get a bearer token")
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> TokenPublic:
+
+def get_limiter(request: Request) -> LoginLimiter:
+    """The app's failed sign-in counts (one per app, made on first use)."""
+    state = request.app.state
+    if getattr(state, "login_limiter", None) is None:
+        state.login_limiter = LoginLimiter()
+    limiter: LoginLimiter = state.login_limiter
+    return limiter
+
+
+LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _too_many(exc: TooManyAttempts) -> ApiError:
+    return ApiError(429, str(exc), code="too_many_attempts",
+                    headers={"Retry-After": str(exc.retry_after)})
+
+
+@router.post("/login", summary="Sign in with a username and password; get a bearer token",
+             responses={429: {"description": "Too many failed sign-ins; see Retry-After"}})
+def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep,
+          limiter: LimiterDep) -> TokenPublic:
+    address = client_address(request)
+    try:
+        limiter.check(body.username, address)
+    except TooManyAttempts as exc:
+        raise _too_many(exc) from None
     user = session.scalar(select(User).where(User.username == body.username))
     if user is None:
         waste_time_like_a_check(body.password)
     if user is None or not verify_password(body.password, user.password_hash) or not user.active:
-        raise ApiError(401, "wrong username or password, or the user is deactivated",
-                       headers={"WWW-Authenticate": "Bearer"})
+        blocked = limiter.failed(body.username, address)
+        reason = ("unknown user" if user is None else
+                  "deactivated" if not user.active else "wrong password")
+        audit(session, None, "auth.login_failed", "user",
+              user.id if user else body.username[:64], username=body.username[:100],
+              address=address, reason=reason, blocked=blocked)
+        session.commit()
+        raise ApiError(401, WRONG, headers={"WWW-Authenticate": "Bearer"})
+    limiter.succeeded(body.username, address)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(body.password)
     token, expires_at = issue_token(session, user, settings.token_ttl_minutes)
@@ -48,3 +97,33 @@ def logout(user: CurrentUser, session: SessionDep, credentials: Credentials) -> 
     if credentials is not None:
         revoke_token(session, credentials.credentials)
         session.commit()
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000, description="At least 10 characters, not the "
+                                                           "username, not the current one.")
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT,
+             summary="Change your own password; your other sessions are signed out",
+             responses={429: {"description": "Too many wrong current passwords"}})
+def change_password(body: PasswordChange, request: Request, user: CurrentUser,
+                    session: SessionDep, credentials: Credentials,
+                    limiter: LimiterDep) -> None:
+    """A wrong current password answers 403 and counts like a failed sign-in, so a stolen
+    token cannot be used to guess the password either."""
+    address = client_address(request)
+    try:
+        limiter.check(user.username, address)
+    except TooManyAttempts as exc:
+        raise _too_many(exc) from None
+    if not verify_password(body.current_password, user.password_hash):
+        blocked = limiter.failed(user.username, address)
+        audit(session, user, "user.password_change_failed", "user", user.id,
+              address=address, blocked=blocked)
+        session.commit()
+        raise ApiError(403, "the current password is wrong")
+    assert credentials is not None  # CurrentUser insists on a token
+    change_own_password(session, user, body.new_password, keep_token=credentials.credentials)
+    session.commit()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
 from api.deps import CurrentUser, PageDep, SessionDep, SettingsDep, agent_scope, visible_call
@@ -74,9 +74,15 @@ def call_public(call: Call, score: ScoreRecord | None) -> CallPublic:
 
 @router.get("", summary="Search calls (filters, transcript text, paginated)")
 def list_calls(user: CurrentUser, session: SessionDep, page: PageDep,
-               filters: FiltersDep) -> CallsPublic:
-    rows, count = search_calls(session, filters, agent_ids=agent_scope(user),
-                               offset=page.skip, limit=page.limit)
+               filters: FiltersDep, response: Response) -> CallsPublic:
+    """Newest first. ``q`` finds words anywhere in the redacted transcript, ignoring case,
+    accents and punctuation (Turkish letters included: "sikayet" finds "Şikâyet"). For
+    words that many calls contain the count stops at skip + 1000 and the response carries
+    ``X-Count-Capped: true``: "that many or more"."""
+    rows, count, capped = search_calls(session, filters, agent_ids=agent_scope(user),
+                                       offset=page.skip, limit=page.limit)
+    if capped:
+        response.headers["X-Count-Capped"] = "true"
     return CallsPublic(data=[call_public(c, s) for c, s in rows], count=count)
 
 

@@ -3,8 +3,10 @@ acknowledging a scorecard ("I have read it").
 
 Agents see only themselves: passing another agent's ``agent_id`` answers 403 (their own id
 is accepted). Supervisors and admins pass ``agent_id`` to see any agent. An acknowledgement
-is an audit log entry (``score.acknowledge`` on the ``score``, with who and when): it is the
-record, so every acknowledgement is in the audit log by construction.
+is one row of ``acknowledgements`` (unique per scorecard), written in the same transaction
+as its audit entry (``score.acknowledge`` on the ``score``, with who and when). The unique
+constraint, not a read-then-write check, decides a race: of two simultaneous requests
+(two tabs, a double click reaching two workers) one is recorded, the other answers 409.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from api.deps import CurrentUser, PageDep, SessionDep
@@ -22,7 +25,8 @@ from api.errors import ApiError, conflict, forbidden, not_found
 from api.routes.scores import visible_score
 from api.schemas import UtcDatetime
 from pipeline.db.models import Agent, Call, ScoreRecord
-from pipeline.db.people import AuditLog, Dispute, DisputeStatus, Role, User, audit
+from pipeline.db.operations import Acknowledgement
+from pipeline.db.people import Dispute, DisputeStatus, Role, User, audit
 from pipeline.db.trends import agent_trend
 
 router = APIRouter(tags=["me"])
@@ -96,17 +100,13 @@ def _target_agent(session: Session, user: User, agent_id: int | None) -> Agent:
     return agent
 
 
-def acknowledgements(session: Session, score_ids: list[int]) -> dict[int, AuditLog]:
-    """The first acknowledgement of each of ``score_ids`` that has one."""
+def acknowledgements(session: Session, score_ids: list[int]) -> dict[int, Acknowledgement]:
+    """The acknowledgement of each of ``score_ids`` that has one."""
     if not score_ids:
         return {}
-    rows = session.scalars(select(AuditLog).where(
-        AuditLog.action == ACK_ACTION, AuditLog.object_type == "score",
-        AuditLog.object_id.in_([str(i) for i in score_ids])).order_by(AuditLog.id))
-    found: dict[int, AuditLog] = {}
-    for entry in rows:
-        found.setdefault(int(entry.object_id), entry)
-    return found
+    rows = session.scalars(select(Acknowledgement)
+                           .where(Acknowledgement.score_id.in_(score_ids)))
+    return {row.score_id: row for row in rows}
 
 
 @router.get("/api/v1/me/trend",
@@ -174,6 +174,11 @@ def acknowledge(score_id: int, user: CurrentUser, session: SessionDep) -> Acknow
         raise conflict(f"call {score.call_id} has an open dispute; wait for the decision")
     entry = audit(session, user, ACK_ACTION, "score", score.id, call_id=score.call_id,
                   total=score.total)
-    session.commit()
+    session.add(Acknowledgement(score_id=score.id, user_id=user.id, at=entry.at))
+    try:
+        session.commit()
+    except IntegrityError:  # another request acknowledged it since the check above
+        session.rollback()
+        raise conflict(f"scorecard {score.id} is acknowledged already") from None
     return AcknowledgementPublic(score_id=score.id, call_id=score.call_id,
                                  acknowledged_at=entry.at, acknowledged_by=user.username)

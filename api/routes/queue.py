@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import PageDep, SessionDep, SupervisorUser
 from api.routes.calls import FiltersDep, call_public
@@ -17,11 +17,14 @@ router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
 @router.get("", summary="Calls a supervisor must hear, highest priority first")
 def get_queue(
     user: SupervisorUser, session: SessionDep, page: PageDep, filters: FiltersDep,
+    response: Response,
     include_reviewed: Annotated[bool, Query(
         description="Also list flagged calls whose review is closed.")] = False,
 ) -> QueuePublic:
-    rows, count = review_queue(session, filters, offset=page.skip, limit=page.limit,
-                               include_reviewed=include_reviewed)
+    rows, count, capped = review_queue(session, filters, offset=page.skip, limit=page.limit,
+                                       include_reviewed=include_reviewed)
+    if capped:  # a transcript search (q) for common words: "count or more"
+        response.headers["X-Count-Capped"] = "true"
     ids = [call.id for call, _ in rows]
     reviews, disputed = open_reviews(session, ids), open_disputes(session, ids)
     items = []

@@ -1,12 +1,16 @@
 // The page shell: sign-in, hash routing, sign-out. Each role has its pages:
-// supervisors and admins #/queue, trainers #/search and #/library, agents #/me;
-// everyone opens #/calls/<id> (what it offers depends on the role).
+// supervisors and admins #/queue and #/dashboards, admins #/admin, trainers #/search and
+// #/library, agents #/me; everyone opens #/calls/<id> (what it offers depends on the
+// role) and #/account (their password).
 import { api, el, errorBox, session } from "./api.js";
 import { renderQueue } from "./queue.js";
 import { renderCall } from "./call.js";
 import { renderSearch } from "./search.js";
 import { renderLibrary } from "./library.js";
 import { renderMe } from "./me.js";
+import { renderDashboards } from "./dashboards.js";
+import { renderAdmin } from "./admin.js";
+import { renderAccount } from "./account.js";
 
 const view = document.getElementById("view");
 let me = null;
@@ -16,6 +20,9 @@ const PAGES = {
   search: { label: "Search calls", roles: ["admin", "supervisor", "trainer"], render: renderSearch },
   library: { label: "Clip library", roles: ["admin", "supervisor", "trainer"], render: renderLibrary },
   me: { label: "My scorecards", roles: ["agent"], render: renderMe },
+  dashboards: { label: "Dashboards", roles: ["admin", "supervisor"], render: renderDashboards },
+  admin: { label: "Admin", roles: ["admin"], render: renderAdmin },
+  account: { label: "Account", roles: ["admin", "supervisor", "trainer", "agent"], render: renderAccount },
 };
 
 export function home(user) {
@@ -69,18 +76,22 @@ async function route() {
     document.getElementById("logout").hidden = true;
     return renderLogin();
   }
+  // Each route draws into its own element: a page still loading when the user moves on
+  // finishes into a detached element instead of covering the page they moved to.
+  const target = el("div", { class: "page" });
+  view.replaceChildren(target);
   try {
     const user = await whoami();
     const call = path.match(/^\/calls\/([^/]+)$/);
-    if (call) return await renderCall(view, decodeURIComponent(call[1]), user);
+    if (call) return await renderCall(target, decodeURIComponent(call[1]), user);
     const page = PAGES[path.replace(/^\//, "")];
     if (!page || !page.roles.includes(user.role)) {
       location.replace(home(user));  // unknown or another role's page: go to your own
       return;
     }
-    await page.render(view, new URLSearchParams(query), user);
+    await page.render(target, new URLSearchParams(query), user);
   } catch (err) {
-    view.replaceChildren(errorBox(err));
+    target.replaceChildren(errorBox(err));
   }
 }
 

@@ -1,6 +1,6 @@
 // The trainers' clip library: filter by tag and criterion; each clip shows its redacted
-// transcript, plays its PII-silenced audio (fetched with the bearer header as a blob) and
-// downloads it.
+// transcript, plays its PII-silenced audio (fetched with the bearer header as a blob),
+// downloads it, and can be deleted (after a confirm step).
 import { api, blobUrl, clock, download, el, errorBox } from "./api.js";
 
 function filterForm(params) {
@@ -41,7 +41,18 @@ function clipCard(clip) {
   };
   const save = () => download(`/clips/${clip.id}/audio?download=true`, `clip-${clip.id}.wav`)
     .catch((err) => error.replaceChildren(errorBox(err)));
-  return el("li", { class: "card clip", dataset: { clipId: clip.id } },
+  const remove = el("button", { type: "button", class: "danger delete-clip" }, "Delete");
+  const confirm = el("span", { class: "confirm-delete", hidden: true }, "Delete this clip for everyone? ",
+    el("button", { type: "button", class: "danger confirm-yes", onclick: async () => {
+      try {
+        await api(`/clips/${clip.id}`, { method: "DELETE" });
+        card.replaceWith(el("li", { class: "card muted clip-deleted" }, `Clip ${clip.id} (${clip.tag}) deleted.`));
+      } catch (err) { error.replaceChildren(errorBox(err)); }
+    } }, "Yes, delete"),
+    el("button", { type: "button", class: "secondary confirm-no",
+                   onclick: () => { confirm.hidden = true; remove.hidden = false; } }, "Cancel"));
+  remove.addEventListener("click", () => { remove.hidden = true; confirm.hidden = false; });
+  const card = el("li", { class: "card clip", dataset: { clipId: clip.id } },
     el("h2", {}, el("span", { class: "badge tag" }, clip.tag), " ",
        el("a", { href: `#/calls/${encodeURIComponent(clip.call_id)}` }, `Call ${clip.call_id.slice(0, 8)}`),
        el("span", { class: "muted" }, ` ${clock(clip.start)}–${clock(clip.end)} (${Math.round(clip.end - clip.start)} s)`,
@@ -49,8 +60,10 @@ function clipCard(clip) {
     clip.note ? el("p", { class: "note" }, clip.note) : null,
     el("div", { class: "clip-actions" },
       el("button", { type: "button", class: "play-clip", onclick: play }, "▶ Play"),
-      el("button", { type: "button", class: "download-clip", onclick: save }, "Download WAV")),
+      el("button", { type: "button", class: "download-clip", onclick: save }, "Download WAV"),
+      remove, confirm),
     audio, error, lines);
+  return card;
 }
 
 export async function renderLibrary(view, params) {

@@ -12,10 +12,11 @@ Groups: ``none`` (one group, ``None``), ``agent`` (the agent's external id), ``t
 name), ``queue``, ``direction``, ``language``, and ``category``: the call's metadata
 ``category`` when it has one, else its queue.
 
-Two queries: one GROUP BY for the counts, rates and metric averages, and one streaming
-only (bucket, group, sentiment JSON) for the customer's end sentiment, which is averaged
-here (JSON arrays are not portable SQL between SQLite and PostgreSQL); that loop keeps
-one running sum per bucket x group, never the rows.
+One GROUP BY does it all. What it needs of a scorecard is stored as columns when the
+scorecard is saved (:func:`pipeline.db.scores.save_scorecard`): ``flagged`` (it has a
+flag) and ``customer_end`` (:func:`customer_end` of its sentiment JSON), so no flags
+subquery and no JSON reaches this query. A partial covering index on current scorecards
+(``ix_scores_current_summary``) and a covering one on call metrics serve it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, select
 from sqlalchemy.orm import Session
 
-from pipeline.db.models import Agent, Call, CallMetricsRecord, FlagRecord, ScoreRecord, Team
+from pipeline.db.models import Agent, Call, CallMetricsRecord, ScoreRecord, Team
 from pipeline.db.search import CallFilters, filter_conditions
 from pipeline.db.trends import Period, _as_date, bucket_start
 
@@ -98,41 +99,29 @@ def summary(
     when = func.coalesce(Call.started_at, Call.created_at)
     bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
     group = group_column(group_by).label("grp")
-    flagged = select(FlagRecord.score_id).distinct().subquery()
-    main = _scoped(select(
+    query = _scoped(select(
         bucket, group,
         func.count(ScoreRecord.id).label("calls"),
         func.avg(ScoreRecord.total).label("average"),
         func.sum(case((ScoreRecord.auto_failed, 1), else_=0)).label("fails"),
-        func.count(flagged.c.score_id).label("flagged"),
+        func.sum(case((ScoreRecord.flagged, 1), else_=0)).label("flagged"),
+        func.avg(ScoreRecord.customer_end).label("sentiment_end"),
         func.avg(func.coalesce(CallMetricsRecord.duration, Call.duration)).label("duration"),
         func.avg(CallMetricsRecord.silence_pct).label("silence_pct"),
         func.avg(CallMetricsRecord.talk_ratio_agent).label("talk_ratio"),
         func.avg(CallMetricsRecord.overtalk).label("overtalk"),
     ), filters, agent_ids)
-    main = (main.outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
-            .outerjoin(flagged, flagged.c.score_id == ScoreRecord.id)
-            .group_by(bucket, group))
-
-    sentiment: dict[tuple[date, str | None], list[float]] = {}  # key -> [sum, count]
-    narrow = _scoped(select(bucket, group, ScoreRecord.sentiment), filters, agent_ids)
-    for row in session.execute(narrow.execution_options(yield_per=1000)):
-        end = customer_end(row.sentiment)
-        if end is not None:
-            acc = sentiment.setdefault((_as_date(row.bucket), row.grp), [0.0, 0])
-            acc[0] += end
-            acc[1] += 1
-
+    query = (query.outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
+             .group_by(bucket, group))
     rows = []
-    for row in session.execute(main):
-        start, calls = _as_date(row.bucket), int(row.calls)
-        mean = sentiment.get((start, row.grp))
+    for row in session.execute(query):
+        calls = int(row.calls)
         rows.append(SummaryRow(
-            start=start, group=row.grp, calls=calls,
+            start=_as_date(row.bucket), group=row.grp, calls=calls,
             average_score=_round(row.average, 2),
             auto_fail_rate=round(int(row.fails or 0) / calls, 4) if calls else 0.0,
             flag_rate=round(int(row.flagged or 0) / calls, 4) if calls else 0.0,
-            customer_sentiment_end=_round(mean[0] / mean[1], 3) if mean else None,
+            customer_sentiment_end=_round(row.sentiment_end, 3),
             avg_duration=_round(row.duration, 2), avg_silence_pct=_round(row.silence_pct, 2),
             avg_talk_ratio_agent=_round(row.talk_ratio, 4), avg_overtalk=_round(row.overtalk, 2),
         ))
@@ -141,7 +130,8 @@ def summary(
 
 
 def customer_end(trajectories: Any) -> float | None:
-    """The customer's ``end`` sentiment from a scorecard's sentiment list, if it has one."""
+    """The customer's ``end`` sentiment from a scorecard's sentiment list, if it has one
+    (stored as ``scores.customer_end`` when the scorecard is saved)."""
     if not isinstance(trajectories, list):
         return None
     for entry in trajectories:

@@ -11,13 +11,17 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from pipeline.db.text_index import search_key
 
 
 def _now() -> datetime:
@@ -26,6 +30,11 @@ def _now() -> datetime:
 
 def _uuid() -> str:
     return str(uuid.uuid4())
+
+
+def _search_text(context: Any) -> str:
+    """``search_text`` of a Core INSERT that did not give one: folded ``redacted_text``."""
+    return search_key(context.get_current_parameters().get("redacted_text"))
 
 
 class Base(DeclarativeBase):
@@ -55,6 +64,8 @@ class Agent(Base):
 
 class Call(Base):
     __tablename__ = "calls"
+    # an agent's trend reads (agent, started_at, id) from this index alone (migration 0006)
+    __table_args__ = (Index("ix_calls_agent_started", "agent_id", "started_at", "id"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     source_key: Mapped[str] = mapped_column(String(1024), index=True)
@@ -83,6 +94,7 @@ class Call(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processing_seconds: Mapped[float | None] = mapped_column(Float)
+    model_seconds: Mapped[float | None] = mapped_column(Float)  # inside ASR + diarisation
 
     agent: Mapped[Agent | None] = relationship()
     team: Mapped[Team | None] = relationship()
@@ -114,11 +126,20 @@ class UtteranceRecord(Base):
     words: Mapped[list[Any]] = mapped_column(JSON, default=list)
     sentiment: Mapped[float | None] = mapped_column(Float)  # -1..1
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
+    # folded redacted text, what transcript search looks in (pipeline.db.text_index)
+    search_text: Mapped[str | None] = mapped_column(Text, default=_search_text)
     call: Mapped[Call] = relationship(back_populates="utterances")
+
+    @validates("redacted_text")
+    def _fold_for_search(self, _key: str, value: str) -> str:
+        self.search_text = search_key(value)
+        return value
 
 
 class CallMetricsRecord(Base):
     __tablename__ = "call_metrics"
+    __table_args__ = (Index("ix_call_metrics_summary", "call_id", "duration", "silence_pct",
+                            "talk_ratio_agent", "overtalk"),)  # dashboards, index only
     call_id: Mapped[str] = mapped_column(
         ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
     )
@@ -173,6 +194,12 @@ class ScoreRecord(Base):
     """One scorecard of a call by one rubric version; ``current`` marks the latest per call."""
 
     __tablename__ = "scores"
+    __table_args__ = (  # for the review queue, trends and dashboards (migration 0006)
+        Index("ix_scores_queue", "current", "flagged", "priority"),  # review queue candidates
+        Index("ix_scores_current_call", "call_id", "total", "auto_failed", "flagged",
+              "customer_end", "created_at", "current",  # trends, dashboards: index only
+              sqlite_where=text("current = 1"), postgresql_where=text("current")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"), index=True)
@@ -184,6 +211,9 @@ class ScoreRecord(Base):
     sentiment: Mapped[list[Any]] = mapped_column(JSON, default=list)  # per party trajectory
     notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # set by save_scorecard, so the review queue and dashboards need no flags/JSON scan
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
+    customer_end: Mapped[float | None] = mapped_column(Float)  # customer's end sentiment
 
     rubric: Mapped[RubricRecord] = relationship()
     results: Mapped[list[CriterionResultRecord]] = relationship(

@@ -135,6 +135,7 @@ def save_analysis(
     call.error_code = call.error = None
     call.processed_at = datetime.now(UTC)
     call.processing_seconds = round(seconds, 3)
+    call.model_seconds = transcript.model_seconds
     return call
 
 

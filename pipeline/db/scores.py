@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db.dashboards import customer_end
 from pipeline.db.models import (
     Call,
     CallStatus,
@@ -45,17 +46,20 @@ def upsert_rubric(
 
 def save_scorecard(
     session: Session, call_id: str, rubric_id: int, card: dict[str, Any],
-    sentiment: list[dict[str, Any] | None] | None = None,
+    sentiment: list[dict[str, Any] | None] | None = None, *, current: bool = True,
 ) -> ScoreRecord:
-    """Store a scorecard as the call's current one (earlier ones are kept, not current)."""
-    session.execute(
-        update(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.current)
-        .values(current=False)
-    )
+    """Store a scorecard as the call's current one (earlier ones are kept, not current);
+    ``current=False`` stores it as history only and leaves the current one as it is."""
+    if current:
+        session.execute(
+            update(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.current)
+            .values(current=False)
+        )
     score = ScoreRecord(
-        call_id=call_id, rubric_id=rubric_id, current=True, total=card["total"],
+        call_id=call_id, rubric_id=rubric_id, current=current, total=card["total"],
         auto_failed=card["auto_failed"], priority=card.get("priority", 0.0),
         sections=card["sections"], sentiment=card.get("sentiment", []), notes=card["notes"],
+        flagged=bool(card["flags"]), customer_end=customer_end(card.get("sentiment", [])),
     )
     score.results = [
         CriterionResultRecord(
@@ -91,6 +95,26 @@ def current_score(session: Session, call_id: str) -> ScoreRecord | None:
                  selectinload(ScoreRecord.rubric))
         .where(ScoreRecord.call_id == call_id, ScoreRecord.current)
     )
+
+
+def is_human_score(session: Session, score_id: int) -> bool:
+    """Whether a person made this scorecard: a closed review's or an accepted dispute's.
+
+    A rescore keeps such a scorecard current (a supervisor's judgement outranks a new
+    rubric version) unless told to override it; see :mod:`flows.rescore`.
+    """
+    from pipeline.db.people import Dispute, Review
+
+    return session.scalar(select(
+        exists().where(Review.final_score_id == score_id)
+        | exists().where(Dispute.new_score_id == score_id))) or False
+
+
+def current_human_total(session: Session, call_id: str) -> float | None:
+    """The total of the call's current scorecard when a person made it, else None."""
+    row = session.execute(select(ScoreRecord.id, ScoreRecord.total).where(
+        ScoreRecord.call_id == call_id, ScoreRecord.current)).first()
+    return row.total if row is not None and is_human_score(session, row.id) else None
 
 
 def scored_call_ids(session: Session, limit: int | None = None) -> list[str]:

@@ -4,6 +4,18 @@ Every value a person types travels as a bound parameter (SQLAlchemy expressions,
 patterns escaped with ``autoescape``): nothing is pasted into SQL text. ``agent_ids``
 narrows the search to the calls of those agents (an agent user passes their own); it is
 applied on top of every filter, so no filter can widen it.
+
+Transcript text (``text``) is looked up in ``utterances.search_text`` (folded, see
+:mod:`pipeline.db.text_index`) as a substring. Which way the query runs depends on how
+common the words are, found out first with a capped look into the trigram index:
+
+- rare (in at most :data:`RARE_UTTERANCES` utterances): the index gives the calls, the
+  other filters and the order apply to those few, and the count is exact;
+- common: the calls are walked in list order and each is checked against its own
+  utterances (a dozen LIKEs per call) until the page is full, and the count stops at
+  ``offset +`` :data:`COUNT_CAP` (``CallPage.capped``; the API answers
+  ``X-Count-Capped: true``). Counting every call that says "invoice" would read half of
+  all utterances for a number no one pages through.
 """
 
 from __future__ import annotations
@@ -11,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -25,6 +38,10 @@ from pipeline.db.models import (
     UtteranceRecord,
 )
 from pipeline.db.people import Dispute, DisputeStatus, Review, ReviewStatus
+from pipeline.db.text_index import MIN_INDEXED, contains, indexed_utterance_ids, search_key
+
+RARE_UTTERANCES = 2000  # words in at most this many utterances: the text index leads
+COUNT_CAP = 1000  # a search for common words counts at most offset + this many calls
 
 
 @dataclass(frozen=True)
@@ -71,9 +88,9 @@ def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
         where.append(exists().where(FlagRecord.score_id == ScoreRecord.id,
                                     FlagRecord.code == f.flag))
     if f.text:
-        where.append(exists().where(UtteranceRecord.call_id == Call.id,
-                                    UtteranceRecord.redacted_text.icontains(f.text,
-                                                                            autoescape=True)))
+        needle = search_key(f.text)  # only punctuation typed: there is no word to find
+        where.append(exists().where(UtteranceRecord.call_id == Call.id, contains(needle))
+                     if needle else false())
     if f.criterion is not None or f.verdict is not None:
         match = [CriterionResultRecord.score_id == ScoreRecord.id]
         if f.criterion is not None:
@@ -103,47 +120,92 @@ def _base(filters: CallFilters, agent_ids: Collection[int] | None,
     return query.where(*filter_conditions(filters))
 
 
+class CallPage(NamedTuple):
+    rows: list[tuple[Call, ScoreRecord | None]]
+    total: int  # all matching calls, or offset + COUNT_CAP when ``capped``
+    capped: bool = False  # the count stopped: more calls match than it says
+
+
+def _text_lookup(session: Session, filters: CallFilters) -> tuple[
+        list[ColumnElement[bool]], bool]:
+    """For a transcript search: conditions that let the text index lead (rare words), and
+    whether the count must be capped (common words, or too short for the index)."""
+    needle = search_key(filters.text)
+    if not filters.text or not needle:
+        return [], False
+    if len(needle) < MIN_INDEXED:
+        return [], True
+    found = indexed_utterance_ids(session.get_bind().dialect.name, needle)
+    n = session.scalar(select(func.count()).select_from(
+        found.limit(RARE_UTTERANCES + 1).subquery())) or 0
+    if n > RARE_UTTERANCES:
+        return [], True
+    by_index = select(UtteranceRecord.call_id).where(UtteranceRecord.id.in_(found))
+    return [Call.id.in_(by_index)], False
+
+
 def _page(
-    session: Session, query: Select[Call, ScoreRecord], offset: int, limit: int
-) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
-    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    session: Session, query: Select[Call, ScoreRecord], offset: int, limit: int,
+    filters: CallFilters, count_where: Sequence[ColumnElement[bool]] = (),
+) -> CallPage:
+    """The page, and the count (``count_where``: conditions implied by the query's own,
+    that lead the count to the few rows it must read)."""
+    narrow, capped = _text_lookup(session, filters)
+    query = query.where(*narrow)
+    counted = query.order_by(None).where(*count_where)
+    cap = offset + COUNT_CAP
+    subquery = (counted.with_only_columns(Call.id).limit(cap + 1) if capped else counted
+                ).subquery()
+    count = session.scalar(select(func.count()).select_from(subquery)) or 0
     rows = session.execute(
         query.options(selectinload(Call.agent), selectinload(Call.team),
                       selectinload(ScoreRecord.flags))  # type: ignore[arg-type]
         .offset(offset).limit(limit)
     ).all()
-    return [(call, score) for call, score in rows], count
+    page: list[tuple[Call, ScoreRecord | None]] = [(call, score) for call, score in rows]
+    if capped and count > cap:
+        return CallPage(page, cap, True)
+    return CallPage(page, count)
 
 
 def search_calls(
     session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
     offset: int = 0, limit: int = 50,
-) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
+) -> CallPage:
     """One page of calls with their current scorecard (newest first), and the total count."""
     query = _base(filters, agent_ids, scored_only=filters.score_min is not None
                   or filters.score_max is not None or filters.flag is not None
                   or filters.criterion is not None or filters.verdict is not None)
     query = query.order_by(Call.started_at.desc().nulls_last(), Call.created_at.desc(),
                            Call.id)
-    return _page(session, query, offset, limit)
+    return _page(session, query, offset, limit, filters)
 
 
 def review_queue(
     session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
     offset: int = 0, limit: int = 50, include_reviewed: bool = False,
-) -> tuple[list[tuple[Call, ScoreRecord | None]], int]:
+) -> CallPage:
     """Calls a supervisor must hear, highest priority first: a flagged current scorecard
-    not yet closed by a human review, or an open dispute (always listed)."""
+    not yet closed by a human review, or an open dispute (always listed).
+
+    ``scores.flagged`` (set by save_scorecard) says a scorecard has flags. The page walks
+    scorecards by priority and stops when it is full; the count names the candidates,
+    current flagged scorecards (index ``ix_scores_queue``) and the current scorecards of
+    calls with an open dispute, as one ``scores.id IN (...)``, so it reads those few
+    rather than every scorecard."""
     query = _base(filters, agent_ids, scored_only=True)
-    flagged: ColumnElement[bool] = exists().where(FlagRecord.score_id == ScoreRecord.id)
+    flagged: ColumnElement[bool] = ScoreRecord.flagged.expression
     if not include_reviewed:
         reviewed = exists().where(Review.call_id == Call.id,
                                   Review.status == ReviewStatus.CLOSED)
         flagged = and_(flagged, ~reviewed)
     disputed = exists().where(Dispute.call_id == Call.id, Dispute.status == DisputeStatus.OPEN)
+    candidates = select(ScoreRecord.id).where(ScoreRecord.current, ScoreRecord.flagged).union(
+        select(ScoreRecord.id).join(Dispute, Dispute.call_id == ScoreRecord.call_id)
+        .where(ScoreRecord.current, Dispute.status == DisputeStatus.OPEN))
     query = query.where(or_(flagged, disputed)).order_by(
         ScoreRecord.priority.desc(), Call.started_at.desc().nulls_last(), Call.id)
-    return _page(session, query, offset, limit)
+    return _page(session, query, offset, limit, filters, [ScoreRecord.id.in_(candidates)])
 
 
 def open_reviews(session: Session, call_ids: Sequence[str]) -> dict[str, Review]:

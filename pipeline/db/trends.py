@@ -79,7 +79,7 @@ def agent_trend(
         )
         .select_from(ScoreRecord)
         .join(Call, Call.id == ScoreRecord.call_id)
-        .where(ScoreRecord.current.is_(True))
+        .where(ScoreRecord.current)
         .group_by(bucket)
         .order_by(bucket)
     )

@@ -12,6 +12,8 @@ from sqlalchemy import select, update
 from tests.api.conftest import PASSWORD, Api
 
 PUBLIC = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/health")}
+# routes with a token of their own, not a user's: the bucket-event webhook (503 while off)
+OWN_TOKEN = {("POST", "/api/v1/events/s3")}
 
 
 def api_operations() -> list[tuple[str, str]]:
@@ -123,6 +125,9 @@ def test_every_route_but_login_and_health_needs_a_token(api: Api) -> None:
             r = api.client.request(method, url, headers=headers, json={})
             if (method, path) in PUBLIC:
                 assert r.status_code != 401, (method, path)
+                continue
+            if (method, path) in OWN_TOKEN:
+                assert r.status_code in (401, 403, 503), (method, path, r.text)
                 continue
             assert r.status_code == 401, (method, path, headers, r.text)
             assert r.json()["error"]["code"] == "unauthorized"

@@ -20,7 +20,8 @@ def _ids(api: Api, call: str) -> dict[str, object]:
             "user_id": w.users[OWNER_USER[call]],
             "criterion_result_id": w.results[call]["empathy"],
             # admin-only routes: an agent gets 403 whatever the id
-            "agent_id": 1 if call == "a1_flagged" else 2, "rubric_id": 1}
+            "agent_id": 1 if call == "a1_flagged" else 2, "rubric_id": 1,
+            "queue": "billing" if call == "a1_flagged" else "sales"}
 
 
 def test_an_agent_gets_404_for_another_agents_objects_on_every_route_with_an_id(

@@ -1,0 +1,50 @@
+// Admin: the audit log, newest first, filtered by action, object, user and time, 50 a page.
+import { api, el } from "./api.js";
+
+const PAGE = 50;
+const FIELDS = ["action", "object_type", "object_id", "user_id", "since"];
+
+function detail(entry) {
+  const parts = Object.entries(entry.detail || {}).map(([k, v]) =>
+    `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : v}`);
+  return el("code", { class: "detail" }, parts.join("  ") || "–");
+}
+
+export async function renderAudit(node, params) {
+  const skip = Math.max(0, Number(params.get("skip")) || 0);
+  const query = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) || ""]));
+  const [page, users] = await Promise.all([
+    api("/audit", { params: { ...query, since: query.since ? new Date(query.since).toISOString() : "", skip, limit: PAGE } }),
+    api("/users", { params: { limit: 200 } })]);
+  const go = (data, to = 0) => {
+    const next = new URLSearchParams({ tab: "audit" });
+    for (const [k, v] of data) if (v && k !== "tab") next.set(k, v);
+    if (to) next.set("skip", to);
+    location.hash = `#/admin?${next}`;
+  };
+  const form = el("form", { class: "filters", id: "audit-filters" },
+    el("label", {}, "Action", el("input", { name: "action", value: query.action, placeholder: "e.g. user.update", list: "audit-actions" })),
+    el("datalist", { id: "audit-actions" }, ["auth.login_failed", "user.create", "user.update", "user.password_change",
+      "review.close", "dispute.accept", "score.acknowledge", "clip.delete", "rubric.activate", "rubric.rescore"]
+      .map((a) => el("option", { value: a }))),
+    el("label", {}, "Object type", el("input", { name: "object_type", value: query.object_type, placeholder: "user, call, score…" })),
+    el("label", {}, "Object id", el("input", { name: "object_id", value: query.object_id })),
+    el("label", {}, "User", el("select", { name: "user_id" }, el("option", { value: "" }, "anyone"),
+      users.data.map((u) => el("option", { value: u.id, selected: String(u.id) === query.user_id }, u.username)))),
+    el("label", {}, "Since", el("input", { type: "datetime-local", name: "since", value: query.since })),
+    el("button", { type: "submit" }, "Filter"), el("button", { type: "reset" }, "Clear"));
+  form.addEventListener("submit", (e) => { e.preventDefault(); go(new FormData(form)); });
+  form.addEventListener("reset", (e) => { e.preventDefault(); go([]); });
+  const pager = (to, label) => el("button", { type: "button", class: "secondary", onclick: () => go(params, to) }, label);
+  node.replaceChildren(form,
+    page.data.length === 0 ? el("p", { class: "card", id: "audit-empty" }, "No entries.") :
+      el("table", { id: "audit-table" },
+        el("thead", {}, el("tr", {}, ["When", "Who", "Action", "Object", "Detail"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, page.data.map((e) => el("tr", { dataset: { action: e.action } },
+          el("td", {}, new Date(e.at).toLocaleString()), el("td", {}, e.username || "–"),
+          el("td", {}, el("b", {}, e.action)), el("td", {}, `${e.object_type} ${e.object_id}`), el("td", {}, detail(e)))))),
+    el("nav", { class: "pager" },
+      skip > 0 ? pager(Math.max(0, skip - PAGE), "← Newer") : null,
+      el("span", { class: "muted" }, `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}`),
+      skip + PAGE < page.count ? pager(skip + PAGE, "Older →") : null));
+}

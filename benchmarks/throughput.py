@@ -1,0 +1,184 @@
+"""Throughput of a real Prefect cluster: 1 worker against N workers on the same batch.
+
+A batch of synthesised stereo calls is uploaded to an S3 bucket (moto's server, spoken to
+through callqa's real S3 store), noticed as the sweep would, and drained by ``process-queue``
+flow runs on a real ``prefect server`` with real ``prefect worker`` processes
+(:class:`benchmarks.cluster.LocalCluster`), into a fresh PostgreSQL database per run. The
+cores are shared fairly: with N workers each gets ``cores / N`` ASR threads.
+
+Measured per run, wall clock from submitting the flow runs to the last call stored:
+calls per hour, audio hours per hour, and the share of worker time spent outside the
+ASR and diarisation models (``1 - sum(calls.model_seconds) / (wall * workers)``): flow-run
+start-up, model loading, fetching, decoding, metrics, PII, scoring, database writes and
+Prefect's orchestration all count as outside.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.audio import SAMPLES
+from benchmarks.cluster import LocalCluster
+from pipeline.audio import load_audio
+
+SOURCES = ("en_billing_stereo", "en_sales_outbound_stereo")
+
+
+def synthesise_batch(out_dir: Path, calls: int, minutes: float) -> list[Path]:
+    """``calls`` stereo recordings of about ``minutes`` each, every one a different file."""
+    import shutil
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(calls):
+        name = SOURCES[i % len(SOURCES)]
+        audio = load_audio(SAMPLES / f"{name}.ogg")
+        repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
+        lead = np.zeros((audio.shape[0], 1600 * (i + 1)), dtype=np.float32)  # i+1 x 0.1 s
+        tiled = np.concatenate([lead, np.tile(audio, (1, repeats))], axis=1)
+        pcm = (np.clip(tiled, -1, 1) * 32767).astype("<i2").T.copy()
+        path = out_dir / f"2026/11/24/call-{i:04d}.wav"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(tiled.shape[0])
+            w.setsampwidth(2)
+            w.setframerate(16_000)
+            w.writeframes(pcm.tobytes())
+        shutil.copyfile(SAMPLES / f"{name}.ogg.json", Path(f"{path}.json"))
+        paths.append(path)
+    return paths
+
+
+def _database(pg_base: str) -> str:
+    import psycopg
+
+    name = f"callqa_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_base.replace("+psycopg", "") + "/postgres", autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    return f"{pg_base}/{name}"
+
+
+def _drop(pg_base: str, url: str) -> None:
+    import psycopg
+
+    from pipeline.db.session import get_engine
+
+    get_engine(url).dispose()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_base.replace("+psycopg", "") + "/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dict[str, str],
+             pg_base: str, timeout: float) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from pipeline.db import recordings
+    from pipeline.db.models import Call, CallStatus
+    from pipeline.db.session import session_scope, upgrade
+    from pipeline.settings import Settings
+    from pipeline.store import open_store
+
+    db = _database(pg_base)
+    try:
+        upgrade(db)
+        store_url = f"s3://{s3['bucket']}/w{workers}"
+        settings = Settings(store_url=store_url, s3_endpoint=s3["endpoint"],
+                            s3_access_key="testing", s3_secret_key="testing")
+        store = open_store(settings)
+        for path in files:
+            key = str(path.relative_to(root))
+            store.put(key, path, _sidecar(path))
+        with session_scope(db) as session:
+            recordings.notice(session, store_url, store.list_recordings(), "sweep")
+        cores = len(os.sched_getaffinity(0))
+        env = {
+            "CALLQA_DATABASE_URL": db, "CALLQA_STORE_URL": store_url,
+            "CALLQA_S3_ENDPOINT": s3["endpoint"], "CALLQA_S3_ACCESS_KEY": "testing",
+            "CALLQA_S3_SECRET_KEY": "testing", "CALLQA_HOME": str(workdir / "home"),
+            "CALLQA_ASR_CPU_THREADS": str(max(1, cores // workers)),
+            "OMP_NUM_THREADS": str(max(1, cores // workers)),
+            "CALLQA_SCORING_THREADS": "1",
+        }
+        with LocalCluster(workdir / f"cluster-{workers}", env=env, workers=workers) as cluster:
+            cluster.deploy("flows.drain:process_queue", "process-queue")
+            started = time.perf_counter()
+            runs = cluster.submit("process-queue/process-queue", count=workers)
+            states = cluster.wait(runs, timeout=timeout)
+            wall = time.perf_counter() - started
+            if any(s != "COMPLETED" for s in states.values()):
+                raise RuntimeError(f"flow runs ended {states}:\n{cluster.log_tail('worker-0.log')}")
+        with session_scope(db) as session:
+            done, audio_s, model_s, flow_s = session.execute(
+                select(func.count(), func.sum(Call.duration), func.sum(Call.model_seconds),
+                       func.sum(Call.processing_seconds)).where(Call.status == CallStatus.DONE)
+            ).one()
+    finally:
+        _drop(pg_base, db)
+    return {
+        "workers": workers, "calls": int(done), "wall_s": wall, "audio_s": float(audio_s or 0),
+        "model_s": float(model_s or 0), "flow_s": float(flow_s or 0),
+        "calls_per_hour": done / wall * 3600, "audio_h_per_h": float(audio_s or 0) / wall,
+        "outside_share": 1 - float(model_s or 0) / (wall * workers),
+        "threads": max(1, cores // workers),
+    }
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads(Path(f"{path}.json").read_text())
+    return data
+
+
+def run(workdir: Path, calls: int = 8, minutes: float = 5.0, workers: tuple[int, ...] = (1, 2),
+        timeout: float = 1800.0) -> dict[str, Any]:
+    import logging
+
+    from minio import Minio
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
+
+    pg_base = os.environ.get("CALLQA_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
+    root = workdir / "batch"
+    files = synthesise_batch(root, calls, minutes)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        bucket = "recordings"
+        Minio(f"{host}:{port}", access_key="testing", secret_key="testing",
+              secure=False).make_bucket(bucket)
+        s3 = {"endpoint": endpoint, "bucket": bucket}
+        rows = [_one_run(workdir, n, files, root, s3, pg_base, timeout) for n in workers]
+    finally:
+        server.stop()
+    base = rows[0]
+    for row in rows:
+        row["speedup"] = base["wall_s"] / row["wall_s"] * (row["calls"] / max(1, base["calls"]))
+    return {"calls": calls, "minutes": minutes, "rows": rows}
+
+
+def report(r: dict[str, Any]) -> None:
+    print(f"\n== throughput (issue 5): {r['calls']} stereo calls of ~{r['minutes']:g} min in S3 "
+          "(moto), PostgreSQL, prefect server + process workers draining process-queue")
+    print(f"{'workers':>7} {'threads':>7} {'calls':>5} {'wall s':>7} {'calls/h':>8} "
+          f"{'audio h/h':>9} {'speed-up':>8} {'outside models':>14}")
+    for row in r["rows"]:
+        print(f"{row['workers']:7d} {row['threads']:7d} {row['calls']:5d} {row['wall_s']:7.1f} "
+              f"{row['calls_per_hour']:8.0f} {row['audio_h_per_h']:9.2f} {row['speedup']:8.2f} "
+              f"{row['outside_share']:14.1%}")
+    for row in r["rows"]:
+        inside_flow = 1 - row["model_s"] / row["flow_s"] if row["flow_s"] else 0.0
+        print(f"  {row['workers']} worker(s): models {row['model_s']:.1f} s of "
+              f"{row['flow_s']:.1f} s inside the per-call flows ({inside_flow:.1%} outside), "
+              f"{row['wall_s'] * row['workers']:.1f} worker-seconds in all")

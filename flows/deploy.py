@@ -1,0 +1,113 @@
+"""Register callqa's work pool, work queues and deployments on a Prefect server.
+
+``prefect.yaml`` stays the one description of the deployments (``prefect deploy --all``
+reads it too). This module applies the same file through Prefect's Python API because
+Prefect 3.8.8's ``prefect deploy`` fails against its own server right after creating the
+first deployment: it lists the pool's online workers with ``limit=None``, which the server
+refuses with 422 (``/work_pools/{name}/workers/filter``). Nothing else differs: each
+deployment is ``flow.to_deployment(...).apply()`` with the file's name, queue, parameters,
+schedules, job variables and description, and a module-path entrypoint.
+
+The queues get their concurrency limits here as well (``prefect work-queue create
+--limit`` does the same by hand): at most that many flow runs of a queue run at once
+across every worker of the pool.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str
+    limit: int | None  # flow runs at once across the pool (None: no limit)
+    priority: int
+
+
+def ensure_pool(pool: str, queues: list[QueueSpec]) -> None:
+    """Create the process work pool and its queues, or bring their limits up to date."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            found = client.read_work_pool(pool)
+        except ObjectNotFound:
+            found = client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        if found.type != "process":
+            raise ConfigError(f"work pool {pool!r} is of type {found.type!r}, not 'process'",
+                              hint="Use another pool name, or delete that pool.")
+        for q in queues:
+            try:
+                existing = client.read_work_queue_by_name(q.name, work_pool_name=pool)
+            except ObjectNotFound:
+                client.create_work_queue(q.name, work_pool_name=pool,
+                                          concurrency_limit=q.limit, priority=q.priority)
+            else:
+                client.update_work_queue(existing.id, concurrency_limit=q.limit,
+                                         priority=q.priority)
+
+
+def load_deployments(path: Path = ROOT / "prefect.yaml") -> list[dict[str, Any]]:
+    """The deployments of a prefect.yaml (YAML anchors resolved)."""
+    try:
+        config = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    deployments: list[dict[str, Any]] = config.get("deployments") or []
+    return deployments
+
+
+def register(deployments: list[dict[str, Any]], pool: str | None = None) -> dict[str, str]:
+    """Apply each deployment to the server; ``{"flow/deployment": id}``."""
+    from prefect.deployments.runner import EntrypointType
+
+    ids = {}
+    for spec in deployments:
+        module_path, attr = spec["entrypoint"].split(":")
+        if "/" in module_path or module_path.endswith(".py"):
+            raise ConfigError(
+                f"deployment {spec['name']!r}: entrypoint {spec['entrypoint']!r} is a file path",
+                hint="Use a module path (flows.process:process_recording): under a worker a "
+                     "file path puts flows/ first on sys.path, where flows/scoring.py "
+                     "shadows the scoring package.")
+        flow: Any = getattr(importlib.import_module(module_path), attr)
+        work_pool = spec.get("work_pool") or {}
+        deployment = flow.to_deployment(
+            name=spec["name"],
+            description=spec.get("description"),
+            parameters=spec.get("parameters") or {},
+            schedules=[_schedule(s) for s in spec.get("schedules") or ()],
+            work_pool_name=pool or work_pool.get("name"),
+            work_queue_name=work_pool.get("work_queue_name"),
+            job_variables=work_pool.get("job_variables") or {},
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+        ids[f"{flow.name}/{spec['name']}"] = str(
+            deployment.apply(work_pool_name=pool or work_pool.get("name")))
+    return ids
+
+
+def _schedule(spec: dict[str, Any]) -> Any:
+    from prefect.schedules import Schedule
+
+    interval = spec.get("interval")
+    return Schedule(
+        interval=timedelta(seconds=interval) if interval is not None else None,
+        cron=spec.get("cron"),
+        rrule=spec.get("rrule"),
+        timezone=spec.get("timezone"),
+        active=spec.get("active", True),
+    )
