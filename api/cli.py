@@ -177,6 +177,8 @@ def process(
         raise _fail(RuntimeError(f"recording {key!r}: {type(exc).__name__}: {exc}")) from None
     with session_scope(settings.resolved_database_url) as session:
         call = get_call(session, outcome.call_id or "")
+        if call is None and outcome.status == "skipped":  # e.g. a worker holds it right now
+            raise _fail(RuntimeError(f"recording {key!r}: skipped: {outcome.reason}"))
         if call is None:
             raise _fail(RuntimeError(f"recording {key!r}: no call stored"))
         if outcome.status == "skipped":

@@ -14,15 +14,20 @@ from pipeline.audio import load_audio
 SAMPLES = Path(__file__).resolve().parents[1] / "pipeline" / "samples"
 
 
-def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0) -> Path:
-    """Write ``<name>_<minutes>min.wav`` (16 kHz, the sample's channels) and its sidecar."""
-    source = SAMPLES / f"{name}.ogg"
-    audio = load_audio(source)  # (channels, n) float32 at 16 kHz
+def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0,
+               path: Path | None = None, lead_seconds: float = 0.0) -> Path:
+    """Write ``<name>_<minutes>min.wav`` (16 kHz, the sample's channels) and its sidecar.
+
+    ``path`` names the file instead; ``lead_seconds`` of silence first make recordings of
+    the same sample different files (different content hashes).
+    """
+    audio = load_audio(SAMPLES / f"{name}.ogg")  # (channels, n) float32 at 16 kHz
     repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
-    tiled = np.tile(audio, (1, repeats))
+    lead = np.zeros((audio.shape[0], round(lead_seconds * 16_000)), dtype=np.float32)
+    tiled = np.concatenate([lead, np.tile(audio, (1, repeats))], axis=1)
     pcm = (np.clip(tiled, -1, 1) * 32767).astype("<i2").T.copy()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{name}_{minutes:g}min.wav"
+    path = path or out_dir / f"{name}_{minutes:g}min.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as w:
         w.setnchannels(tiled.shape[0])
         w.setsampwidth(2)

@@ -18,42 +18,22 @@ from __future__ import annotations
 import os
 import time
 import uuid
-import wave
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from pydantic import SecretStr
 
-from benchmarks.audio import SAMPLES
+from benchmarks.audio import tiled_call
 from benchmarks.cluster import LocalCluster
-from pipeline.audio import load_audio
 
 SOURCES = ("en_billing_stereo", "en_sales_outbound_stereo")
 
 
 def synthesise_batch(out_dir: Path, calls: int, minutes: float) -> list[Path]:
     """``calls`` stereo recordings of about ``minutes`` each, every one a different file."""
-    import shutil
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(calls):
-        name = SOURCES[i % len(SOURCES)]
-        audio = load_audio(SAMPLES / f"{name}.ogg")
-        repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
-        lead = np.zeros((audio.shape[0], 1600 * (i + 1)), dtype=np.float32)  # i+1 x 0.1 s
-        tiled = np.concatenate([lead, np.tile(audio, (1, repeats))], axis=1)
-        pcm = (np.clip(tiled, -1, 1) * 32767).astype("<i2").T.copy()
-        path = out_dir / f"2026/11/24/call-{i:04d}.wav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(tiled.shape[0])
-            w.setsampwidth(2)
-            w.setframerate(16_000)
-            w.writeframes(pcm.tobytes())
-        shutil.copyfile(SAMPLES / f"{name}.ogg.json", Path(f"{path}.json"))
-        paths.append(path)
-    return paths
+    return [tiled_call(out_dir, SOURCES[i % len(SOURCES)], minutes,
+                       path=out_dir / f"2026/11/24/call-{i:04d}.wav", lead_seconds=0.1 * (i + 1))
+            for i in range(calls)]
 
 
 def _database(pg_base: str) -> str:
@@ -91,7 +71,8 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
         upgrade(db)
         store_url = f"s3://{s3['bucket']}/w{workers}"
         settings = Settings(store_url=store_url, s3_endpoint=s3["endpoint"],
-                            s3_access_key="testing", s3_secret_key="testing")
+                            s3_access_key="testing",
+                            s3_secret_key=SecretStr("testing"))
         store = open_store(settings)
         for path in files:
             key = str(path.relative_to(root))

@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from pipeline.db.operations import Recording, RecordingState
+from pipeline.db.operations import Recording, RecordingState, due
 from pipeline.db.session import session_scope
 from pipeline.errors import CallqaError
 
@@ -91,12 +91,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _due(now: datetime) -> Any:
-    return or_(
-        Recording.state == RecordingState.PENDING,
-        and_(Recording.state == RecordingState.CLAIMED, Recording.lease_until < now),
-    )
-
 
 def _held(rec_id: int, worker: str) -> Any:
     return and_(Recording.id == rec_id, Recording.claimed_by == worker,
@@ -137,7 +131,7 @@ def claim_next(
     postgres = session.get_bind().dialect.name == "postgresql"
     while True:
         now = _now()
-        query = select(Recording.id, Recording.attempts).where(_due(now))
+        query = select(Recording.id, Recording.attempts).where(due(now))
         if store_url is not None:
             query = query.where(Recording.store_url == store_url)
         query = query.order_by(Recording.id)
@@ -148,7 +142,7 @@ def claim_next(
         if not candidates:
             return None
         for rec_id, attempts in candidates:
-            base = update(Recording).where(Recording.id == rec_id, _due(now))
+            base = update(Recording).where(Recording.id == rec_id, due(now))
             if attempts >= max_attempts:
                 _changed(session, base.values(
                     state=RecordingState.FAILED, lease_until=None, updated_at=now,
@@ -189,7 +183,7 @@ def claim_key(
         .execution_options(populate_existing=True)
     )
     assert rec is not None  # inserted above or already there
-    claimable = [_due(now), Recording.state == RecordingState.FAILED]
+    claimable = [due(now), Recording.state == RecordingState.FAILED]
     if force:
         claimable.append(Recording.state == RecordingState.DONE)
     values = _claim_values(worker, lease_seconds, now)
@@ -267,7 +261,7 @@ def complete(session: Session, rec_id: int, worker: str, call_id: str) -> bool:
 
 def due_count(session: Session, store_url: str | None = None) -> int:
     """Recordings waiting for a worker: pending, or claimed by a worker whose lease expired."""
-    query = select(func.count()).select_from(Recording).where(_due(_now()))
+    query = select(func.count()).select_from(Recording).where(due(_now()))
     if store_url is not None:
         query = query.where(Recording.store_url == store_url)
     return int(session.scalar(query) or 0)

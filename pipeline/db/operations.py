@@ -16,8 +16,19 @@ the sweep's listing cursor, retention policies, and acknowledgements.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pipeline.db.models import Base
@@ -33,6 +44,14 @@ class RecordingState:
     DONE = "done"
     FAILED = "failed"  # gave up after the allowed attempts; the sweep retries on request
     ERASED = "erased"  # the call was deleted on request or by retention; never re-ingested
+
+
+def due(now: datetime) -> Any:
+    """SQL condition: a recording a worker may take now (pending, or its lease ran out)."""
+    return or_(
+        Recording.state == RecordingState.PENDING,
+        and_(Recording.state == RecordingState.CLAIMED, Recording.lease_until < now),
+    )
 
 
 class Recording(Base):

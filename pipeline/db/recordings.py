@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, literal, or_, select, update
+from sqlalchemy import Table, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.db.models import Call, CallStatus
-from pipeline.db.operations import IngestCursor, Recording, RecordingState
+from pipeline.db.operations import IngestCursor, Recording, RecordingState, due
 from pipeline.errors import DatabaseError
 from pipeline.store import ObjectInfo, is_recording_key
 
@@ -200,12 +200,6 @@ def write_cursor(
 # Due recordings, inline processing, dispatch ----------------------------------
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        Recording.state == RecordingState.PENDING,
-        and_(Recording.state == RecordingState.CLAIMED, Recording.lease_until < now),
-    )
-
 
 def count_known(session: Session, store_url: str) -> int:
     """Recordings of the store the table holds (erased ones not counted)."""
@@ -223,7 +217,7 @@ def due_keys(
     are: :func:`pipeline.db.claims.due_count`)."""
     query = (
         select(Recording.key)
-        .where(Recording.store_url == store_url, _due(now or utcnow()))
+        .where(Recording.store_url == store_url, due(now or utcnow()))
         .order_by(Recording.id)
         .limit(limit)
     )

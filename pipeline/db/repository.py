@@ -45,18 +45,6 @@ def get_call(session: Session, ref: str) -> Call | None:
     return call
 
 
-def known_keys(session: Session, store_url: str) -> dict[str, str]:
-    """Source key -> status of the calls already taken from this store."""
-    rows = session.execute(
-        select(Call.source_key, Call.status).where(Call.store_url == store_url)
-    ).all()
-    known: dict[str, str] = {}
-    for key, status in rows:
-        if known.get(key) != CallStatus.DONE:  # a key with any done call counts as done
-            known[key] = status
-    return known
-
-
 def begin_call(
     session: Session, *, content_hash: str, key: str, store_url: str, metadata: CallMetadata
 ) -> Call:

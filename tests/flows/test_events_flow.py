@@ -121,6 +121,19 @@ def test_a_message_whose_notice_fails_stays_on_the_queue(
     assert bucket.waiting() == 0
 
 
+def register_deployments(*names: str) -> dict[str, uuid.UUID]:
+    """Bare deployments (``flow/deployment``) on the test harness's API; their ids."""
+    from prefect.client.orchestration import get_client
+
+    ids = {}
+    with get_client(sync_client=True) as client:
+        for name in names:
+            flow_name, deployment_name = name.split("/")
+            flow_id = client.create_flow_from_name(flow_name)
+            ids[name] = client.create_deployment(flow_id=flow_id, name=deployment_name)
+    return ids
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_deployment_dispatch_submits_runs_only_when_none_is_waiting(
     bucket: Bucket, monkeypatch: pytest.MonkeyPatch
@@ -133,10 +146,7 @@ def test_deployment_dispatch_submits_runs_only_when_none_is_waiting(
     monkeypatch.setenv("CALLQA_DISPATCH", "deployment")
     monkeypatch.setenv("CALLQA_DISPATCH_RUNS", "2")
     _clear_caches()
-    flow_name, deployment_name = DEPLOYMENT.split("/")
-    with get_client(sync_client=True) as client:
-        flow_id = client.create_flow_from_name(flow_name)
-        client.create_deployment(flow_id=flow_id, name=deployment_name)
+    register_deployments(DEPLOYMENT)
     for key in ("0900.wav", "0905.wav", "0910.wav"):
         bucket.upload(f"incoming/2026/11/26/{key}")
 
@@ -210,3 +220,30 @@ def test_minio_webhook_needs_the_shared_token_and_notices_the_keys(
         assert [(r.key, r.state, r.source, r.size) for r in rows] == [
             ("2026/11/24/Ayşe 0930.wav", "pending", "event", 2048)]
     assert TOKEN not in caplog.text and TOKEN not in json.dumps(ok.json())
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_gpu_runs_are_submitted_first_then_cpu_runs_for_the_rest(
+    bucket: Bucket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.dispatch import DEPLOYMENT, GPU_DEPLOYMENT
+    from flows.events import watch_events
+
+    monkeypatch.setenv("CALLQA_DISPATCH", "deployment")
+    monkeypatch.setenv("CALLQA_DISPATCH_RUNS", "2")
+    monkeypatch.setenv("CALLQA_DISPATCH_GPU_RUNS", "1")
+    _clear_caches()
+    ids = register_deployments(DEPLOYMENT, GPU_DEPLOYMENT)
+    for key in ("1000.wav", "1005.wav"):
+        bucket.upload(f"incoming/2026/11/27/{key}")
+
+    result = watch_events(max_seconds=2, wait_seconds=1)
+    runs = result["dispatch"]["runs"]
+    assert result["dispatch"]["due"] == 2 and len(runs) == 2
+    with get_client(sync_client=True) as client:
+        deployments = [client.read_flow_run(uuid.UUID(r)).deployment_id for r in runs]
+        assert deployments == [ids[GPU_DEPLOYMENT], ids[DEPLOYMENT]]  # gpu first, then cpu
+        for r in runs:
+            client.delete_flow_run(uuid.UUID(r))

@@ -51,6 +51,8 @@ def test_stereo_call_end_to_end_and_idempotent(callqa_home: Path, stereo_call: P
         assert call is not None and call.status == "done"
         assert (call.diarization, call.channels, call.language) == ("stereo", 2, "en")
         assert call.agent.external_id == "A-17" and call.team.name == "East"
+        # time inside the ASR model is kept, and is most (not all) of the processing time
+        assert 0 < call.model_seconds < call.processing_seconds
         roles = {u.role for u in call.utterances}
         assert roles == {"agent", "customer"}
         # Diane (channel 0, the agent) says "This is Diane in New Jersey".

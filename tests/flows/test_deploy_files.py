@@ -1,0 +1,81 @@
+"""deploy/compose.yaml and its scripts agree with callqa: every CALLQA_ variable it sets is a
+real setting, no secret is written into it, each worker pulls a queue `callqa deploy`
+creates, and every image but callqa's own is pinned. (No container runtime runs here;
+tests/flows/test_deploy_setup.py runs deploy/setup.sh against a real Prefect server.)"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from pipeline.settings import Settings
+from tests.conftest import ROOT
+
+DEPLOY = ROOT / "deploy"
+SECRET_NAMES = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+
+
+def compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    return data
+
+
+def environments() -> list[tuple[str, dict[str, str]]]:
+    return [(name, svc.get("environment") or {}) for name, svc in compose()["services"].items()]
+
+
+def test_every_callqa_variable_is_a_setting() -> None:
+    fields = {f"CALLQA_{name.upper()}" for name in Settings.model_fields}
+    extra = {"CALLQA_WORKERS", "CALLQA_BUCKET"}  # read by setup.sh, minio-setup.sh
+    for service, env in environments():
+        for var in env:
+            if var.startswith("CALLQA_"):
+                assert var in fields | extra, f"{service}: {var} is not a callqa setting"
+
+
+def test_no_secret_is_written_into_the_compose_file() -> None:
+    text = (DEPLOY / "compose.yaml").read_text()
+    for service, env in environments():
+        for var, value in env.items():
+            if SECRET_NAMES.search(var) and var != "CALLQA_S3_ACCESS_KEY":
+                assert str(value).startswith("${"), f"{service}: {var} has a literal value"
+    # the first use of each secret requires it, so compose stops naming it when unset
+    for secret in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "CALLQA_S3_SECRET_KEY",
+                   "CALLQA_EVENTS_TOKEN"):
+        assert re.search(r"\$\{" + secret + r":\?", text), secret
+        example = (DEPLOY / ".env.example").read_text()
+        assert re.search(rf"^{secret}=$", example, flags=re.M), f"{secret} has a default"
+
+
+def test_workers_pull_the_queues_callqa_deploy_creates() -> None:
+    services = compose()["services"]
+    pulled = set()
+    for svc in services.values():
+        command = svc.get("command")
+        if isinstance(command, list) and command[:2] == ["callqa", "worker"]:
+            pulled |= {command[i + 1] for i, arg in enumerate(command) if arg == "--queue"}
+    assert pulled == {"default", "cpu", "gpu"}
+    deployments = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    assert {d["work_pool"]["work_queue_name"] for d in deployments} <= pulled
+    assert services["worker-gpu"]["environment"]["CALLQA_ASR_DEVICE"] == "cuda"
+    assert "setup.sh" in " ".join(services["setup"]["command"])
+
+
+def test_images_are_pinned() -> None:
+    for name, svc in compose()["services"].items():
+        image = svc.get("image", "")
+        if image.startswith("callqa:"):
+            continue  # built from this repository
+        assert ":" in image and not image.endswith(":latest"), f"{name}: {image}"
+
+
+def test_services_check_their_configuration_before_they_start() -> None:
+    commands = [line.split()[:2] for line in (DEPLOY / "setup.sh").read_text().splitlines()
+                if line.startswith("callqa ")]
+    assert commands == [["callqa", "config"], ["callqa", "db"], ["callqa", "deploy"]]
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        text = unit.read_text()
+        assert "RestartPreventExitStatus=2" in text  # a config error does not restart-loop
+        assert re.search(r"ExecStart=\S+/callqa (serve|worker)", text)
