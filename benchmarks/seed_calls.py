@@ -110,7 +110,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
             "hash": "bench", "source": "name: inbound_service_en\n", "created_at": now,
             "active": True}])
 
-    def calls() -> Iterator[tuple[dict[str, Any], ...]]:
+    def calls() -> Iterator[tuple[Any, ...]]:
         for i in range(n_calls):
             cid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             agent = rng.randrange(30) + 1
