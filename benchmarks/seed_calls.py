@@ -89,6 +89,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
         UtteranceRecord,
     )
     from pipeline.db.people import User
+    from pipeline.db.rollups import rebuild as rebuild_rollups
     from pipeline.db.session import get_engine, session_scope, upgrade
     from pipeline.db.text_index import search_key
 
@@ -208,6 +209,9 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
             conn.execute(insert(CriterionResultRecord), result_rows)
             if flag_rows:
                 conn.execute(insert(FlagRecord), flag_rows)
+
+    with session_scope(url) as s:  # the dashboards' daily sums, by the query writes use
+        rebuild_rollups(s)
 
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them

@@ -23,7 +23,7 @@ def get_queue(
 ) -> QueuePublic:
     rows, count, capped = review_queue(session, filters, offset=page.skip, limit=page.limit,
                                        include_reviewed=include_reviewed)
-    if capped:  # a transcript search (q) for common words: "count or more"
+    if capped:  # filtered past COUNT_CAP candidates (or common words in q): "or more"
         response.headers["X-Count-Capped"] = "true"
     ids = [call.id for call, _ in rows]
     reviews, disputed = open_reviews(session, ids), open_disputes(session, ids)

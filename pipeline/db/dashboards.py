@@ -12,7 +12,10 @@ Groups: ``none`` (one group, ``None``), ``agent`` (the agent's external id), ``t
 name), ``queue``, ``direction``, ``language``, and ``category``: the call's metadata
 ``category`` when it has one, else its queue.
 
-One GROUP BY does it all. What it needs of a scorecard is stored as columns when the
+Served from the rollups (:mod:`pipeline.db.rollups`: ``agent_day_rollups`` when only
+team/agent narrow or group, else ``daily_rollups``), summed per day in SQL and folded into
+weeks or months here, whenever the filters cover whole days; otherwise (:func:`_from_calls`)
+one GROUP BY over the calls does it all. What it needs of a scorecard is stored as columns when the
 scorecard is saved (:func:`pipeline.db.scores.save_scorecard`): ``flagged`` (it has a
 flag) and ``customer_end`` (:func:`customer_end` of its sentiment JSON), so no flags
 subquery and no JSON reaches this query. A partial covering index on current scorecards
@@ -23,13 +26,30 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from pipeline.db.models import Agent, Call, CallMetricsRecord, ScoreRecord, Team
+from pipeline.db.models import (
+    Agent,
+    AgentDayRollup,
+    Call,
+    CallMetricsRecord,
+    DailyRollup,
+    ScoreRecord,
+    Team,
+)
 from pipeline.db.search import CallFilters, filter_conditions
 from pipeline.db.trends import Period, _as_date, bucket_start
 
@@ -95,7 +115,131 @@ def summary(
 ) -> list[SummaryRow]:
     """One row per bucket x group that has a scored call: oldest bucket first, then by
     group (a missing group last). Only team/agent/queue/language/direction/date filters
-    of ``filters`` are meant for this; ``agent_ids`` narrows to those agents' calls."""
+    of ``filters`` are meant for this; ``agent_ids`` narrows to those agents' calls.
+
+    Served from ``daily_rollups`` (:mod:`pipeline.db.rollups`) when the filters fit whole
+    days; otherwise (a date bound inside a day, other filters) from the calls."""
+    if _rollup_fits(filters, session.get_bind().dialect.name):
+        return _from_rollups(session, filters, period, group_by, agent_ids)
+    return _from_calls(session, filters, period, group_by, agent_ids)
+
+
+def _day_bound(value: datetime | None, dialect: str) -> tuple[bool, date | None]:
+    """(usable, day): a bound at midnight is a whole day, as the live query compares it:
+    SQLite compares the stored text with the bound's wall time (its offset dropped);
+    PostgreSQL compares instants, and a naive bound there means the session's time zone."""
+    if value is None:
+        return True, None
+    if dialect == "sqlite":
+        value = value.replace(tzinfo=None)
+    elif value.tzinfo is None or value.utcoffset() is None:
+        return False, None
+    else:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.time() == time(), value.date()
+
+
+def _rollup_fits(f: CallFilters, dialect: str) -> bool:
+    others = (f.status, f.score_min, f.score_max, f.flag, f.text, f.criterion, f.verdict,
+              f.sentiment, f.disputed)
+    return (all(v is None for v in others) and _day_bound(f.date_from, dialect)[0]
+            and _day_bound(f.date_to, dialect)[0])
+
+
+def _rollup_key(r: Any, group_by: GroupBy) -> ColumnElement[Any]:
+    """The rollup column a grouping splits by (agents and teams by id, named later)."""
+    if group_by == "none":
+        return literal(None)
+    if group_by == "agent":
+        return r.agent_id.expression  # type: ignore[no-any-return]
+    if group_by == "team":
+        return r.team_id.expression  # type: ignore[no-any-return]
+    if group_by in ("queue", "direction", "language", "category"):
+        return getattr(r, group_by).expression  # type: ignore[no-any-return]
+    raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}, not {group_by!r}")
+
+
+def period_start(day: date, period: Period) -> date:
+    """The first day of ``day``'s bucket: itself, its week's Monday, its month's first."""
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    raise ValueError(f"period must be one of day, week, month, not {period!r}")
+
+
+def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: GroupBy,
+                  agent_ids: Collection[int] | None) -> list[SummaryRow]:
+    """SQL adds up rollup rows per day and raw group key (a plain scan of small rows); the
+    days are folded into weeks or months and ids turned into names here."""
+    dialect = session.get_bind().dialect.name
+    period_start(date(2000, 1, 1), period)  # a bad period fails before any query
+    coarse = group_by in ("none", "agent", "team") and f.queue is None \
+        and f.language is None and f.direction is None
+    r: Any = AgentDayRollup if coarse else DailyRollup  # per day x agent is enough
+    key = _rollup_key(r, group_by).label("grp")
+    query = select(
+        r.day, key, func.sum(r.calls), func.sum(r.score_sum), func.sum(r.fails),
+        func.sum(r.flagged), func.sum(r.end_sum), func.sum(r.end_n), func.sum(r.duration_sum),
+        func.sum(r.duration_n), func.sum(r.silence_pct_sum), func.sum(r.talk_ratio_sum),
+        func.sum(r.overtalk_sum), func.sum(r.metrics_n),
+    ).group_by(r.day, key)
+    if agent_ids is not None:
+        query = query.where(r.agent_id.in_(list(agent_ids)) if agent_ids else false())
+    if f.team is not None:
+        query = query.where(r.team_id.in_(select(Team.id).where(Team.name == f.team)))
+    if f.agent is not None:
+        query = query.where(r.agent_id.in_(select(Agent.id).where(Agent.external_id == f.agent)))
+    for name, value in (("queue", f.queue), ("language", f.language),
+                        ("direction", f.direction)):
+        if value is not None:
+            query = query.where(getattr(r, name) == value)
+    day_from, day_to = _day_bound(f.date_from, dialect)[1], _day_bound(f.date_to, dialect)[1]
+    if day_from is not None or day_to is not None:  # started_at bounds: undated calls out
+        query = query.where(r.dated)
+    if day_from is not None:
+        query = query.where(r.day >= day_from)
+    if day_to is not None:
+        query = query.where(r.day < day_to)
+    names: dict[Any, Any] = {}
+    if group_by == "agent":
+        names = dict(session.execute(select(Agent.id, Agent.external_id)).tuples().all())
+    elif group_by == "team":
+        names = dict(session.execute(select(Team.id, Team.name)).tuples().all())
+    sums: dict[tuple[date, Any], list[Any]] = {}
+    for day, grp, *values in session.execute(query):
+        if group_by in ("agent", "team"):
+            grp = names.get(grp)
+        acc = sums.setdefault((period_start(_as_date(day), period), grp), [0] * 12)
+        for i, value in enumerate(values):
+            if value is not None:
+                acc[i] += value
+
+    def mean(total: Any, n: Any, digits: int) -> float | None:
+        return round(float(total) / int(n), digits) if n else None
+
+    rows = []
+    for (start, grp), (calls, score, fails, flagged, end_sum, end_n, dur_sum, dur_n, silence,
+                       talk, overtalk, metrics_n) in sums.items():
+        if not calls:
+            continue
+        rows.append(SummaryRow(
+            start=start, group=grp, calls=int(calls), average_score=mean(score, calls, 2),
+            auto_fail_rate=round(int(fails) / calls, 4),
+            flag_rate=round(int(flagged) / calls, 4),
+            customer_sentiment_end=mean(end_sum, end_n, 3),
+            avg_duration=mean(dur_sum, dur_n, 2), avg_silence_pct=mean(silence, metrics_n, 2),
+            avg_talk_ratio_agent=mean(talk, metrics_n, 4),
+            avg_overtalk=mean(overtalk, metrics_n, 2),
+        ))
+    rows.sort(key=lambda r: (r.start, r.group is None, r.group or ""))
+    return rows
+
+
+def _from_calls(session: Session, filters: CallFilters, period: Period, group_by: GroupBy,
+                agent_ids: Collection[int] | None) -> list[SummaryRow]:
     when = func.coalesce(Call.started_at, Call.created_at)
     bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
     group = group_column(group_by).label("grp")

@@ -54,6 +54,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from pipeline.db import rollups
 from pipeline.db.models import (
     Call,
     CallMetricsRecord,
@@ -236,12 +237,14 @@ def _erase_rows(
     ]
     assert tuple(name for name, _ in plan) == ERASED_TABLES
     session.flush()
+    rollup_keys = rollups.keys_of(session, [call_id])  # the dashboards' sums drop it too
     removed: dict[str, int] = {}
     for name, statement in plan:
         result = session.execute(statement, execution_options={"synchronize_session": False})
         removed[name] = max(int(getattr(result, "rowcount", 0) or 0), 0)
     if removed["calls"] != 1:  # a simultaneous erasure of the same call got there first
         raise CallNotFound(f"no call {call_id} (erased meanwhile)", call_id=call_id)
+    rollups.refresh(session, rollup_keys)
 
     now = datetime.now(UTC)
     targets = _mark_recordings(session, call_id, call.store_url, call.source_key, now)

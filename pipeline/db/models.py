@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -254,3 +256,51 @@ class FlagRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     score: Mapped[ScoreRecord] = relationship(back_populates="flags")
+
+
+class _RollupSums:
+    """What a rollup row adds up over the current scorecards of its calls."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)  # UTC day of started_at, else of created_at
+    dated: Mapped[bool] = mapped_column(Boolean)  # started_at is set (date filters need it)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    calls: Mapped[int] = mapped_column(Integer)  # calls with a current scorecard
+    score_sum: Mapped[float] = mapped_column(Float)
+    fails: Mapped[int] = mapped_column(Integer)
+    flagged: Mapped[int] = mapped_column(Integer)
+    end_sum: Mapped[float | None] = mapped_column(Float)  # customer_end, where set
+    end_n: Mapped[int] = mapped_column(Integer)
+    duration_sum: Mapped[float | None] = mapped_column(Float)  # metrics', else the call's
+    duration_n: Mapped[int] = mapped_column(Integer)
+    silence_pct_sum: Mapped[float | None] = mapped_column(Float)
+    talk_ratio_sum: Mapped[float | None] = mapped_column(Float)
+    overtalk_sum: Mapped[float | None] = mapped_column(Float)
+    metrics_n: Mapped[int] = mapped_column(Integer)  # calls with call metrics
+
+
+class DailyRollup(_RollupSums, Base):
+    """Sums over the current scorecards of one day's calls with the same agent, team, queue,
+    direction, language and category, so dashboards and trends add up a few rows per day
+    rather than reading every call. Recomputed per (day, agent) from the calls by
+    :mod:`pipeline.db.rollups` whenever a scorecard, an analysis or an erasure changes one
+    (migration 0008)."""
+
+    __tablename__ = "daily_rollups"
+    __table_args__ = (Index("ix_daily_rollups_day_agent", "day", "agent_id"),
+                      Index("ix_daily_rollups_agent_day", "agent_id", "day"))
+    queue: Mapped[str | None] = mapped_column(String(200))
+    direction: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str | None] = mapped_column(Text)  # metadata category, else queue
+
+
+class AgentDayRollup(_RollupSums, Base):
+    """``daily_rollups`` summed per day and agent (and the call's team): what trends and
+    dashboards grouped by agent or team read when no queue, direction or language
+    narrows them (a few thousand rows where ``daily_rollups`` has tens of thousands)."""
+
+    __tablename__ = "agent_day_rollups"
+    __table_args__ = (Index("ix_agent_day_rollups_day_agent", "day", "agent_id"),
+                      Index("ix_agent_day_rollups_agent_day", "agent_id", "day"))

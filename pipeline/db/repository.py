@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db import rollups
 from pipeline.db.models import (
     Agent,
     Call,
@@ -50,14 +51,19 @@ def begin_call(
 ) -> Call:
     """The call for this content, created or reopened for another attempt."""
     call = call_by_hash(session, content_hash)
+    before: set[rollups.Key] = set()
     if call is None:
         call = Call(content_hash=content_hash, source_key=key, store_url=store_url, attempts=0)
         session.add(call)
+    else:  # new metadata may move a scored call to another agent or day
+        before = rollups.keys_of(session, [call.id])
     call.status = CallStatus.PROCESSING
     call.error_code = call.error = None
     call.attempts = (call.attempts or 0) + 1
     apply_metadata(session, call, metadata)
     session.flush()
+    if before:
+        rollups.refresh_calls(session, [call.id], before)
     return call
 
 
@@ -124,6 +130,7 @@ def save_analysis(
     call.processed_at = datetime.now(UTC)
     call.processing_seconds = round(seconds, 3)
     call.model_seconds = transcript.model_seconds
+    rollups.refresh_calls(session, [call_id])  # duration, language, metrics feed dashboards
     return call
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db import rollups
 from pipeline.db.dashboards import customer_end
 from pipeline.db.models import (
     Call,
@@ -85,6 +86,8 @@ def save_scorecard(
             row.sentiment = None if s is None else s["score"]
             row.sentiment_label = None if s is None else s["label"]
     session.flush()
+    if current:  # the dashboards' sums for this call's day and agent
+        rollups.refresh_calls(session, [call_id])
     return score
 
 

@@ -147,16 +147,19 @@ def _text_lookup(session: Session, filters: CallFilters) -> tuple[
 def _page(
     session: Session, query: Select[Call, ScoreRecord], offset: int, limit: int,
     filters: CallFilters, count_where: Sequence[ColumnElement[bool]] = (),
+    count: int | None = None, cap_count: bool = False,
 ) -> CallPage:
     """The page, and the count (``count_where``: conditions implied by the query's own,
-    that lead the count to the few rows it must read)."""
+    that lead the count to the few rows it must read; ``count``: already known)."""
     narrow, capped = _text_lookup(session, filters)
+    capped = capped or cap_count
     query = query.where(*narrow)
-    counted = query.order_by(None).where(*count_where)
     cap = offset + COUNT_CAP
-    subquery = (counted.with_only_columns(Call.id).limit(cap + 1) if capped else counted
-                ).subquery()
-    count = session.scalar(select(func.count()).select_from(subquery)) or 0
+    if count is None:
+        # the count reads only what its conditions need: ids, not whole call and score rows
+        counted = query.order_by(None).where(*count_where).with_only_columns(Call.id)
+        subquery = (counted.limit(cap + 1) if capped else counted).subquery()
+        count = session.scalar(select(func.count()).select_from(subquery)) or 0
     rows = session.execute(
         query.options(selectinload(Call.agent), selectinload(Call.team),
                       selectinload(ScoreRecord.flags))  # type: ignore[arg-type]
@@ -192,7 +195,9 @@ def review_queue(
     scorecards by priority and stops when it is full; the count names the candidates,
     current flagged scorecards (index ``ix_scores_queue``) and the current scorecards of
     calls with an open dispute, as one ``scores.id IN (...)``, so it reads those few
-    rather than every scorecard."""
+    rather than every scorecard. The whole queue's count is exact and cheap
+    (:func:`_unfiltered_queue_count`); a filtered one stops at ``offset +``
+    :data:`COUNT_CAP` (``CallPage.capped``), as a search for common words does."""
     query = _base(filters, agent_ids, scored_only=True)
     flagged: ColumnElement[bool] = ScoreRecord.flagged.expression
     if not include_reviewed:
@@ -205,7 +210,41 @@ def review_queue(
         .where(ScoreRecord.current, Dispute.status == DisputeStatus.OPEN))
     query = query.where(or_(flagged, disputed)).order_by(
         ScoreRecord.priority.desc(), Call.started_at.desc().nulls_last(), Call.id)
-    return _page(session, query, offset, limit, filters, [ScoreRecord.id.in_(candidates)])
+    if filters.flag is not None:  # implied by the flag filter; lets the flag's rows lead
+        query = query.where(ScoreRecord.id.in_(
+            select(FlagRecord.score_id).where(FlagRecord.code == filters.flag)))
+    count = (_unfiltered_queue_count(session, include_reviewed)
+             if filters == CallFilters() and agent_ids is None else None)
+    # the flag's rows are within the candidates: with a flag filter they lead alone
+    narrow = [] if filters.flag is not None else [ScoreRecord.id.in_(candidates)]
+    # a filtered queue (team, flag, score range ...) counts at most offset + COUNT_CAP,
+    # like a search: an exact count would join thousands of calls for "1000 or more"
+    return _page(session, query, offset, limit, filters, narrow, count,
+                 cap_count=count is None and filters != CallFilters())
+
+
+def _unfiltered_queue_count(session: Session, include_reviewed: bool) -> int:
+    """The whole queue's size without walking its ~20 % of all scorecards: with F the
+    current flagged scorecards, R those of calls with a closed review and D those of calls
+    with an open dispute, the queue is (F - R) | D, so its size is
+    |F| - |F & R| + |D - (F - R)|. |F| is counted in ``ix_scores_queue`` alone; the other
+    two start from the reviews and disputes, which people write, so they stay few."""
+    current = ScoreRecord.current.expression
+    f_all = session.scalar(select(func.count()).select_from(ScoreRecord)
+                           .where(current, ScoreRecord.flagged)) or 0
+    reviewed = ScoreRecord.call_id.in_(select(Review.call_id).where(
+        Review.status == ReviewStatus.CLOSED))
+    disputed = ScoreRecord.call_id.in_(select(Dispute.call_id).where(
+        Dispute.status == DisputeStatus.OPEN))
+    if include_reviewed:  # the queue is F | D
+        f_r, in_queue = 0, ScoreRecord.flagged.expression
+    else:
+        f_r = session.scalar(select(func.count()).select_from(ScoreRecord)
+                             .where(current, ScoreRecord.flagged, reviewed)) or 0
+        in_queue = and_(ScoreRecord.flagged, ~reviewed)
+    d_rest = session.scalar(select(func.count()).select_from(ScoreRecord)
+                            .where(current, disputed, ~in_queue)) or 0
+    return int(f_all - f_r + d_rest)
 
 
 def open_reviews(session: Session, call_ids: Sequence[str]) -> dict[str, Review]:

@@ -43,14 +43,19 @@ def search_key(text: str | None) -> str:
     return fold(text or "")
 
 
+# PostgreSQL only, made by migration 0008: the call list's order, started_at DESC NULLS LAST
+LIST_ORDER_INDEX = "ix_calls_list_order"
+
+
 def include_name(name: str | None, type_: str, parent_names: Any = None) -> bool:
-    """Alembic ``include_name`` hook: False for the text index's own tables and index."""
+    """Alembic ``include_name`` hook: False for the text index's own tables and index,
+    and the PostgreSQL-only list order index, which the models do not declare."""
     if name is None:
         return True
     if type_ == "table":
         return not (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
     if type_ == "index":
-        return name != TRGM_INDEX
+        return name not in (TRGM_INDEX, LIST_ORDER_INDEX)
     return True
 
 

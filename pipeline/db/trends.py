@@ -61,44 +61,65 @@ def agent_trend(
     since: date | None = None, until: date | None = None,
 ) -> list[TrendBucket]:
     """Buckets (oldest first) in which the agent or their team has a current scorecard,
-    for calls from ``since`` to ``until`` (both days included, UTC)."""
+    for calls from ``since`` to ``until`` (both days included, UTC).
+
+    Calls with a start time are added up from ``agent_day_rollups`` (a few rows per agent and
+    day, :mod:`pipeline.db.rollups`); the few without one fall in the bucket of their
+    scorecard's ``created_at``, which no rollup knows, so they are grouped from the calls."""
+    from pipeline.db.models import AgentDayRollup
+    from pipeline.db.rollups import day_bucket  # rollups builds on this module
+
     agent = session.get(Agent, agent_id)
     if agent is None:
         raise LookupError(f"agent {agent_id}")
-    when = func.coalesce(Call.started_at, ScoreRecord.created_at)
-    bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
+    dialect = session.get_bind().dialect.name
+    r = AgentDayRollup
+    rbucket = day_bucket(dialect, period, r).label("bucket")
+    rmine = r.agent_id == agent_id
+    dated = (
+        select(rbucket, func.sum(case((rmine, r.score_sum))), func.sum(case((rmine, r.calls))),
+               func.sum(case((rmine, r.fails))), func.sum(r.score_sum), func.sum(r.calls))
+        .where(r.dated).group_by(rbucket)
+    )
+    when = ScoreRecord.created_at
+    bucket = bucket_start(dialect, period, when).label("bucket")
     mine = Call.agent_id == agent_id
-    query = (
-        select(
-            bucket,
-            func.avg(case((mine, ScoreRecord.total))).label("average"),
-            func.sum(case((mine, 1), else_=0)).label("calls"),
-            func.sum(case((and_(mine, ScoreRecord.auto_failed), 1), else_=0)).label("fails"),
-            func.avg(ScoreRecord.total).label("team_average"),
-            func.count(ScoreRecord.id).label("team_calls"),
-        )
+    undated = (
+        select(bucket, func.sum(case((mine, ScoreRecord.total))),
+               func.sum(case((mine, 1), else_=0)),
+               func.sum(case((and_(mine, ScoreRecord.auto_failed), 1), else_=0)),
+               func.sum(ScoreRecord.total), func.count(ScoreRecord.id))
         .select_from(ScoreRecord)
         .join(Call, Call.id == ScoreRecord.call_id)
-        .where(ScoreRecord.current)
+        .where(ScoreRecord.current, Call.started_at.is_(None))
         .group_by(bucket)
-        .order_by(bucket)
     )
     if agent.team_id is not None:  # the team: all its agents (where they are now)
-        query = query.join(Agent, Agent.id == Call.agent_id).where(Agent.team_id == agent.team_id)
+        dated = dated.join(Agent, Agent.id == r.agent_id).where(Agent.team_id == agent.team_id)
+        undated = (undated.join(Agent, Agent.id == Call.agent_id)
+                   .where(Agent.team_id == agent.team_id))
     else:
-        query = query.where(mine)
+        dated, undated = dated.where(rmine), undated.where(mine)
     if since is not None:
-        query = query.where(when >= datetime.combine(since, time(), UTC))
+        dated = dated.where(r.day >= since)
+        undated = undated.where(when >= datetime.combine(since, time(), UTC))
     if until is not None:
-        query = query.where(when < datetime.combine(until + timedelta(days=1), time(), UTC))
+        dated = dated.where(r.day <= until)
+        undated = undated.where(when < datetime.combine(until + timedelta(days=1), time(), UTC))
+    sums: dict[date, list[float]] = {}  # bucket: mine sum, mine n, fails, team sum, team n
+    for query in (dated, undated):
+        for row in session.execute(query):
+            acc = sums.setdefault(_as_date(row[0]), [0.0, 0, 0, 0.0, 0])
+            for i, value in enumerate(row[1:]):
+                acc[i] += value or 0
     buckets = []
-    for row in session.execute(query):
-        team_avg = None if agent.team_id is None else row.team_average
+    for start in sorted(sums):
+        mine_sum, mine_n, fails, team_sum, team_n = sums[start]
+        has_team = agent.team_id is not None and team_n > 0
         buckets.append(TrendBucket(
-            start=_as_date(row.bucket),
-            average=None if row.average is None else round(float(row.average), 2),
-            calls=int(row.calls or 0), auto_fails=int(row.fails or 0),
-            team_average=None if team_avg is None else round(float(team_avg), 2),
-            team_calls=int(row.team_calls) if agent.team_id is not None else 0,
+            start=start, average=round(mine_sum / mine_n, 2) if mine_n else None,
+            calls=int(mine_n), auto_fails=int(fails),
+            team_average=round(team_sum / team_n, 2) if has_team else None,
+            team_calls=int(team_n) if agent.team_id is not None else 0,
         ))
     return buckets
