@@ -42,7 +42,11 @@ export async function api(path, { method = "GET", body, params } = {}) {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) await fail(res);
-  return res.status === 204 ? null : res.json();
+  if (res.status === 204) return null;
+  const data = await res.json();
+  // Search and filtered queues stop counting at skip + 1000: the count means "at least".
+  if (res.headers.get("X-Count-Capped") === "true" && data) data.capped = true;
+  return data;
 }
 
 /** The recording as a blob: URL (the audio route needs the bearer header, not a query token). */

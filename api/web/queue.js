@@ -65,6 +65,6 @@ export async function renderQueue(view, params) {
     el("nav", { class: "pager" },
       skip > 0 ? pager(Math.max(0, skip - PAGE), "← Previous") : null,
       el("span", { class: "muted" },
-         `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}`),
+         `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
       skip + PAGE < page.count ? pager(skip + PAGE, "Next →") : null));
 }

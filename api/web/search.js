@@ -60,6 +60,6 @@ export async function renderSearch(view, params) {
   view.replaceChildren(el("h1", {}, "Search calls"), form, table,
     el("nav", { class: "pager" },
       skip > 0 ? pager(Math.max(0, skip - PAGE), "← Previous") : null,
-      el("span", { class: "muted" }, `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}`),
+      el("span", { class: "muted" }, `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
       skip + PAGE < page.count ? pager(skip + PAGE, "Next →") : null));
 }
