@@ -29,7 +29,8 @@ TAGS = [
     {"name": "clips", "description": "The trainers' example library."},
     {"name": "users", "description": "Users and roles (admins)."},
     {"name": "audit", "description": "Who did what, when (admins)."},
-    {"name": "admin", "description": "Agents, teams and rubric versions (admins)."},
+    {"name": "admin", "description": "Agents, teams, rubric versions and retention "
+                                     "policies (admins)."},
     {"name": "dashboards", "description": "Scores, flags, sentiment and metrics over time."},
     {"name": "events", "description": "Bucket notifications from MinIO (webhook with a shared "
                                       "secret): new recordings are noticed at once."},

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import app, err, out
+from api.cli_common import app, err, fail, out
 
 config_app = typer.Typer(help="Configuration: check it for a service, show it.",
                          no_args_is_help=True)
@@ -99,8 +99,7 @@ def deploy(
                            QueueSpec("cpu", cpu_limit, 2), QueueSpec("gpu", gpu_limit, 2)])
         ids = register(load_deployments(), pool)
     except CallqaError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     out.print(f"work pool {pool}: queues default ({default_limit}), cpu ({cpu_limit}), "
               f"gpu ({gpu_limit})", highlight=False)
     for name in ids:

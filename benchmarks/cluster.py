@@ -237,13 +237,10 @@ class LocalCluster:
         return temporary_settings(updates={PREFECT_API_URL: self.api_url})
 
     def _create_pool(self) -> None:
-        from prefect.client.orchestration import get_client
-        from prefect.client.schemas.actions import WorkPoolCreate
-        from prefect.exceptions import ObjectAlreadyExists
+        from flows.deploy import ensure_pool
 
-        with self._settings(), get_client(sync_client=True) as client, \
-                contextlib.suppress(ObjectAlreadyExists):
-            client.create_work_pool(WorkPoolCreate(name=self.pool, type="process"))
+        with self._settings():
+            ensure_pool(self.pool, [])  # callqa deploy adds the queues and their limits
 
     def deploy(
         self, entrypoint: str, name: str, parameters: Mapping[str, Any] | None = None

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from benchmarks.audio import tiled_call
+from benchmarks.audio import sidecar, tiled_call
 from benchmarks.cluster import LocalCluster
 
 SOURCES = ("en_billing_stereo", "en_sales_outbound_stereo")
@@ -76,7 +76,7 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
         store = open_store(settings)
         for path in files:
             key = str(path.relative_to(root))
-            store.put(key, path, _sidecar(path))
+            store.put(key, path, sidecar(path))
         with session_scope(db) as session:
             recordings.notice(session, store_url, store.list_recordings(), "sweep")
         cores = len(os.sched_getaffinity(0))
@@ -110,13 +110,6 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
         "outside_share": 1 - float(model_s or 0) / (wall * workers),
         "threads": max(1, cores // workers),
     }
-
-
-def _sidecar(path: Path) -> dict[str, Any]:
-    import json
-
-    data: dict[str, Any] = json.loads(Path(f"{path}.json").read_text())
-    return data
 
 
 def run(workdir: Path, calls: int = 8, minutes: float = 5.0, workers: tuple[int, ...] = (1, 2),

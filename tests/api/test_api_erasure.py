@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.api.conftest import Api, seed, write_wav
+from tests.api.conftest import Api, write_wav
 from tests.api.test_api_auth import api_operations
 
 TARGET = "a1_flagged"  # agent1's flagged call, with a recording in the local store
@@ -30,15 +28,9 @@ LISTS_AS = ("admin", "sup", "trainer", "agent1")
 
 
 @pytest.fixture
-def api(both_db_url: str, callqa_home: Path) -> Iterator[Api]:
-    """The seeded world (tests/api/conftest.py) on SQLite and on PostgreSQL."""
-    from api.app import create_app
-    from pipeline.settings import Settings
-
-    world = seed(both_db_url, callqa_home / "recordings")
-    settings = Settings(home=callqa_home, database_url=both_db_url, keep_original_text=True)
-    with TestClient(create_app(settings)) as client:
-        yield Api(client, world, settings)
+def db_url(both_db_url: str) -> str:
+    """The seeded world (tests/api/conftest.py's ``api``) on SQLite and on PostgreSQL."""
+    return both_db_url
 
 
 def _ids(api: Api) -> dict[str, object]:
