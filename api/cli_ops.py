@@ -115,10 +115,11 @@ def worker(
         help="Flow runs at once in this worker (1: one drain per CPU worker).")] = 1,
     name: Annotated[str | None, typer.Option(help="Worker name (default: host and pid).")] = None,
 ) -> None:
-    """Check the configuration, then run a Prefect process worker for callqa's flows.
+    """Check the configuration, then run callqa's Prefect worker on the pool.
 
-    Each flow run of ``process-queue`` keeps its models loaded while it drains the
-    queue of recordings, so one worker transcribes many calls per model load.
+    The worker (type ``callqa``, :mod:`flows.worker`) runs each flow run inside its own
+    process, so the speech and scoring models load on its first call and stay warm for
+    every run after it.
 
     Example: ``callqa worker --queue cpu``
     """
@@ -128,7 +129,7 @@ def worker(
         err.print("[red]error:[/red] the `prefect` command is not on PATH; install callqa "
                   "into this environment (pip install callqa)")
         raise typer.Exit(2)
-    args = [prefect, "worker", "start", "--pool", pool, "--type", "process",
+    args = [prefect, "worker", "start", "--pool", pool, "--type", "callqa",
             "--limit", str(limit)]
     for q in queue or ():
         args += ["--work-queue", q]

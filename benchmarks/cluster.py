@@ -1,7 +1,7 @@
-"""A Prefect cluster on one machine: a real server, a process work pool, N real workers.
+"""A Prefect cluster on one machine: a real server, a work pool, N real workers.
 
 What production runs on many machines (``prefect server start``, ``prefect worker start
---pool callqa`` on each), started as subprocesses of this one, so tests and benchmarks can
+--pool callqa --type callqa`` on each), started as subprocesses of this one, so tests and benchmarks can
 submit flow runs to it, kill a worker mid-call, and measure throughput with 1 or N workers::
 
     with LocalCluster(workdir, env={"CALLQA_DATABASE_URL": url}, workers=3) as cluster:
@@ -9,7 +9,10 @@ submit flow runs to it, kill a worker mid-call, and measure throughput with 1 or
         runs = cluster.submit("process-queue/process-queue", count=4)
         states = cluster.wait(runs, timeout=120)
 
-Each worker and each flow run it starts get their own process group, so a worker can be
+Workers are callqa's own type by default (flow runs inside the worker, models warm:
+:mod:`flows.worker`); ``worker_type="process"`` starts Prefect's process workers instead
+(a new process per flow run). Each worker and each flow run it starts get their own
+process group, so a worker can be
 killed with everything it started (:meth:`LocalCluster.kill_worker`), as when a machine
 dies. Logs of the server and of each worker (flow runs' output included) are files in
 ``workdir``. Linux only (process trees are read from ``/proc``).
@@ -61,7 +64,7 @@ def descendants(pid: int) -> list[int]:
 
 
 class LocalCluster:
-    """``prefect server start`` + a process work pool + ``workers`` x ``prefect worker start``.
+    """``prefect server start`` + a work pool + ``workers`` x ``prefect worker start``.
 
     ``env`` is added to every worker's environment (and so to every flow run's): the
     callqa settings the flows need. ``limit`` is how many flow runs one worker runs at once
@@ -77,6 +80,7 @@ class LocalCluster:
         limit: int = 1,
         poll_seconds: float = 2.0,
         startup_timeout: float = 120.0,
+        worker_type: str = "callqa",
     ) -> None:
         self.workdir = Path(workdir)
         self.env = dict(env or {})
@@ -85,6 +89,7 @@ class LocalCluster:
         self.limit = limit
         self.poll_seconds = poll_seconds
         self.startup_timeout = startup_timeout
+        self.worker_type = worker_type
         self.port = free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.server: subprocess.Popen[bytes] | None = None
@@ -151,7 +156,8 @@ class LocalCluster:
         env = {**self._base_env(), **self.env}
         proc = self._spawn(
             [sys.executable, "-m", "prefect", "worker", "start", "--pool", self.pool,
-             "--type", "process", "--limit", str(self.limit), "--name", f"worker-{index}"],
+             "--type", self.worker_type, "--limit", str(self.limit),
+             "--name", f"worker-{index}"],
             f"worker-{index}.log", env,
         )
         if index < len(self.workers):
@@ -240,10 +246,12 @@ class LocalCluster:
         from flows.deploy import ensure_pool
 
         with self._settings():
-            ensure_pool(self.pool, [])  # callqa deploy adds the queues and their limits
+            # callqa deploy adds the queues and their limits
+            ensure_pool(self.pool, [], self.worker_type)
 
     def deploy(
-        self, entrypoint: str, name: str, parameters: Mapping[str, Any] | None = None
+        self, entrypoint: str, name: str, parameters: Mapping[str, Any] | None = None,
+        job_variables: Mapping[str, Any] | None = None,
     ) -> str:
         """Deploy a flow of this checkout (``package.module:flow``) to the pool; its id.
 
@@ -262,6 +270,7 @@ class LocalCluster:
         with self._settings():
             deployment = flow.to_deployment(
                 name=name, work_pool_name=self.pool, parameters=dict(parameters or {}),
+                job_variables=dict(job_variables or {}),
                 entrypoint_type=EntrypointType.MODULE_PATH,
             )
             return str(deployment.apply(work_pool_name=self.pool))
@@ -302,6 +311,28 @@ class LocalCluster:
             if all(s in TERMINAL for s in states.values()) or time.monotonic() > deadline:
                 return states
             time.sleep(1.0)
+
+    def cancel(self, run_id: str) -> None:
+        """Ask for a flow run to be cancelled, as ``prefect flow-run cancel`` does."""
+        from uuid import UUID
+
+        from prefect.client.orchestration import get_client
+        from prefect.states import Cancelling
+
+        with self._settings(), get_client(sync_client=True) as client:
+            client.set_flow_run_state(UUID(run_id), Cancelling(), force=True)
+
+    def run_logs(self, run_id: str) -> list[str]:
+        """The messages a flow run logged to the Prefect API, oldest first."""
+        from uuid import UUID
+
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+        with self._settings(), get_client(sync_client=True) as client:
+            logs = client.read_logs(  # limit and offset: 3.8.8 refuses their None default
+                LogFilter(flow_run_id=LogFilterFlowRunId(any_=[UUID(run_id)])), limit=200, offset=0)
+            return [log.message for log in logs]
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         """The end of ``server.log`` or ``worker-N.log``, for a failing test's message."""

@@ -35,20 +35,32 @@ class QueueSpec:
     priority: int
 
 
-def ensure_pool(pool: str, queues: list[QueueSpec]) -> None:
-    """Create the process work pool and its queues, or bring their limits up to date."""
+def ensure_pool(pool: str, queues: list[QueueSpec], worker_type: str = "callqa") -> None:
+    """Create the work pool and its queues, or bring their limits up to date.
+
+    ``worker_type`` ``callqa`` (the default) is :class:`flows.worker.CallqaWorker`, whose
+    flow runs keep the models warm; ``process`` is Prefect's own process worker, a new
+    process per flow run (the benchmark compares the two).
+    """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectNotFound
+
+    from flows.worker import WORKER_TYPE, CallqaWorker
 
     with get_client(sync_client=True) as client:
         try:
             found = client.read_work_pool(pool)
         except ObjectNotFound:
-            found = client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-        if found.type != "process":
-            raise ConfigError(f"work pool {pool!r} is of type {found.type!r}, not 'process'",
-                              hint="Use another pool name, or delete that pool.")
+            template = (CallqaWorker.get_default_base_job_template()
+                        if worker_type == WORKER_TYPE else {})
+            found = client.create_work_pool(WorkPoolCreate(
+                name=pool, type=worker_type, base_job_template=template))
+        if found.type != worker_type:
+            raise ConfigError(
+                f"work pool {pool!r} is of type {found.type!r}, not {worker_type!r}",
+                hint=f"Delete it (prefect work-pool delete {pool}) and run callqa deploy "
+                     "again, or use another pool name.")
         for q in queues:
             try:
                 existing = client.read_work_queue_by_name(q.name, work_pool_name=pool)

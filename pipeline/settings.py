@@ -7,8 +7,11 @@ The embedded default needs no setting at all: SQLite and a recordings folder und
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -133,13 +136,66 @@ class Settings(BaseSettings):
         return self.store_url or str(self.home / "recordings")
 
 
-@functools.lru_cache(maxsize=1)
+_OVERRIDE: contextvars.ContextVar[Settings | None] = contextvars.ContextVar(
+    "callqa_settings_override", default=None)
+
+
 def get_settings() -> Settings:
-    """The process's settings, read once. Tests call ``get_settings.cache_clear()``."""
+    """The settings in force: the process's (read once), or a run's (:func:`settings_for`).
+
+    Tests call ``get_settings.cache_clear()`` to read the environment again.
+    """
+    override = _OVERRIDE.get()
+    return override if override is not None else _process_settings()
+
+
+@functools.lru_cache(maxsize=1)
+def _process_settings() -> Settings:
+    return _build()
+
+
+get_settings.cache_clear = _process_settings.cache_clear  # type: ignore[attr-defined]
+
+
+def callqa_variables(env: Mapping[str, str | None]) -> dict[str, str]:
+    """The ``CALLQA_*`` entries of ``env`` that are set, as field names and values."""
+    fields = Settings.model_fields
+    found = {}
+    for key, value in env.items():
+        name = key.removeprefix("CALLQA_").lower()
+        if key.startswith("CALLQA_") and value is not None and name in fields:
+            found[name] = value
+    return found
+
+
+@contextlib.contextmanager
+def settings_for(env: Mapping[str, str | None]) -> Iterator[Settings]:
+    """Within this block (this thread or task only), ``get_settings()`` returns the
+    process's settings with ``env``'s ``CALLQA_*`` variables laid over them.
+
+    callqa's Prefect worker runs each flow run in a thread of one long-lived process; a
+    deployment's job variables (the gpu deployment's ``CALLQA_ASR_DEVICE=cuda``, say) apply
+    to its runs this way without touching ``os.environ``, which every thread shares.
+    Models are cached per option set, so runs with the same settings share warm models.
+    """
+    overrides = callqa_variables(env)
+    if not overrides:
+        yield get_settings()
+        return
+    base = _process_settings().model_dump()
+    settings = _build({**base, **overrides})
+    token = _OVERRIDE.set(settings)
+    try:
+        yield settings
+    finally:
+        _OVERRIDE.reset(token)
+
+
+def _build(values: Mapping[str, object] | None = None) -> Settings:
     from pydantic import ValidationError
 
     try:
-        return Settings()
+        return Settings(**(values or {}))
     except ValidationError as exc:
         # Only each error's location and message: pydantic's own text echoes the input
         # values, secrets included.

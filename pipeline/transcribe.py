@@ -213,3 +213,8 @@ def get_transcriber(options: ModelOptions) -> Transcriber:
     """The process's transcriber for these options: loaded on first use, then reused."""
     log.info("loading ASR model %s (%s, %s)", options.model, options.device, options.compute_type)
     return WhisperTranscriber(options)
+
+
+def models_loaded() -> int:
+    """How many ASR models this process has loaded so far (a warm process stops counting)."""
+    return get_transcriber.cache_info().misses

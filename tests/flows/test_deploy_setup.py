@@ -34,7 +34,7 @@ def test_setup_registers_pool_queues_and_every_deployment(tmp_path: Path) -> Non
 
         with temporary_settings(updates={PREFECT_API_URL: cluster.api_url}), \
                 get_client(sync_client=True) as client:
-            assert client.read_work_pool("callqa").type == "process"
+            assert client.read_work_pool("callqa").type == "callqa"
             limits = {q: client.read_work_queue_by_name(q, work_pool_name="callqa")
                       .concurrency_limit for q in ("default", "cpu", "gpu")}
             assert limits == {"default": 4, "cpu": 3, "gpu": 1}
