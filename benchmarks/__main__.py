@@ -1,6 +1,6 @@
 """Run the benchmarks and print what they measured:
 ``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput] [--minutes 5]
-[--calls 100000] [--batch 8]``.
+[--calls 100000] [--batch 8] [--per-run 3]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -28,6 +28,8 @@ def main() -> None:
                         help="timed requests per endpoint in the api suite (50)")
     parser.add_argument("--batch", type=int, default=8,
                         help="calls in the throughput suite's batch (8, each --minutes long)")
+    parser.add_argument("--per-run", type=int, default=3,
+                        help="calls each process-queue run drains in the throughput suite (3)")
     parser.add_argument("--db", choices=("both", "sqlite", "postgres"), default="both",
                         help="databases for the api suite (both; postgres: "
                              "CALLQA_BENCH_POSTGRES, default postgres@127.0.0.1:5432)")
@@ -51,7 +53,8 @@ def main() -> None:
             from benchmarks import throughput
 
             print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
-            throughput.report(throughput.run(Path(tmp), calls=args.batch, minutes=args.minutes))
+            throughput.report(throughput.run(Path(tmp), calls=args.batch, minutes=args.minutes,
+                                             calls_per_run=args.per_run))
             return
         if args.suite == "asr":
             from benchmarks import batched_asr

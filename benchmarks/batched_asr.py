@@ -7,7 +7,9 @@ and behaviour calls (tiny.en is English only) plus one long call:
   (Silero VAD once, speech chunks decoded one 30 s window at a time, beam 5, words);
 - batched: the same transcriber with ``batch_size`` set: faster-whisper's
   ``BatchedInferencePipeline`` on the same model, the same VAD regions (cut at 30 s),
-  beam 5 and word timestamps, ``batch_size`` windows decoded together.
+  beam 5 and word timestamps, ``batch_size`` windows decoded together;
+- sequential on 1 thread, beside the default of one thread per core: whether a worker
+  should get every core, or each core its own 1-thread worker.
 
 Word error rate against each call's scripted reference says what a speed-up costs.
 The choice it informs is ``CALLQA_ASR_BATCH_SIZE`` (0: sequential).
@@ -76,8 +78,8 @@ def run(workdir: Path, batch_sizes: tuple[int, ...] = (4, 8), minutes: float = 5
     transcriber.transcribe(channels[0][0], replace(t, batch_size=4))  # warm-up
     transcriber.transcribe(channels[0][0], t)
 
-    def words(a: np.ndarray, batch_size: int) -> str:
-        result = transcriber.transcribe(a, replace(t, batch_size=batch_size))
+    def words(a: np.ndarray, batch_size: int, on: WhisperTranscriber = transcriber) -> str:
+        result = on.transcribe(a, replace(t, batch_size=batch_size))
         return " ".join(w.text for w in result.words)
 
     def timed(fn: Any) -> tuple[float, list[str]]:
@@ -94,6 +96,12 @@ def run(workdir: Path, batch_sizes: tuple[int, ...] = (4, 8), minutes: float = 5
     for b in batch_sizes:
         s, h = timed(lambda a, b=b: words(a, b))
         rows.append({"mode": f"batched, batch_size={b}", "seconds": s, "wer": _wer(refs, h)})
+    if options.model.cpu_threads > 1:  # is one more thread worth it? (one worker per core?)
+        one = get_transcriber(replace(options.model, cpu_threads=1))
+        assert isinstance(one, WhisperTranscriber)
+        words(channels[0][0], 0, one)  # warm-up
+        s, h = timed(lambda a: words(a, 0, one))
+        rows.append({"mode": "sequential, 1 thread", "seconds": s, "wer": _wer(refs, h)})
     for row in rows:
         row["rtf"] = row["seconds"] / audio_s
         row["ratio"] = row["seconds"] / seq_s

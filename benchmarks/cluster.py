@@ -1,8 +1,9 @@
 """A Prefect cluster on one machine: a real server, a work pool, N real workers.
 
 What production runs on many machines (``prefect server start``, ``prefect worker start
---pool callqa --type callqa`` on each), started as subprocesses of this one, so tests and benchmarks can
-submit flow runs to it, kill a worker mid-call, and measure throughput with 1 or N workers::
+--pool callqa --type callqa`` on each), started as subprocesses of this one, so tests and
+benchmarks can submit flow runs to it, kill a worker mid-call, and measure throughput
+with 1 or N workers::
 
     with LocalCluster(workdir, env={"CALLQA_DATABASE_URL": url}, workers=3) as cluster:
         cluster.deploy("flows.drain:process_queue", "process-queue")

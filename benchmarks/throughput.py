@@ -1,10 +1,14 @@
-"""Throughput of a real Prefect cluster: 1 worker against N workers on the same batch.
+"""Throughput of a real Prefect cluster: 1 worker against N workers on the same batch, and
+callqa's warm worker against Prefect's process worker.
 
 A batch of synthesised stereo calls is uploaded to an S3 bucket (moto's server, spoken to
 through callqa's real S3 store), noticed as the sweep would, and drained by ``process-queue``
 flow runs on a real ``prefect server`` with real ``prefect worker`` processes
 (:class:`benchmarks.cluster.LocalCluster`), into a fresh PostgreSQL database per run. The
-cores are shared fairly: with N workers each gets ``cores / N`` ASR threads.
+cores are shared fairly: with N workers each gets ``cores / N`` ASR threads. Each flow run
+drains at most ``calls_per_run`` calls, as when recordings arrive through the day and
+dispatch submits a run for each few: a process worker starts a process and loads the
+models for every run, callqa's worker (:mod:`flows.worker`) once.
 
 Measured per run, wall clock from submitting the flow runs to the last call stored:
 calls per hour, audio hours per hour, and the share of worker time spent outside the
@@ -56,8 +60,9 @@ def _drop(pg_base: str, url: str) -> None:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dict[str, str],
-             pg_base: str, timeout: float) -> dict[str, Any]:
+def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], root: Path,
+             s3: dict[str, str], pg_base: str, calls_per_run: int,
+             timeout: float) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from pipeline.db import recordings
@@ -69,7 +74,7 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
     db = _database(pg_base)
     try:
         upgrade(db)
-        store_url = f"s3://{s3['bucket']}/w{workers}"
+        store_url = f"s3://{s3['bucket']}/{worker_type}-{workers}"
         settings = Settings(store_url=store_url, s3_endpoint=s3["endpoint"],
                             s3_access_key="testing",
                             s3_secret_key=SecretStr("testing"))
@@ -88,10 +93,13 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
             "OMP_NUM_THREADS": str(max(1, cores // workers)),
             "CALLQA_SCORING_THREADS": "1",
         }
-        with LocalCluster(workdir / f"cluster-{workers}", env=env, workers=workers) as cluster:
-            cluster.deploy("flows.drain:process_queue", "process-queue")
+        with LocalCluster(workdir / f"cluster-{worker_type}-{workers}", env=env,
+                          workers=workers, worker_type=worker_type) as cluster:
+            cluster.deploy("flows.drain:process_queue", "process-queue",
+                           parameters={"max_calls": calls_per_run})
             started = time.perf_counter()
-            runs = cluster.submit("process-queue/process-queue", count=workers)
+            runs = cluster.submit("process-queue/process-queue",
+                                  count=-(-len(files) // calls_per_run))
             states = cluster.wait(runs, timeout=timeout)
             wall = time.perf_counter() - started
             if any(s != "COMPLETED" for s in states.values()):
@@ -104,7 +112,8 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
     finally:
         _drop(pg_base, db)
     return {
-        "workers": workers, "calls": int(done), "wall_s": wall, "audio_s": float(audio_s or 0),
+        "workers": workers, "type": worker_type, "runs": len(runs), "calls": int(done),
+        "wall_s": wall, "audio_s": float(audio_s or 0),
         "model_s": float(model_s or 0), "flow_s": float(flow_s or 0),
         "calls_per_hour": done / wall * 3600, "audio_h_per_h": float(audio_s or 0) / wall,
         "outside_share": 1 - float(model_s or 0) / (wall * workers),
@@ -112,7 +121,11 @@ def _one_run(workdir: Path, workers: int, files: list[Path], root: Path, s3: dic
     }
 
 
-def run(workdir: Path, calls: int = 8, minutes: float = 5.0, workers: tuple[int, ...] = (1, 2),
+CONFIGS = ((1, "process"), (1, "callqa"), (2, "process"), (2, "callqa"))
+
+
+def run(workdir: Path, calls: int = 8, minutes: float = 5.0,
+        configs: tuple[tuple[int, str], ...] = CONFIGS, calls_per_run: int = 3,
         timeout: float = 1800.0) -> dict[str, Any]:
     import logging
 
@@ -133,26 +146,29 @@ def run(workdir: Path, calls: int = 8, minutes: float = 5.0, workers: tuple[int,
         Minio(f"{host}:{port}", access_key="testing", secret_key="testing",
               secure=False).make_bucket(bucket)
         s3 = {"endpoint": endpoint, "bucket": bucket}
-        rows = [_one_run(workdir, n, files, root, s3, pg_base, timeout) for n in workers]
+        rows = [_one_run(workdir, n, kind, files, root, s3, pg_base, calls_per_run, timeout)
+                for n, kind in configs]
     finally:
         server.stop()
     base = rows[0]
     for row in rows:
         row["speedup"] = base["wall_s"] / row["wall_s"] * (row["calls"] / max(1, base["calls"]))
-    return {"calls": calls, "minutes": minutes, "rows": rows}
+    return {"calls": calls, "minutes": minutes, "per_run": calls_per_run, "rows": rows}
 
 
 def report(r: dict[str, Any]) -> None:
     print(f"\n== throughput (issue 5): {r['calls']} stereo calls of ~{r['minutes']:g} min in S3 "
-          "(moto), PostgreSQL, prefect server + process workers draining process-queue")
-    print(f"{'workers':>7} {'threads':>7} {'calls':>5} {'wall s':>7} {'calls/h':>8} "
-          f"{'audio h/h':>9} {'speed-up':>8} {'outside models':>14}")
+          f"(moto), PostgreSQL, prefect server + workers draining process-queue runs of "
+          f"{r['per_run']} calls")
+    print(f"{'workers':>7} {'type':>7} {'threads':>7} {'runs':>4} {'calls':>5} {'wall s':>7} "
+          f"{'calls/h':>8} {'audio h/h':>9} {'speed-up':>8} {'outside models':>14}")
     for row in r["rows"]:
-        print(f"{row['workers']:7d} {row['threads']:7d} {row['calls']:5d} {row['wall_s']:7.1f} "
-              f"{row['calls_per_hour']:8.0f} {row['audio_h_per_h']:9.2f} {row['speedup']:8.2f} "
-              f"{row['outside_share']:14.1%}")
+        print(f"{row['workers']:7d} {row['type']:>7} {row['threads']:7d} {row['runs']:4d} "
+              f"{row['calls']:5d} {row['wall_s']:7.1f} {row['calls_per_hour']:8.0f} "
+              f"{row['audio_h_per_h']:9.2f} {row['speedup']:8.2f} {row['outside_share']:14.1%}")
     for row in r["rows"]:
         inside_flow = 1 - row["model_s"] / row["flow_s"] if row["flow_s"] else 0.0
-        print(f"  {row['workers']} worker(s): models {row['model_s']:.1f} s of "
+        print(f"  {row['workers']} {row['type']} worker(s): models {row['model_s']:.1f} s of "
               f"{row['flow_s']:.1f} s inside the per-call flows ({inside_flow:.1%} outside), "
-              f"{row['wall_s'] * row['workers']:.1f} worker-seconds in all")
+              f"{row['wall_s'] * row['workers']:.1f} worker-seconds in all, model RTF "
+              f"{row['model_s'] / max(row['audio_s'], 1e-9):.3f}")

@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -191,7 +191,7 @@ def settings_for(env: Mapping[str, str | None]) -> Iterator[Settings]:
         _OVERRIDE.reset(token)
 
 
-def _build(values: Mapping[str, object] | None = None) -> Settings:
+def _build(values: Mapping[str, Any] | None = None) -> Settings:
     from pydantic import ValidationError
 
     try:
