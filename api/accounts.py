@@ -35,7 +35,8 @@ MIN_PASSWORD = 10
 
 
 def check_strength(username: str, password: str) -> None:
-    """Refuse a password shorter than 10 characters or equal to the username (any case)."""
+    """Refuse a password shorter than 10 characters or equal to the username (any case):
+    the one rule for a user's own change, an admin's reset and a new user."""
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(f"the new password is {len(password)} characters long; it needs "
                            f"at least {MIN_PASSWORD}",
@@ -69,6 +70,7 @@ def create_user(
     """A new active user; ``agent`` is the external id of the Agent an agent user is."""
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} exists already")
+    check_strength(username, password)
     tied = _agent(session, agent) if agent else None
     _check_role(role, tied)
     user = User(username=username, full_name=full_name, role=role,
@@ -106,6 +108,7 @@ def update_user(
     if active is not None and active != user.active:
         user.active = changes["active"] = active
     if password is not None:
+        check_strength(user.username, password)
         user.password_hash = hash_password(password)
         changes["password"] = "changed"
     if active is False or password is not None:

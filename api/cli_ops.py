@@ -76,34 +76,46 @@ def config_show() -> None:
 
 @app.command()
 def deploy(
-    pool: Annotated[str, typer.Option(help="Prefect work pool (process type).")] = "callqa",
+    pool: Annotated[str, typer.Option(help="Prefect work pool (callqa type).")] = "callqa",
     cpu_limit: Annotated[int, typer.Option(
         help="Transcription runs at once on the cpu queue (one per CPU worker).")] = 2,
     gpu_limit: Annotated[int, typer.Option(
         help="Transcription runs at once on the gpu queue (one per GPU).")] = 1,
     default_limit: Annotated[int, typer.Option(
         help="Light flows at once on the default queue (sweep, events, rescore).")] = 4,
+    crash_after: Annotated[int, typer.Option(
+        help="Seconds without a heartbeat before a run is marked Crashed.")] = 90,
 ) -> None:
-    """Create the work pool and queues (with their limits) and register prefect.yaml.
+    """Create the work pool and queues (with their limits), register prefect.yaml, and the
+    automation that marks the runs of a dead worker Crashed.
 
     Needs PREFECT_API_URL (the Prefect server). Safe to run again: limits are updated,
     deployments replaced.
 
     Example: ``callqa deploy --cpu-limit 4``
     """
-    from flows.deploy import QueueSpec, ensure_pool, load_deployments, register
+    from flows.deploy import (
+        QueueSpec,
+        ensure_crash_detection,
+        ensure_pool,
+        load_deployments,
+        register,
+    )
     from pipeline.errors import CallqaError
 
     try:
         ensure_pool(pool, [QueueSpec("default", default_limit, 1),
                            QueueSpec("cpu", cpu_limit, 2), QueueSpec("gpu", gpu_limit, 2)])
         ids = register(load_deployments(), pool)
+        ensure_crash_detection(crash_after)
     except CallqaError as exc:
         raise fail(exc) from None
     out.print(f"work pool {pool}: queues default ({default_limit}), cpu ({cpu_limit}), "
               f"gpu ({gpu_limit})", highlight=False)
     for name in ids:
         out.print(f"deployed {name}", highlight=False)
+    out.print(f"runs without a heartbeat for {crash_after} s are marked Crashed",
+              highlight=False)
 
 
 @app.command()
@@ -129,6 +141,10 @@ def worker(
         err.print("[red]error:[/red] the `prefect` command is not on PATH; install callqa "
                   "into this environment (pip install callqa)")
         raise typer.Exit(2)
+    from flows.deploy import HEARTBEAT_SECONDS
+
+    # Flow-run heartbeats: the server's automation (callqa deploy) crashes a dead worker's runs.
+    os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
     args = [prefect, "worker", "start", "--pool", pool, "--type", "callqa",
             "--limit", str(limit)]
     for q in queue or ():

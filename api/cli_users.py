@@ -41,8 +41,6 @@ def user_add(
     from pipeline.errors import CallqaError
 
     password = _read_password(password_stdin)
-    if len(password) < 8:
-        raise fail(ValueError("the password needs at least 8 characters"))
     url = settings().resolved_database_url
     try:
         ensure_schema(url)

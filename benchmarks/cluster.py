@@ -82,6 +82,7 @@ class LocalCluster:
         poll_seconds: float = 2.0,
         startup_timeout: float = 120.0,
         worker_type: str = "callqa",
+        crash_after: int | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.env = dict(env or {})
@@ -91,6 +92,7 @@ class LocalCluster:
         self.poll_seconds = poll_seconds
         self.startup_timeout = startup_timeout
         self.worker_type = worker_type
+        self.crash_after = crash_after  # seconds; None: no crash-detection automation
         self.port = free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.server: subprocess.Popen[bytes] | None = None
@@ -119,6 +121,7 @@ class LocalCluster:
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
             "PREFECT_WORKER_QUERY_SECONDS": str(self.poll_seconds),
             "PREFECT_WORKER_HEARTBEAT_SECONDS": "10",
+            "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",  # as callqa worker sets it
             "PREFECT_LOGGING_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
         })
@@ -244,11 +247,13 @@ class LocalCluster:
         return temporary_settings(updates={PREFECT_API_URL: self.api_url})
 
     def _create_pool(self) -> None:
-        from flows.deploy import ensure_pool
+        from flows.deploy import ensure_crash_detection, ensure_pool
 
         with self._settings():
             # callqa deploy adds the queues and their limits
             ensure_pool(self.pool, [], self.worker_type)
+            if self.crash_after is not None:
+                ensure_crash_detection(self.crash_after)
 
     def deploy(
         self, entrypoint: str, name: str, parameters: Mapping[str, Any] | None = None,

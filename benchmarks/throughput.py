@@ -8,7 +8,9 @@ flow runs on a real ``prefect server`` with real ``prefect worker`` processes
 cores are shared fairly: with N workers each gets ``cores / N`` ASR threads. Each flow run
 drains at most ``calls_per_run`` calls, as when recordings arrive through the day and
 dispatch submits a run for each few: a process worker starts a process and loads the
-models for every run, callqa's worker (:mod:`flows.worker`) once.
+models for every run, callqa's worker (:mod:`flows.worker`) once. Before the timed batch
+each worker takes one 30 s call (timed apart, as "warm-up"): a production worker runs for
+days, so what is measured is its steady state, and the warm-up column its first call.
 
 Measured per run, wall clock from submitting the flow runs to the last call stored:
 calls per hour, audio hours per hour, and the share of worker time spent outside the
@@ -33,10 +35,13 @@ from benchmarks.cluster import LocalCluster
 SOURCES = ("en_billing_stereo", "en_sales_outbound_stereo")
 
 
-def synthesise_batch(out_dir: Path, calls: int, minutes: float) -> list[Path]:
-    """``calls`` stereo recordings of about ``minutes`` each, every one a different file."""
+def synthesise_batch(out_dir: Path, calls: int, minutes: float,
+                     lead: float = 0.0) -> list[Path]:
+    """``calls`` stereo recordings of about ``minutes`` each, every one a different file
+    (``lead`` seconds more silence first makes another batch differ from this one)."""
     return [tiled_call(out_dir, SOURCES[i % len(SOURCES)], minutes,
-                       path=out_dir / f"2026/11/24/call-{i:04d}.wav", lead_seconds=0.1 * (i + 1))
+                       path=out_dir / f"2026/11/24/call-{i:04d}.wav",
+                       lead_seconds=lead + 0.1 * (i + 1))
             for i in range(calls)]
 
 
@@ -60,30 +65,36 @@ def _drop(pg_base: str, url: str) -> None:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _upload(s3: dict[str, str], store_url: str, files: list[Path], root: Path, db: str) -> None:
+    """Put the files in the bucket under ``store_url`` and notice them, as the sweep would."""
+    from pipeline.db import recordings
+    from pipeline.db.session import session_scope
+    from pipeline.settings import Settings
+    from pipeline.store import open_store
+
+    store = open_store(Settings(store_url=store_url, s3_endpoint=s3["endpoint"],
+                                s3_access_key="testing", s3_secret_key=SecretStr("testing")))
+    for path in files:
+        store.put(str(path.relative_to(root)), path, sidecar(path))
+    with session_scope(db) as session:
+        recordings.notice(session, store_url, store.list_recordings(), "sweep")
+
+
 def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], root: Path,
-             s3: dict[str, str], pg_base: str, calls_per_run: int,
+             warm: list[Path], s3: dict[str, str], pg_base: str, calls_per_run: int,
              timeout: float) -> dict[str, Any]:
     from sqlalchemy import func, select
 
-    from pipeline.db import recordings
     from pipeline.db.models import Call, CallStatus
     from pipeline.db.session import session_scope, upgrade
-    from pipeline.settings import Settings
-    from pipeline.store import open_store
 
     db = _database(pg_base)
     try:
         upgrade(db)
         store_url = f"s3://{s3['bucket']}/{worker_type}-{workers}"
-        settings = Settings(store_url=store_url, s3_endpoint=s3["endpoint"],
-                            s3_access_key="testing",
-                            s3_secret_key=SecretStr("testing"))
-        store = open_store(settings)
-        for path in files:
-            key = str(path.relative_to(root))
-            store.put(key, path, sidecar(path))
-        with session_scope(db) as session:
-            recordings.notice(session, store_url, store.list_recordings(), "sweep")
+        warm_url = f"{store_url}-warm-up"
+        _upload(s3, store_url, files, root, db)
+        _upload(s3, warm_url, warm[:workers], workdir / "warm-up", db)
         cores = len(os.sched_getaffinity(0))
         env = {
             "CALLQA_DATABASE_URL": db, "CALLQA_STORE_URL": store_url,
@@ -97,9 +108,18 @@ def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], r
                           workers=workers, worker_type=worker_type) as cluster:
             cluster.deploy("flows.drain:process_queue", "process-queue",
                            parameters={"max_calls": calls_per_run})
+            # A worker lives for days: one short call each first, as after its first call
+            # of the day (a process worker gains nothing from it; callqa's keeps its models).
+            started = time.perf_counter()
+            warm_runs = cluster.submit("process-queue/process-queue", count=workers,
+                                       parameters={"store_url": warm_url, "max_calls": 1})
+            if set(cluster.wait(warm_runs, timeout=timeout).values()) != {"COMPLETED"}:
+                raise RuntimeError(f"warm-up failed:\n{cluster.log_tail('worker-0.log')}")
+            warm_up = time.perf_counter() - started
             started = time.perf_counter()
             runs = cluster.submit("process-queue/process-queue",
-                                  count=-(-len(files) // calls_per_run))
+                                  count=-(-len(files) // calls_per_run),
+                                  parameters={"store_url": store_url})
             states = cluster.wait(runs, timeout=timeout)
             wall = time.perf_counter() - started
             if any(s != "COMPLETED" for s in states.values()):
@@ -107,13 +127,14 @@ def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], r
         with session_scope(db) as session:
             done, audio_s, model_s, flow_s = session.execute(
                 select(func.count(), func.sum(Call.duration), func.sum(Call.model_seconds),
-                       func.sum(Call.processing_seconds)).where(Call.status == CallStatus.DONE)
+                       func.sum(Call.processing_seconds))
+                .where(Call.status == CallStatus.DONE, Call.store_url == store_url)
             ).one()
     finally:
         _drop(pg_base, db)
     return {
         "workers": workers, "type": worker_type, "runs": len(runs), "calls": int(done),
-        "wall_s": wall, "audio_s": float(audio_s or 0),
+        "wall_s": wall, "warm_up_s": warm_up, "audio_s": float(audio_s or 0),
         "model_s": float(model_s or 0), "flow_s": float(flow_s or 0),
         "calls_per_hour": done / wall * 3600, "audio_h_per_h": float(audio_s or 0) / wall,
         "outside_share": 1 - float(model_s or 0) / (wall * workers),
@@ -137,6 +158,7 @@ def run(workdir: Path, calls: int = 8, minutes: float = 5.0,
     pg_base = os.environ.get("CALLQA_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
     root = workdir / "batch"
     files = synthesise_batch(root, calls, minutes)
+    warm = synthesise_batch(workdir / "warm-up", max(n for n, _ in configs), 0.5, lead=0.05)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
     try:
@@ -146,8 +168,8 @@ def run(workdir: Path, calls: int = 8, minutes: float = 5.0,
         Minio(f"{host}:{port}", access_key="testing", secret_key="testing",
               secure=False).make_bucket(bucket)
         s3 = {"endpoint": endpoint, "bucket": bucket}
-        rows = [_one_run(workdir, n, kind, files, root, s3, pg_base, calls_per_run, timeout)
-                for n, kind in configs]
+        rows = [_one_run(workdir, n, kind, files, root, warm, s3, pg_base, calls_per_run,
+                         timeout) for n, kind in configs]
     finally:
         server.stop()
     base = rows[0]
@@ -160,12 +182,15 @@ def report(r: dict[str, Any]) -> None:
     print(f"\n== throughput (issue 5): {r['calls']} stereo calls of ~{r['minutes']:g} min in S3 "
           f"(moto), PostgreSQL, prefect server + workers draining process-queue runs of "
           f"{r['per_run']} calls")
+    print("   (after a warm-up of one 30 s call per worker, timed apart: a worker lives for days)")
     print(f"{'workers':>7} {'type':>7} {'threads':>7} {'runs':>4} {'calls':>5} {'wall s':>7} "
-          f"{'calls/h':>8} {'audio h/h':>9} {'speed-up':>8} {'outside models':>14}")
+          f"{'calls/h':>8} {'audio h/h':>9} {'speed-up':>8} {'outside models':>14} "
+          f"{'warm-up s':>9}")
     for row in r["rows"]:
         print(f"{row['workers']:7d} {row['type']:>7} {row['threads']:7d} {row['runs']:4d} "
               f"{row['calls']:5d} {row['wall_s']:7.1f} {row['calls_per_hour']:8.0f} "
-              f"{row['audio_h_per_h']:9.2f} {row['speedup']:8.2f} {row['outside_share']:14.1%}")
+              f"{row['audio_h_per_h']:9.2f} {row['speedup']:8.2f} {row['outside_share']:14.1%} "
+              f"{row['warm_up_s']:9.1f}")
     for row in r["rows"]:
         inside_flow = 1 - row["model_s"] / row["flow_s"] if row["flow_s"] else 0.0
         print(f"  {row['workers']} {row['type']} worker(s): models {row['model_s']:.1f} s of "

@@ -15,6 +15,7 @@ across every worker of the pool.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -123,3 +124,52 @@ def _schedule(spec: dict[str, Any]) -> Any:
         timezone=spec.get("timezone"),
         active=spec.get("active", True),
     )
+
+
+CRASH_AUTOMATION = "callqa: crash flow runs whose heartbeats stopped"
+HEARTBEAT_SECONDS = 30  # Prefect's floor for flow-run heartbeats
+
+
+def ensure_crash_detection(within_seconds: int = 3 * HEARTBEAT_SECONDS) -> str:
+    """An automation on the server that marks a flow run Crashed when its heartbeats stop.
+
+    A worker that dies (machine lost, OOM kill) cannot report its runs' end; without this
+    they stay *Running* in Prefect for ever, although the claims hand their recordings to
+    other workers. callqa's workers send a heartbeat every ``HEARTBEAT_SECONDS``
+    (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``, set by ``callqa worker``); a run that sent one
+    and then neither another nor a final state within ``within_seconds`` is set Crashed.
+    Replaces an earlier version of itself; the automation's id.
+    """
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    if within_seconds < HEARTBEAT_SECONDS + 10:
+        raise ConfigError(f"crash detection needs at least {HEARTBEAT_SECONDS + 10} s, "
+                          f"not {within_seconds} (heartbeats come every {HEARTBEAT_SECONDS} s)")
+    automation = Automation(
+        name=CRASH_AUTOMATION,
+        description="Flow runs of a worker that died are marked Crashed (see flows/deploy.py).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed",
+                    "prefect.flow-run.Failed", "prefect.flow-run.Cancelled",
+                    "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=within_seconds),
+        ),
+        actions=[ChangeFlowRunState(
+            state=StateType.CRASHED, name="Crashed", force=False,
+            message=f"no heartbeat for {within_seconds} s: its worker is gone; the "
+                    "recording it held goes to another worker when its claim's lease ends")],
+    )
+    with contextlib.suppress(ValueError):  # ValueError: not there yet
+        found: Any = Automation.read(name=CRASH_AUTOMATION)  # sync here: no event loop
+        found.delete()
+    created: Any = automation.create()
+    return str(created.id)

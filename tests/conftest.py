@@ -121,6 +121,14 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def both_db_url(request: pytest.FixtureRequest, callqa_home: Path) -> str:
+    """The test once on SQLite (under CALLQA_HOME) and once on a throwaway PostgreSQL."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{callqa_home / 'callqa.db'}"
+
+
 @pytest.fixture(scope="session")
 def whisper():  # type: ignore[no-untyped-def]
     """The real bundled tiny.en transcriber, loaded once for the session."""

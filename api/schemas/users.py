@@ -25,7 +25,8 @@ class TokenPublic(BaseModel):
 
 class UserCreate(BaseModel):
     username: str = Username
-    password: str = Field(min_length=8, max_length=1000)
+    password: str = Field(max_length=1000, description="At least 10 characters, not the "
+                                                       "username.")
     role: RoleName
     full_name: str | None = Field(default=None, max_length=200)
     agent: str | None = Field(default=None, max_length=200,
@@ -39,7 +40,8 @@ class UserUpdate(BaseModel):
     role: RoleName | None = None
     agent: str | None = Field(default=None, max_length=200)
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=1000)
+    password: str | None = Field(default=None, max_length=1000,
+                                 description="At least 10 characters, not the username.")
 
 
 class UserPublic(BaseModel):

@@ -100,3 +100,22 @@ export function num(x, digits = 1) {
 export function errorBox(err) {
   return el("p", { class: "error", role: "alert" }, err.message || String(err));
 }
+
+// The "← Previous  51–100 of 1000+  Next →" bar under a paged list. `link(to, label)` draws
+// one control that goes to offset `to`; a capped count (search, filtered queue) shows "+".
+export function pager(page, skip, size, link, labels = ["← Previous", "Next →"]) {
+  return el("nav", { class: "pager" },
+    skip > 0 ? link(Math.max(0, skip - size), labels[0]) : null,
+    el("span", { class: "muted" },
+       `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
+    skip + size < page.count ? link(skip + size, labels[1]) : null);
+}
+
+// A pager link to the same page of route `route` at another offset, keeping its filters.
+export function pageLink(route, params) {
+  return (to, label) => {
+    const next = new URLSearchParams(params);
+    next.set("skip", to);
+    return el("a", { class: "button", href: `#/${route}?${next}` }, label);
+  };
+}

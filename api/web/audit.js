@@ -1,5 +1,5 @@
 // Admin: the audit log, newest first, filtered by action, object, user and time, 50 a page.
-import { api, el } from "./api.js";
+import { api, el, pager } from "./api.js";
 
 const PAGE = 50;
 const FIELDS = ["action", "object_type", "object_id", "user_id", "since"];
@@ -35,7 +35,7 @@ export async function renderAudit(node, params) {
     el("button", { type: "submit" }, "Filter"), el("button", { type: "reset" }, "Clear"));
   form.addEventListener("submit", (e) => { e.preventDefault(); go(new FormData(form)); });
   form.addEventListener("reset", (e) => { e.preventDefault(); go([]); });
-  const pager = (to, label) => el("button", { type: "button", class: "secondary", onclick: () => go(params, to) }, label);
+  const link = (to, label) => el("button", { type: "button", class: "secondary", onclick: () => go(params, to) }, label);
   node.replaceChildren(form,
     page.data.length === 0 ? el("p", { class: "card", id: "audit-empty" }, "No entries.") :
       el("table", { id: "audit-table" },
@@ -43,8 +43,5 @@ export async function renderAudit(node, params) {
         el("tbody", {}, page.data.map((e) => el("tr", { dataset: { action: e.action } },
           el("td", {}, new Date(e.at).toLocaleString()), el("td", {}, e.username || "–"),
           el("td", {}, el("b", {}, e.action)), el("td", {}, `${e.object_type} ${e.object_id}`), el("td", {}, detail(e)))))),
-    el("nav", { class: "pager" },
-      skip > 0 ? pager(Math.max(0, skip - PAGE), "← Newer") : null,
-      el("span", { class: "muted" }, `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}`),
-      skip + PAGE < page.count ? pager(skip + PAGE, "Older →") : null));
+    pager(page, skip, PAGE, link, ["← Newer", "Older →"]));
 }

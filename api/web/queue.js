@@ -1,5 +1,5 @@
 // The review queue: flagged and disputed calls, highest priority first, with filters.
-import { api, clock, el, num } from "./api.js";
+import { api, clock, el, num, pageLink, pager } from "./api.js";
 
 const FILTERS = [
   ["team", "Team"], ["agent", "Agent id"], ["queue", "Queue"], ["flag", "Flag code"],
@@ -51,20 +51,11 @@ export async function renderQueue(view, params) {
   const query = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) || ""]));
   view.replaceChildren(el("h1", {}, "Review queue"), filterForm(params), el("p", { class: "muted" }, "Loading…"));
   const page = await api("/review-queue", { params: { ...query, skip, limit: PAGE } });
-  const pager = (to, label) => {
-    const next = new URLSearchParams(params);
-    next.set("skip", to);
-    return el("a", { class: "button", href: `#/queue?${next}` }, label);
-  };
   const table = page.data.length === 0 ? el("p", { class: "card" }, "Nothing to review.") :
     el("table", { class: "queue", id: "queue-table" },
       el("thead", {}, el("tr", {}, ["Priority", "Started", "Agent", "Team", "Queue", "Lang",
                                     "Length", "Score", "Flags", "Review"].map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
   view.replaceChildren(el("h1", {}, "Review queue"), filterForm(params), table,
-    el("nav", { class: "pager" },
-      skip > 0 ? pager(Math.max(0, skip - PAGE), "← Previous") : null,
-      el("span", { class: "muted" },
-         `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
-      skip + PAGE < page.count ? pager(skip + PAGE, "Next →") : null));
+    pager(page, skip, PAGE, pageLink("queue", params)));
 }

@@ -1,6 +1,6 @@
 // Trainers' call search: transcript words, flag code, criterion + verdict, sentiment and
 // score range over GET /calls; each result opens the call page.
-import { api, clock, el, num } from "./api.js";
+import { api, clock, el, num, pageLink, pager } from "./api.js";
 
 const PAGE = 20;
 const FIELDS = [
@@ -47,19 +47,11 @@ export async function renderSearch(view, params) {
   const form = searchForm(params);
   view.replaceChildren(el("h1", {}, "Search calls"), form, el("p", { class: "muted" }, "Loading…"));
   const page = await api("/calls", { params: { ...query, skip, limit: PAGE } });
-  const pager = (to, label) => {
-    const next = new URLSearchParams(params);
-    next.set("skip", to);
-    return el("a", { class: "button", href: `#/search?${next}` }, label);
-  };
   const table = page.data.length === 0 ? el("p", { class: "card", id: "search-empty" }, "No calls match.") :
     el("table", { class: "queue", id: "search-results" },
       el("thead", {}, el("tr", {}, ["Started", "Agent", "Team", "Queue", "Lang", "Length", "Score", "Flags"]
         .map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
   view.replaceChildren(el("h1", {}, "Search calls"), form, table,
-    el("nav", { class: "pager" },
-      skip > 0 ? pager(Math.max(0, skip - PAGE), "← Previous") : null,
-      el("span", { class: "muted" }, `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
-      skip + PAGE < page.count ? pager(skip + PAGE, "Next →") : null));
+    pager(page, skip, PAGE, pageLink("search", params)));
 }

@@ -231,13 +231,6 @@ def db_url(callqa_home: Path) -> str:
     return f"sqlite:///{callqa_home / 'callqa.db'}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def both_db_url(request: pytest.FixtureRequest, callqa_home: Path) -> str:
-    if request.param == "postgres":
-        return str(request.getfixturevalue("postgres_url"))
-    return f"sqlite:///{callqa_home / 'callqa.db'}"
-
-
 @pytest.fixture
 def api(db_url: str, callqa_home: Path) -> Iterator[Api]:
     from api.app import create_app

@@ -43,7 +43,8 @@ def test_user_add_reads_the_password_from_stdin_and_ties_agents(callqa_home: Pat
         (["x", "--role", "agent"], "a long enough secret\n", "must be tied to an agent"),
         (["x", "--role", "agent", "--agent", "A-9"], "a long enough secret\n", "no agent 'A-9'"),
         (["x", "--role", "king"], "a long enough secret\n", "unknown role 'king'"),
-        (["x", "--role", "admin"], "short\n", "at least 8 characters"),
+        (["x", "--role", "admin"], "short\n", "at least 10"),
+        (["xavier-the-admin", "--role", "admin"], "xavier-the-admin\n", "not be the username"),
     ]:
         refused = runner.invoke(app, ["user", "add", *args, "--password-stdin"], input=stdin)
         assert refused.exit_code == 1 and message in refused.output, refused.output

@@ -1,6 +1,7 @@
 """deploy/setup.sh against a real Prefect server: the configuration is checked, the
 database migrated, the work pool and its queues created with their limits, and every
-deployment of prefect.yaml registered on its queue with its schedules."""
+deployment of prefect.yaml registered on its queue with its schedules, and the automation
+that marks a dead worker's runs Crashed."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def test_setup_registers_pool_queues_and_every_deployment(tmp_path: Path) -> Non
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.deploy import load_deployments
+    from flows.deploy import CRASH_AUTOMATION, load_deployments
 
     with LocalCluster(tmp_path / "cluster", workers=0, pool="callqa") as cluster:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLQA_", "PREFECT_"))}
@@ -48,6 +49,9 @@ def test_setup_registers_pool_queues_and_every_deployment(tmp_path: Path) -> Non
                 assert active == [s.get("active", True) for s in spec.get("schedules") or ()]
             gpu = client.read_deployment_by_name("process-queue/gpu")
             assert gpu.job_variables["env"]["CALLQA_ASR_DEVICE"] == "cuda"
+            # One crash-detection automation, however often setup runs.
+            (crash,) = client.read_automations_by_name(CRASH_AUTOMATION)
+            assert crash.enabled and crash.trigger.within.total_seconds() == 90
 
 
 def test_setup_stops_before_touching_anything_when_configuration_is_missing(

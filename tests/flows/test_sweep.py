@@ -41,12 +41,10 @@ class CountingStore:
             yield info
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    url = (str(request.getfixturevalue("postgres_url")) if request.param == "postgres"
-           else f"sqlite:///{tmp_path / 'callqa.db'}")
-    ensure_schema(url)
-    return url
+@pytest.fixture
+def db_url(both_db_url: str) -> str:
+    ensure_schema(both_db_url)
+    return both_db_url
 
 
 def touch(root: Path, *keys: str) -> None:

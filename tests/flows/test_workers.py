@@ -1,6 +1,7 @@
 """Several real Prefect workers drain one work pool into one PostgreSQL database, and one of
 them is killed mid-call: every recording still ends processed exactly once, the killed
-worker's recording by another worker after its lease ran out."""
+worker's recording by another worker after its lease ran out, and the killed worker's flow
+run is marked Crashed once its heartbeats stop (the automation ``callqa deploy`` makes)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tests.conftest import SAMPLES
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 LEASE = 10  # seconds: a dead worker's recording is taken over this long after it died
+CRASH_AFTER = 50  # seconds without a flow-run heartbeat (every 30 s) before Crashed
 WORKERS = 3
 DEPLOYMENT = "process-queue/process-queue"
 
@@ -65,16 +67,21 @@ def notice_pending(db: str, store_url: str, keys: list[str]) -> None:
         assert recordings.notice(s, store_url, keys, source="sweep") == keys
 
 
-def wait_for(what: str, check: Callable[[], Any], timeout: float, cluster: LocalCluster) -> Any:
+def poll_until(what: str, check: Callable[[], Any], timeout: float,
+               logs: Callable[[], str], every: float = 0.2) -> Any:
+    """``check()``'s first truthy answer; fail with ``logs()`` when none comes in time."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()
         if found:
             return found
-        time.sleep(0.2)
-    logs = "\n".join(f"--- worker-{i}.log\n{cluster.log_tail(f'worker-{i}.log')}"
-                     for i in range(WORKERS))
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
+        time.sleep(every)
+    pytest.fail(f"timed out waiting for {what}\n{logs()}")
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float, cluster: LocalCluster) -> Any:
+    return poll_until(what, check, timeout, lambda: "\n".join(
+        f"--- worker-{i}.log\n{cluster.log_tail(f'worker-{i}.log')}" for i in range(WORKERS)))
 
 
 def mid_call(db: str, store_url: str) -> tuple[int, str] | None:
@@ -89,10 +96,11 @@ def mid_call(db: str, store_url: str) -> tuple[int, str] | None:
     return (found[0], str(found[1])) if found else None
 
 
-def completed(cluster: LocalCluster, runs: list[str]) -> dict[str, str] | None:
-    """The runs' states once the drains of the workers that were not killed have ended."""
+def settled(cluster: LocalCluster, runs: list[str]) -> dict[str, str] | None:
+    """The runs' states once every run has ended: the killed worker's as Crashed."""
     states = cluster.states(runs)
-    return states if list(states.values()).count("COMPLETED") >= WORKERS - 1 else None
+    return states if "CRASHED" in states.values() and set(states.values()) <= {
+        "COMPLETED", "CRASHED"} else None
 
 
 def all_done(db: str) -> bool:
@@ -113,7 +121,8 @@ def test_a_killed_worker_loses_no_recording_and_none_is_processed_twice(
         "CALLQA_HOME": str(tmp_path / "home"), "CALLQA_SCORING": "false",
         "CALLQA_CLAIM_LEASE_SECONDS": str(LEASE), "CALLQA_ASR_CPU_THREADS": "1",
     }
-    cluster = LocalCluster(tmp_path / "cluster", env, workers=WORKERS, pool="callqa-test")
+    cluster = LocalCluster(tmp_path / "cluster", env, workers=WORKERS, pool="callqa-test",
+                           crash_after=CRASH_AFTER)
     try:
         cluster.start()
         cluster.deploy("flows.drain:process_queue", "process-queue")
@@ -133,13 +142,14 @@ def test_a_killed_worker_loses_no_recording_and_none_is_processed_twice(
         time.sleep(LEASE + 1)  # the lease runs out; the next sweep submits another run
         runs += cluster.submit(DEPLOYMENT)
         wait_for("every recording done", lambda: all_done(postgres_url), 240, cluster)
-        # The surviving drains end as soon as nothing is due; extra runs find nothing.
-        states = wait_for("the surviving drains to end", lambda: completed(cluster, runs), 90,
-                          cluster)
+        # The surviving drains end as soon as nothing is due; extra runs find nothing. The
+        # killed worker's run sent its last heartbeat before it died: Crashed after that.
+        states = wait_for("every run to end, the killed one Crashed",
+                          lambda: settled(cluster, runs), CRASH_AFTER + 90, cluster)
     finally:
         cluster.stop()
 
-    assert not {"FAILED", "CRASHED"} & set(states.values()), states
+    assert list(states.values()).count("CRASHED") == 1, states
     with session_scope(postgres_url) as s:
         recs = s.scalars(select(Recording).order_by(Recording.id)).all()
         calls = {c.id: c for c in s.scalars(select(Call))}

@@ -4,8 +4,6 @@ sidecars never, race-safe on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select, update
@@ -77,12 +75,10 @@ def test_events_outside_the_store_are_dropped_and_keys_made_relative() -> None:
     assert store_objects(events, "/srv/recordings") == []  # a folder gets no events
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    url = (str(request.getfixturevalue("postgres_url")) if request.param == "postgres"
-           else f"sqlite:///{tmp_path / 'callqa.db'}")
-    ensure_schema(url)
-    yield url
+@pytest.fixture
+def db_url(both_db_url: str) -> str:
+    ensure_schema(both_db_url)
+    return both_db_url
 
 
 def rows(db_url: str) -> dict[str, tuple[str, str, int | None]]:
