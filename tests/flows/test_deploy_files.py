@@ -1,13 +1,16 @@
 """deploy/compose.yaml and its scripts agree with callqa: every CALLQA_ variable it sets is a
 real setting, no secret is written into it, each worker pulls a queue `callqa deploy`
-creates, and every image but callqa's own is pinned. (No container runtime runs here;
-tests/flows/test_deploy_setup.py runs deploy/setup.sh against a real Prefect server.)"""
+creates, every image but callqa's own is pinned, every callqa command line of compose, the
+systemd units and setup.sh parses, and the scripts are valid sh. (No container engine runs
+here; tests/flows/test_deploy_setup.py runs deploy/setup.sh against a real Prefect server,
+and tests/flows/test_production_path.py the same commands as the services, end to end.)"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import pytest
 import yaml
 
 from pipeline.settings import Settings
@@ -79,3 +82,60 @@ def test_services_check_their_configuration_before_they_start() -> None:
         text = unit.read_text()
         assert "RestartPreventExitStatus=2" in text  # a config error does not restart-loop
         assert re.search(r"ExecStart=\S+/callqa (serve|worker)", text)
+
+
+def callqa_commands() -> list[tuple[str, list[str]]]:
+    """Every ``callqa ...`` command line that compose, the systemd units and the setup
+    script run, as (where, arguments after ``callqa``)."""
+    import shlex
+
+    found = []
+    for name, svc in compose()["services"].items():
+        command = svc.get("command")
+        if isinstance(command, list) and command and command[0] == "callqa":
+            found.append((f"compose {name}", [str(a) for a in command[1:]]))
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart="):
+                args = shlex.split(line.removeprefix("ExecStart=").replace("%", "X"))
+                found.append((unit.name, args[1:]))
+    setup = (DEPLOY / "setup.sh").read_text().replace("\\\n", " ")
+    for line in setup.splitlines():
+        if line.startswith("callqa "):
+            found.append(("setup.sh", shlex.split(re.sub(r'"\$\{[^}]*\}"', "1", line))[1:]))
+    return found
+
+
+def test_every_callqa_command_the_deployment_runs_parses() -> None:
+    """A misspelt option would only show when the container or unit starts; the CLI's own
+    parser checks each line here (nothing is run)."""
+    import typer
+
+    from api.cli import app
+
+    root = typer.main.get_command(app)
+    commands = callqa_commands()
+    assert {where.split()[0] for where, _ in commands} >= {"compose", "setup.sh"}
+    for where, args in commands:
+        command: Any = root
+        rest = list(args)
+        while hasattr(command, "commands"):  # a group: the next word names a subcommand
+            assert rest, f"{where}: {args} names no command"
+            name, rest = rest[0], rest[1:]
+            command = command.commands.get(name)
+            assert command is not None, f"{where}: no command {name!r} in {args}"
+        try:
+            command.make_context("callqa", rest)  # parses the options; runs nothing
+        except Exception as exc:
+            raise AssertionError(f"{where}: callqa {' '.join(args)}: {exc}") from None
+        with pytest.raises(Exception, match="No such option"):  # the parser does refuse
+            command.make_context("callqa", [*rest, "--no-such-option"])
+
+
+def test_the_shell_scripts_are_valid_sh() -> None:
+    import subprocess
+
+    for script in ("setup.sh", "minio-setup.sh"):
+        checked = subprocess.run(["sh", "-n", str(DEPLOY / script)], capture_output=True,
+                                 text=True)
+        assert checked.returncode == 0, f"{script}: {checked.stderr}"
