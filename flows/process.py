@@ -193,6 +193,17 @@ def process_claimed(
                     claims.complete(session, claim.recording_id, claim.worker, existing.id)
                     reason = f"the same recording was already processed as call {existing.id}"
                     return Outcome(key, "skipped", existing.id, reason=reason)
+                if existing is not None and existing.status == CallStatus.PROCESSING and (
+                        other := claims.holder_elsewhere(
+                            session, existing.store_url, existing.source_key, claim.worker)):
+                    # The same audio under another key, on another worker right now: one
+                    # transcription is enough. Look again once that one has ended.
+                    wait = settings.claim_lease_seconds
+                    claims.defer(session, claim.recording_id, claim.worker, wait,
+                                 f"same audio as {existing.source_key}")
+                    reason = (f"the same audio is being processed as call {existing.id} "
+                              f"({existing.source_key!r}, {other}); looked at again in {wait} s")
+                    return Outcome(key, "skipped", existing.id, reason=reason)
                 error, metadata = fetched.metadata_error, CallMetadata()
                 if error is None:
                     try:

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Claim", "ClaimRefused", "Heartbeat", "LeaseLost", "claim_key", "claim_next", "complete",
-    "due_count", "hold", "release", "renew", "worker_identity",
+    "defer", "due_count", "hold", "holder_elsewhere", "release", "renew", "worker_identity",
 ]
 
 
@@ -249,6 +249,29 @@ def release(
                       else_=RecordingState.PENDING)
     return _changed(session, update(Recording).where(_held(rec_id, worker)).values(
         state=target, lease_until=None, error=error, updated_at=now))
+
+
+def holder_elsewhere(session: Session, store_url: str, key: str, worker: str) -> str | None:
+    """Who else holds a live lease on ``key`` (None: nobody but ``worker``, or nobody)."""
+    return session.scalar(select(Recording.claimed_by).where(
+        Recording.store_url == store_url, Recording.key == key,
+        Recording.state == RecordingState.CLAIMED, Recording.lease_until >= _now(),
+        Recording.claimed_by != worker))
+
+
+def defer(session: Session, rec_id: int, worker: str, seconds: float, why: str) -> bool:
+    """Put a claimed recording aside for ``seconds`` without spending an attempt.
+
+    It stays claimed, by ``waiting: <why>`` instead of a worker, until that lease runs out;
+    then it is due again like any recording whose holder went away. Used when the same
+    audio is being processed under another key: by the time it is looked at again, that
+    call is done (and this key is completed as its duplicate) or failed (and this key
+    processes it). False when this worker did not hold it.
+    """
+    now = _now()
+    return _changed(session, update(Recording).where(_held(rec_id, worker)).values(
+        claimed_by=f"waiting: {why}"[:200], lease_until=now + timedelta(seconds=seconds),
+        attempts=Recording.attempts - 1, updated_at=now))
 
 
 def complete(session: Session, rec_id: int, worker: str, call_id: str) -> bool:

@@ -102,3 +102,48 @@ def test_a_worker_that_lost_its_lease_stores_nothing(
         call = s.scalar(select(Call))
         assert call is not None and call.status == "processing"  # the new holder's to finish
         assert s.scalar(select(func.count()).select_from(UtteranceRecord)) == 0
+
+
+def test_the_same_audio_under_two_keys_at_once_is_transcribed_once(callqa_home: Path) -> None:
+    """Worker A is transcribing key 1; key 2 is the same file. Key 2 waits (no attempt
+    spent, nothing transcribed) and, looked at again after A finished, becomes a duplicate
+    of A's call."""
+    import shutil
+    from datetime import UTC, datetime, timedelta
+
+    from flows.drain import process_queue
+    from flows.process import process_recording
+    from pipeline.audio import content_hash
+    from pipeline.db import repository
+    from pipeline.metadata import CallMetadata
+
+    db, store, (first,) = setup_store([(2.0, 8.0)])
+    second = first.replace("call-0", "copy-of-call-0")
+    for suffix in ("", ".json"):
+        shutil.copyfile(Path(store) / (first + suffix), Path(store) / (second + suffix))
+    with session_scope(db) as s:  # worker A, mid-call on the first key
+        assert isinstance(claims.claim_key(s, store, first, "host:1:A", 600), claims.Claim)
+        call_a = repository.begin_call(s, content_hash=content_hash(Path(store) / first),
+                                       key=first, store_url=store, metadata=CallMetadata()).id
+
+    outcome = process_recording(second)
+    assert (outcome.status, outcome.call_id) == ("skipped", call_a)
+    assert outcome.reason is not None and "being processed as call" in outcome.reason
+    with session_scope(db) as s:
+        waiting = s.scalar(select(Recording).where(Recording.key == second))
+        assert waiting is not None and waiting.state == "claimed" and waiting.attempts == 0
+        assert waiting.claimed_by is not None and waiting.claimed_by.startswith("waiting:")
+        assert s.scalar(select(func.count()).select_from(Call)) == 1
+        assert s.scalar(select(func.count()).select_from(UtteranceRecord)) == 0
+    assert process_queue().claimed == 0  # it waits for its lease to run out
+
+    with session_scope(db) as s:  # A finished; the wait is over
+        s.execute(update(Call).where(Call.id == call_a).values(status="done"))
+        s.execute(update(Recording).where(Recording.key == second).values(
+            lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+    report = process_queue()
+    assert (report.claimed, report.skipped, report.done) == (1, 1, 0)
+    with session_scope(db) as s:
+        done = s.scalar(select(Recording).where(Recording.key == second))
+        assert done is not None and (done.state, done.call_id) == ("done", call_a)
+        assert s.scalar(select(func.count()).select_from(Call)) == 1
