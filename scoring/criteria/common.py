@@ -133,23 +133,31 @@ def _clauses(sentence: list[Token]) -> list[list[Token]]:
 _CLAUSE_END = (",", ";", ":", "—")
 
 
-def sentence_units(view: CallView, indexes: Sequence[int], window: Window) -> list[Unit]:
+def sentence_units(view: CallView, indexes: Sequence[int], window: Window,
+                   pairs: bool = False) -> list[Unit]:
     """The sentences of these utterances that overlap the window, in call order, each
-    followed by its clauses when it has several (a model then sees each thought alone)."""
+    followed by its clauses when it has several (a model then sees each thought alone).
+
+    ``pairs`` adds each two consecutive sentences of one utterance, joined: the ASR puts a
+    full stop where the speaker paused, so one statement ("I have applied a credit of ten
+    pounds. You will see it on your next invoice.") can arrive as two sentences.
+    """
     whole = window.first is None and window.last is None
     bounds = None if whole else window.bounds(view.duration)
     units = []
     for i in indexes:
         sentence: list[Token] = []
+        previous: list[Token] = []
         toks = tokens(view.utterances[i])
         for k, tok in enumerate(toks):
             sentence.append(tok)
             if tok.text.rstrip("\"')»”").endswith(_SENTENCE_END) or k == len(toks) - 1:
-                for part in [sentence, *_clauses(sentence)]:
+                joined = [previous + sentence] if pairs and previous else []
+                for part in [sentence, *_clauses(sentence), *joined]:
                     unit = Unit(i, " ".join(t.text for t in part), part[0].start, part[-1].end)
                     if in_window(unit.start, unit.end, bounds):
                         units.append(unit)
-                sentence = []
+                previous, sentence = sentence, []
     return units
 
 

@@ -2,8 +2,9 @@
 
 Each sentence the party said (in the window) and each example are embedded with the
 provider's sentence-embedding model; the similarity of a sentence is its best cosine to
-any example. ``match: any`` passes when some sentence reaches the threshold (evidence: the
-best one, its similarity as confidence); ``match: none`` fails when one does.
+any example. ``match: any`` passes when some sentence, or two consecutive sentences of one
+utterance read together, reaches the threshold (evidence: the best one, its similarity as
+confidence); ``match: none`` fails when one sentence does.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 def evaluate_semantic(c: SemanticCriterion, view: CallView,
                       models: ModelProvider | None) -> Outcome:
     indexes, unknown = party_indexes(view, c.party)
-    units = sentence_units(view, indexes, c.window)
+    units = sentence_units(view, indexes, c.window, pairs=c.match == "any")
     who = party_label(c.party, unknown)
     where = c.window.describe()
     lo, hi = window_span(view, c.window)
