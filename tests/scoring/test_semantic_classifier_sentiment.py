@@ -274,3 +274,23 @@ def test_sentences_and_examples_are_embedded_once() -> None:
     texts = [t for call in embedder.calls for t in call]
     assert len(texts) == len(set(texts))  # nothing embedded twice
     assert texts.count("I am so sorry about that") == 1
+
+
+def test_two_sentences_of_one_utterance_are_also_read_together() -> None:
+    """The ASR's full stop split one statement; `match: any` sees it whole, across
+    utterances it does not join, and `match: none` judges single sentences only."""
+    from scoring.criteria.common import sentence_units
+    from scoring.rubric_types import Window
+
+    from tests.scoring.conftest import make_view
+
+    view = make_view([
+        ("agent", 0, 4, "I have applied a credit. You will see it on your next invoice."),
+        ("customer", 4, 6, "Thanks."),
+        ("agent", 6, 8, "Anything else?"),
+    ])
+    plain = [u.text for u in sentence_units(view, [0, 2], Window())]
+    paired = [u.text for u in sentence_units(view, [0, 2], Window(), pairs=True)]
+    joined = "I have applied a credit. You will see it on your next invoice."
+    assert joined not in plain and joined in paired
+    assert set(paired) - set(plain) == {joined}  # never across utterances
