@@ -18,14 +18,12 @@ Where the address comes from: ``request.client.host``. Behind a reverse proxy, r
 uvicorn with ``--proxy-headers --forwarded-allow-ips=<the proxy>`` so it is the user's
 address and not the proxy's (otherwise every user shares one per-address budget).
 
-State is in this process's memory (:class:`LoginLimiter`, one per app), which is what the
-embedded default needs. **A multi-replica deployment** (several ``callqa serve`` behind a
-load balancer) gives each replica its own counts, so an attacker gets N times the
-budget and a success on one replica does not clear another's; it needs the counts in
-shared state instead: a Redis ``INCR`` with ``EXPIRE`` per key (or a table in the shared
-PostgreSQL) behind the same three methods, :meth:`LoginLimiter.check`,
-:meth:`~LoginLimiter.failed` and :meth:`~LoginLimiter.succeeded`. Sticky sessions do
-not help: a guesser does not keep cookies.
+Where the counts live: :class:`SharedLoginLimiter` keeps them in the database
+(``login_throttle``), so every process of ``callqa serve --workers N`` and every replica
+behind a load balancer sees the same budget and a success on one clears it for all; the
+API uses it. :class:`LoginLimiter` keeps them in this process's memory (the rule's unit
+tests, or an app made without a database). Both apply one rule (:func:`_count_failure`).
+Sticky sessions would not do instead: a guesser does not keep cookies.
 """
 
 from __future__ import annotations
@@ -62,6 +60,23 @@ class TooManyAttempts(Exception):
         self.retry_after = retry_after
 
 
+def _count_failure(count: _Count, now: float, limit: int, limits: LoginLimits) -> bool:
+    """Add one failure to ``count``; True when it starts or lengthens a block."""
+    if now - max(count.last, count.blocked_until) > limits.window:
+        count.failures = 0  # a quiet window (after any wait) forgives
+    count.failures += 1
+    count.last = now
+    if count.failures < limit:
+        return False
+    delay = limits.base_delay * 2 ** (count.failures - limit)
+    count.blocked_until = now + min(limits.max_delay, delay)
+    return True
+
+
+def _keys(username: str, address: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    return (("user", f"{username.casefold()}\0{address}"), ("addr", address))
+
+
 class LoginLimiter:
     """Failed sign-in counts of one process, safe to share between request threads."""
 
@@ -72,15 +87,11 @@ class LoginLimiter:
         self._counts: dict[tuple[str, str], _Count] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _keys(username: str, address: str) -> tuple[tuple[str, str], tuple[str, str]]:
-        return (("user", f"{username.casefold()}\0{address}"), ("addr", address))
-
     def check(self, username: str, address: str) -> None:
         """Raise :class:`TooManyAttempts` while either key is blocked."""
         now = self._clock()
         with self._lock:
-            waits = [c.blocked_until - now for k in self._keys(username, address)
+            waits = [c.blocked_until - now for k in _keys(username, address)
                      if (c := self._counts.get(k)) is not None and c.blocked_until > now]
         if waits:
             raise TooManyAttempts(max(1, math.ceil(max(waits))))
@@ -90,18 +101,11 @@ class LoginLimiter:
         now = self._clock()
         blocked = False
         with self._lock:
-            user_key, addr_key = self._keys(username, address)
+            user_key, addr_key = _keys(username, address)
             for key, limit in ((user_key, self.limits.max_failures),
                                (addr_key, self.limits.max_failures_per_address)):
                 count = self._counts.setdefault(key, _Count())
-                if now - max(count.last, count.blocked_until) > self.limits.window:
-                    count.failures = 0  # a quiet window (after any wait) forgives
-                count.failures += 1
-                count.last = now
-                if count.failures >= limit:
-                    delay = self.limits.base_delay * 2 ** (count.failures - limit)
-                    count.blocked_until = now + min(self.limits.max_delay, delay)
-                    blocked = True
+                blocked = _count_failure(count, now, limit, self.limits) or blocked
             if len(self._counts) > self.limits.max_keys:
                 self._forget(now)
         return blocked
@@ -109,7 +113,7 @@ class LoginLimiter:
     def succeeded(self, username: str, address: str) -> None:
         """A correct password: this user's count from this address starts again."""
         with self._lock:
-            self._counts.pop(self._keys(username, address)[0], None)
+            self._counts.pop(_keys(username, address)[0], None)
 
     def _forget(self, now: float) -> None:
         """Drop keys that no longer matter, then the oldest if there are still too many."""
@@ -121,3 +125,82 @@ class LoginLimiter:
         if extra > 0:
             for key, _ in sorted(self._counts.items(), key=lambda kc: kc[1].last)[:extra]:
                 del self._counts[key]
+
+
+class SharedLoginLimiter:
+    """The same rule with the counts in the database (``login_throttle``), shared by every
+    API process and replica. Each failure is counted in its own short transaction, the key's
+    row locked (PostgreSQL ``FOR UPDATE``; SQLite's write lock), so concurrent failures on
+    two processes both count."""
+
+    def __init__(self, db_url: str, limits: LoginLimits | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.db_url = db_url
+        self.limits = limits or LoginLimits()
+        self._clock = clock
+
+    @staticmethod
+    def _row_keys(username: str, address: str) -> list[str]:
+        """``user:<sha256>`` and ``addr:<sha256>``: fixed length, and no username or
+        address is stored in the clear."""
+        import hashlib
+
+        return [f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+                for kind, value in _keys(username, address)]
+
+    def check(self, username: str, address: str) -> None:
+        from sqlalchemy import select
+
+        from pipeline.db.people import LoginThrottle
+        from pipeline.db.session import session_scope
+
+        now = self._clock()
+        with session_scope(self.db_url) as session:
+            until = session.scalars(select(LoginThrottle.blocked_until).where(
+                LoginThrottle.key.in_(self._row_keys(username, address)),
+                LoginThrottle.blocked_until > now)).all()
+        if until:
+            raise TooManyAttempts(max(1, math.ceil(max(until) - now)))
+
+    def failed(self, username: str, address: str) -> bool:
+        from sqlalchemy import delete, select
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        from pipeline.db.people import LoginThrottle
+        from pipeline.db.session import session_scope
+
+        now = self._clock()
+        blocked = False
+        user_key, addr_key = self._row_keys(username, address)
+        with session_scope(self.db_url) as session:
+            pg = session.get_bind().dialect.name == "postgresql"
+            insert = pg_insert if pg else sqlite_insert
+            for key, limit in ((user_key, self.limits.max_failures),
+                               (addr_key, self.limits.max_failures_per_address)):
+                session.execute(insert(LoginThrottle).values(
+                    key=key, failures=0, last=now, blocked_until=0.0,
+                ).on_conflict_do_nothing(index_elements=["key"]))
+                row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key)
+                                     .with_for_update().execution_options(
+                                         populate_existing=True))
+                assert row is not None  # inserted above or already there
+                count = _Count(row.failures, row.last, row.blocked_until)
+                blocked = _count_failure(count, now, limit, self.limits) or blocked
+                row.failures, row.last, row.blocked_until = (
+                    count.failures, count.last, count.blocked_until)
+            # Keys whose window and wait are long over are forgotten (indexed on last).
+            session.execute(delete(LoginThrottle).where(
+                LoginThrottle.last < now - self.limits.window - self.limits.max_delay,
+                LoginThrottle.blocked_until < now))
+        return blocked
+
+    def succeeded(self, username: str, address: str) -> None:
+        from sqlalchemy import delete
+
+        from pipeline.db.people import LoginThrottle
+        from pipeline.db.session import session_scope
+
+        with session_scope(self.db_url) as session:
+            session.execute(delete(LoginThrottle).where(
+                LoginThrottle.key == self._row_keys(username, address)[0]))

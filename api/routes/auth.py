@@ -18,7 +18,7 @@ from sqlalchemy import select
 from api.accounts import change_own_password
 from api.deps import Credentials, CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError
-from api.ratelimit import LoginLimiter, TooManyAttempts
+from api.ratelimit import LoginLimiter, SharedLoginLimiter, TooManyAttempts
 from api.routes.users import user_public
 from api.schemas.users import LoginRequest, TokenPublic, UserPublic
 from api.security import (
@@ -32,20 +32,22 @@ from api.security import (
 from pipeline.db.people import User, audit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+Limiter = LoginLimiter | SharedLoginLimiter
 
 WRONG = "wrong username or password, or the user is deactivated"
 
 
-def get_limiter(request: Request) -> LoginLimiter:
-    """The app's failed sign-in counts (one per app, made on first use)."""
+def get_limiter(request: Request, settings: SettingsDep) -> Limiter:
+    """The failed sign-in counts: in the database, shared by every API process (made on
+    first use; a test may put another limiter on ``app.state.login_limiter``)."""
     state = request.app.state
     if getattr(state, "login_limiter", None) is None:
-        state.login_limiter = LoginLimiter()
-    limiter: LoginLimiter = state.login_limiter
+        state.login_limiter = SharedLoginLimiter(settings.resolved_database_url)
+    limiter: Limiter = state.login_limiter
     return limiter
 
 
-LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]
+LimiterDep = Annotated[Limiter, Depends(get_limiter)]
 
 
 def client_address(request: Request) -> str:

@@ -174,3 +174,15 @@ def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; callqa stores UTC, so make them aware again."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one key (a username at an address, or an address), shared by
+    every API process: the counts behind ``api.ratelimit.SharedLoginLimiter``. Times are
+    seconds since the epoch."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # kind:sha256
+    failures: Mapped[int] = mapped_column(default=0)
+    last: Mapped[float] = mapped_column(Float, index=True)  # the last failure
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)

@@ -144,3 +144,26 @@ def test_wrong_current_passwords_are_limited_like_logins(api: Api, user: str) ->
     statuses = [api.post("/api/v1/auth/password", user, json=body).status_code
                 for _ in range(6)]
     assert statuses == [403] * 5 + [429]
+
+
+@pytest.fixture
+def db_url(both_db_url: str) -> str:
+    return both_db_url
+
+
+def test_every_api_process_shares_one_budget(api: Api) -> None:
+    """`callqa serve --workers 2`, or two replicas: guesses on one process count on the
+    other, and a success on either clears the user's count for both."""
+    from api.app import create_app
+
+    with TestClient(create_app(api.settings)) as other:
+        for client in (api.client, other, api.client, other):
+            assert login(client, "sup", "guess").status_code == 401
+        assert login(api.client, "trainer", PASSWORD).status_code == 200
+        assert login(other, "sup", PASSWORD).status_code == 200  # 4 failures: not yet
+        assert login(api.client, "sup", "guess").status_code == 401  # counting again from 0
+        for client in (other, api.client, other, api.client):
+            assert login(client, "sup", "guess").status_code == 401
+        refused = login(other, "sup", PASSWORD)  # the fifth failure was on the other one
+        assert refused.status_code == 429 and refused.headers["Retry-After"] in ("29", "30")
+        assert login(api.client, "sup", PASSWORD).status_code == 429

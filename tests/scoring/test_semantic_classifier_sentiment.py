@@ -281,7 +281,6 @@ def test_two_sentences_of_one_utterance_are_also_read_together() -> None:
     utterances it does not join, and `match: none` judges single sentences only."""
     from scoring.criteria.common import sentence_units
     from scoring.rubric_types import Window
-
     from tests.scoring.conftest import make_view
 
     view = make_view([
