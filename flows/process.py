@@ -168,7 +168,7 @@ def process_claimed(
     A heartbeat renews the lease while the work runs, and every transaction that writes
     the work's results first proves the lease is still held (:func:`claims.hold`), so a
     worker that lost its lease stores nothing over the new holder's work; it raises
-    :class:`~pipeline.db.claims.LeaseLost`. The recording is completed in the transaction
+    :class:`~pipeline.errors.LeaseLost`. The recording is completed in the transaction
     that stores the analysis, and released (pending again, or failed after
     ``CALLQA_CLAIM_MAX_ATTEMPTS``, or at once when the recording itself is bad) on failure.
     """

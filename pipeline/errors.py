@@ -14,7 +14,8 @@
     │   ├── NoSpeech             nothing but silence / noise
     │   ├── MetadataError        the sidecar JSON or object metadata is invalid
     │   └── LanguageNotSupported the ASR model cannot transcribe the call's language
-    └── DatabaseError            the database cannot be reached or is not migrated
+    ├── DatabaseError            the database cannot be reached or is not migrated
+    └── LeaseLost                another worker took over a recording this one held
 
 Each error carries ``key`` (the recording) and ``call_id`` where known, a stable ``code``
 that is stored on a failed call, and a ``hint``. ``str(err)`` is the one line a person
@@ -126,3 +127,10 @@ class LanguageNotSupported(RecordingError):
 
 class DatabaseError(CallqaError):
     code = "database"
+
+
+class LeaseLost(CallqaError):
+    """This worker's lease on a recording expired and another worker took it over (or it
+    was released): the work is abandoned, and the new holder's result stands."""
+
+    code = "lease_lost"

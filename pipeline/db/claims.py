@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.db.operations import Recording, RecordingState, due
 from pipeline.db.session import session_scope
-from pipeline.errors import CallqaError
+from pipeline.errors import LeaseLost
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,6 @@ __all__ = [
     "Claim", "ClaimRefused", "Heartbeat", "LeaseLost", "claim_key", "claim_next", "complete",
     "defer", "due_count", "hold", "holder_elsewhere", "release", "renew", "worker_identity",
 ]
-
-
-class LeaseLost(CallqaError):
-    """This worker's lease on a recording expired and another worker took it over (or it
-    was released): the work is abandoned, and the new holder's result stands."""
-
-    code = "lease_lost"
 
 
 @dataclass(frozen=True)
