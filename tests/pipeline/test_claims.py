@@ -95,9 +95,11 @@ def test_racing_workers_process_every_recording_exactly_once(db: str) -> None:
     assert set(counts) == ids and set(counts.values()) == {1}
     with session_scope(db) as s:
         assert claims.due_count(s) == 0
-    done = row(db, taken[0][0])
+    # Which threads got work is up to the scheduler (on a busy machine one may get none).
+    i, mine = next((i, mine) for i, mine in enumerate(taken) if mine)
+    done = row(db, mine[0])
     assert done.state == RecordingState.DONE and done.attempts == 1
-    assert done.claimed_by == "host:0:w0" and done.call_id == f"call-{done.key}"
+    assert done.claimed_by == f"host:{i}:w{i}" and done.call_id == f"call-{done.key}"
 
 
 def test_two_workers_asking_for_one_new_key_one_gets_it(db: str) -> None:
