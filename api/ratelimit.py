@@ -164,21 +164,17 @@ class SharedLoginLimiter:
 
     def failed(self, username: str, address: str) -> bool:
         from sqlalchemy import delete, select
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         from pipeline.db.people import LoginThrottle
-        from pipeline.db.session import session_scope
+        from pipeline.db.session import session_scope, upsert_insert
 
         now = self._clock()
         blocked = False
         user_key, addr_key = self._row_keys(username, address)
         with session_scope(self.db_url) as session:
-            pg = session.get_bind().dialect.name == "postgresql"
-            insert = pg_insert if pg else sqlite_insert
             for key, limit in ((user_key, self.limits.max_failures),
                                (addr_key, self.limits.max_failures_per_address)):
-                session.execute(insert(LoginThrottle).values(
+                session.execute(upsert_insert(session, LoginThrottle).values(
                     key=key, failures=0, last=now, blocked_until=0.0,
                 ).on_conflict_do_nothing(index_elements=["key"]))
                 row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key)

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -246,6 +246,14 @@ class LocalCluster:
 
         return temporary_settings(updates={PREFECT_API_URL: self.api_url})
 
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[Any]:
+        """A sync Prefect client on this cluster's server."""
+        from prefect.client.orchestration import get_client
+
+        with self._settings(), get_client(sync_client=True) as client:
+            yield client
+
     def _create_pool(self) -> None:
         from flows.deploy import ensure_crash_detection, ensure_pool
 
@@ -285,9 +293,7 @@ class LocalCluster:
         self, deployment: str, count: int = 1, parameters: Mapping[str, Any] | None = None
     ) -> list[str]:
         """Create ``count`` flow runs of ``flow-name/deployment-name``; their ids."""
-        from prefect.client.orchestration import get_client
-
-        with self._settings(), get_client(sync_client=True) as client:
+        with self._client() as client:
             found = client.read_deployment_by_name(deployment)
             return [
                 str(client.create_flow_run_from_deployment(
@@ -299,9 +305,7 @@ class LocalCluster:
         """Each flow run's state type (``SCHEDULED``, ``RUNNING``, ``COMPLETED``...)."""
         from uuid import UUID
 
-        from prefect.client.orchestration import get_client
-
-        with self._settings(), get_client(sync_client=True) as client:
+        with self._client() as client:
             result = {}
             for run_id in run_ids:
                 run = client.read_flow_run(UUID(run_id))
@@ -322,20 +326,18 @@ class LocalCluster:
         """Ask for a flow run to be cancelled, as ``prefect flow-run cancel`` does."""
         from uuid import UUID
 
-        from prefect.client.orchestration import get_client
         from prefect.states import Cancelling
 
-        with self._settings(), get_client(sync_client=True) as client:
+        with self._client() as client:
             client.set_flow_run_state(UUID(run_id), Cancelling(), force=True)
 
     def run_logs(self, run_id: str) -> list[str]:
         """The messages a flow run logged to the Prefect API, oldest first."""
         from uuid import UUID
 
-        from prefect.client.orchestration import get_client
         from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
-        with self._settings(), get_client(sync_client=True) as client:
+        with self._client() as client:
             logs = client.read_logs(  # limit and offset: 3.8.8 refuses their None default
                 LogFilter(flow_run_id=LogFilterFlowRunId(any_=[UUID(run_id)])), limit=200, offset=0)
             return [log.message for log in logs]

@@ -104,9 +104,10 @@ class CallqaWorker(BaseWorker[CallqaJobConfiguration, CallqaVariables, CallqaWor
         from prefect.utilities.asyncutils import run_coro_as_sync
 
         logger = self.get_flow_run_logger(flow_run)
-        env = {k: v for k, v in configuration.env.items() if k.startswith("CALLQA_")}
-        if callqa_variables(env):
-            logger.info("settings for this run: %s", ", ".join(sorted(env)))
+        env = dict(configuration.env)  # settings_for takes the CALLQA_ settings from it
+        if overrides := callqa_variables(env):
+            logger.info("settings for this run: %s",
+                        ", ".join(f"CALLQA_{name.upper()}" for name in sorted(overrides)))
         # Import the flow before reporting the run as started: an entrypoint that does not
         # import fails the submission, and the base worker marks the run crashed.
         # The code is callqa's, installed beside the worker: no storage or pull steps (a

@@ -38,12 +38,10 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pipeline.db.operations import Recording, RecordingState, due
-from pipeline.db.session import session_scope
+from pipeline.db.session import session_scope, upsert_insert
 from pipeline.errors import LeaseLost
 
 log = logging.getLogger(__name__)
@@ -164,9 +162,8 @@ def claim_key(
     for it by name is asking for another try. The caller commits.
     """
     now = _now()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(Recording)
+        upsert_insert(session, Recording)
         .values(store_url=store_url, key=key, source=source, state=RecordingState.PENDING,
                 attempts=0, seen_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["store_url", "key"])

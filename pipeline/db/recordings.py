@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.db.models import Call, CallStatus
 from pipeline.db.operations import IngestCursor, Recording, RecordingState, due
-from pipeline.errors import DatabaseError
+from pipeline.db.session import upsert_insert
 from pipeline.store import ObjectInfo, is_recording_key
 
 BATCH = 1000  # keys per query: well under SQLite's and PostgreSQL's parameter limits
@@ -102,27 +102,11 @@ def _notice_page(
         return []
     # One compiled statement, executed for many rows (SQLAlchemy batches them into
     # multi-row INSERTs); a key another process inserted meanwhile is not returned.
-    stmt = _insert(session).on_conflict_do_nothing(
+    stmt = upsert_insert(session, TABLE).on_conflict_do_nothing(
         index_elements=["store_url", "key"]
     ).returning(TABLE.c.key)
     inserted = set(session.connection().execute(stmt, rows).scalars())
     return [str(row["key"]) for row in rows if row["key"] in inserted]
-
-
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(TABLE)
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(TABLE)
-    raise DatabaseError(
-        f"the {dialect} database is not supported for noticing recordings",
-        hint="Use PostgreSQL (or SQLite for one machine) as CALLQA_DATABASE_URL.",
-    )
 
 
 def adopt_calls(session: Session, store_url: str) -> int:
@@ -140,7 +124,7 @@ def adopt_calls(session: Session, store_url: str) -> int:
             .where(Call.store_url == store_url, Call.status == status)
             .group_by(Call.source_key)
         )
-        stmt = _insert(session).from_select(
+        stmt = upsert_insert(session, TABLE).from_select(
             ["store_url", "key", "source", "state", "attempts", "call_id", "seen_at",
              "updated_at"],
             chosen,

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """``INSERT`` into ``table`` in the session's dialect, so ``on_conflict_do_nothing`` (and
+    ``returning``) are available: PostgreSQL's or SQLite's, the two callqa runs on."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise DatabaseError(
+        f"the {dialect} database is not supported",
+        hint="Use PostgreSQL (or SQLite for one machine) as CALLQA_DATABASE_URL.",
+    )
 
 
 @functools.lru_cache(maxsize=4)
