@@ -87,6 +87,9 @@ class Call(Base):
 
     language: Mapped[str | None] = mapped_column(String(8))
     language_probability: Mapped[float | None] = mapped_column(Float)
+    # What decided the language (metadata, queue, setting, detected, only) and why.
+    language_source: Mapped[str | None] = mapped_column(String(20))
+    language_reason: Mapped[str | None] = mapped_column(String(300))
     duration: Mapped[float | None] = mapped_column(Float)
     channels: Mapped[int | None] = mapped_column(Integer)
     diarization: Mapped[str | None] = mapped_column(String(20))
@@ -239,6 +242,8 @@ class CriterionResultRecord(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     auto_fail: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(Text)
+    # The explanation as a message {"key", "args"}, shown in each reader's language.
+    explanation_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     score: Mapped[ScoreRecord] = relationship(back_populates="results")
 
@@ -254,6 +259,7 @@ class FlagRecord(Base):
     severity: Mapped[str] = mapped_column(String(10))
     priority: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
+    reason_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # as explanation_message
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     score: Mapped[ScoreRecord] = relationship(back_populates="flags")
 

@@ -49,6 +49,7 @@ class User(Base):
     )
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(String(8))  # UI language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     agent: Mapped[Agent | None] = relationship()
 
