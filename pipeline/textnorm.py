@@ -8,11 +8,16 @@ can be matched with :func:`contains_phrase`:
 - the four Turkish i's (``İ I ı i``) all become ``i`` (the Turkish rule ``I -> ı`` cannot
   be applied safely to English-cased ASR output, so both are folded to ``i``);
 - case is folded, accents are stripped (``ş ğ ü ö ç â î û -> s g u o c a i u``) and the
-  Azerbaijani schwa ``ə`` becomes ``e``;
+  Azerbaijani schwa ``Ə ə`` becomes ``e``, as do the look-alikes that Azerbaijani text is
+  often typed with (the turned e ``Ǝ ǝ`` and the Cyrillic schwa ``Ә ә``); ASR output that
+  drops the schwa's shape ("gelmisiniz") therefore matches a rubric's "gəlmisiniz". The
+  Azerbaijani ``q`` and ``x`` are letters of their own and stay;
 - punctuation (apostrophes included) becomes a space and runs of spaces collapse to one.
 
 >>> fold("İyi günler, ben Ayşe; Anadolu Telekom'a hoş geldiniz!")
 'iyi gunler ben ayse anadolu telekom a hos geldiniz'
+>>> fold("Anadolu Telekom-a XOŞ GƏLMİSİNİZ, mənim adım Aygün")
+'anadolu telekom a xos gelmisiniz menim adim aygun'
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ import unicodedata
 __all__ = ["contains_phrase", "fold"]
 
 # Applied before case folding: "İ".lower() would give "i" + a combining dot above.
-_BEFORE_CASEFOLD = str.maketrans({"İ": "i", "I": "i", "ı": "i", "Ə": "e", "ə": "e"})
+_BEFORE_CASEFOLD = str.maketrans({
+    "İ": "i", "I": "i", "ı": "i",
+    "Ə": "e", "ə": "e",  # Azerbaijani schwa (U+018F, U+0259)
+    "Ǝ": "e", "ǝ": "e",  # turned E (U+018E, U+01DD), a common stand-in for the schwa
+    "Ә": "e", "ә": "e",  # Cyrillic schwa (U+04D8, U+04D9), ditto
+})
 
 
 def fold(text: str) -> str:
