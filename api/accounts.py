@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.i18n import UI_LANGUAGES
 from api.security import hash_password, revoke_all, revoke_others, verify_password
 from pipeline.db.models import Agent
 from pipeline.db.people import Role, User, audit
@@ -31,7 +32,27 @@ class WeakPassword(AccountError):
     http_status = 422
 
 
+class UnknownLanguage(AccountError):
+    """A UI language the web UI has no catalogue for."""
+
+    code = "ui_language"
+    http_status = 422
+
+
 MIN_PASSWORD = 10
+
+
+def check_language(language: str | None) -> str | None:
+    """``language`` if the web UI speaks it (``tr``, ``en``; None: the browser's), else
+    :class:`UnknownLanguage`. Case and a region (``tr-TR``) are forgiven."""
+    if language is None:
+        return None
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    if code not in UI_LANGUAGES:
+        raise UnknownLanguage(
+            f"the web UI has no language {language!r}",
+            hint=f"Use one of {', '.join(UI_LANGUAGES)}, or null to follow the browser.")
+    return code
 
 
 def check_strength(username: str, password: str) -> None:
@@ -66,8 +87,11 @@ def _check_role(role: str, agent: Agent | None) -> None:
 def create_user(
     session: Session, *, username: str, password: str, role: str,
     full_name: str | None = None, agent: str | None = None, by: User | None = None,
+    language: str | None = None,
 ) -> User:
-    """A new active user; ``agent`` is the external id of the Agent an agent user is."""
+    """A new active user; ``agent`` is the external id of the Agent an agent user is;
+    ``language`` their web UI's (None: their browser's)."""
+    language = check_language(language)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} exists already")
     check_strength(username, password)
@@ -75,11 +99,21 @@ def create_user(
     _check_role(role, tied)
     user = User(username=username, full_name=full_name, role=role,
                 agent_id=tied.id if tied else None, password_hash=hash_password(password),
-                active=True)
+                active=True, language=language)
     session.add(user)
     session.flush()
     audit(session, by, "user.create", "user", user.id, username=username, role=role,
-          agent=agent)
+          agent=agent, language=language)
+    return user
+
+
+def set_language(session: Session, user: User, language: str | None) -> User:
+    """A user's own web UI language (None: follow the browser), audited as
+    ``user.language`` with the old and new value."""
+    language = check_language(language)
+    if language != user.language:
+        audit(session, user, "user.language", "user", user.id, old=user.language, new=language)
+        user.language = language
     return user
 
 

@@ -28,12 +28,14 @@ def user_add(
         help="For an agent user: the agent's external id (agent_id in the call metadata).")
     ] = None,
     full_name: Annotated[str | None, typer.Option(help="The person's name.")] = None,
+    language: Annotated[str | None, typer.Option(
+        help="Their web UI language: tr or en (default: their browser's).")] = None,
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Read the password from the first line of stdin.")] = False,
 ) -> None:
     """Add a user who can sign in to the API; asks for the password (or reads stdin).
 
-    Example: ``callqa user add ayse --role agent --agent A-17`` or
+    Example: ``callqa user add ayse --role agent --agent A-17 --language tr`` or
     ``echo "$PW" | callqa user add admin --role admin --password-stdin``
     """
     from api.accounts import create_user
@@ -45,12 +47,13 @@ def user_add(
     try:
         ensure_schema(url)
         with session_scope(url) as session:
-            create_user(session, username=username, password=password, role=role,
-                        full_name=full_name, agent=agent)
+            user = create_user(session, username=username, password=password, role=role,
+                               full_name=full_name, agent=agent, language=language)
+            spoken = f", language {user.language}" if user.language else ""
     except CallqaError as exc:
         raise fail(exc) from None
     tied = f", agent {agent}" if agent else ""
-    out.print(f"user {username} added ({role}{tied})", highlight=False)
+    out.print(f"user {username} added ({role}{tied}{spoken})", highlight=False)
 
 
 @user_app.command("list")
@@ -72,4 +75,5 @@ def user_list() -> None:
                                     .order_by(User.username)):
             agent = user.agent.external_id if user.agent else "-"
             state = "active" if user.active else "deactivated"
-            out.print(f"{user.username:24} {user.role:11} {agent:12} {state}", highlight=False)
+            out.print(f"{user.username:24} {user.role:11} {agent:12} {user.language or '-':3} "
+                      f"{state}", highlight=False)

@@ -4,7 +4,8 @@
 audited (``auth.login_failed``) and counted per username and client address: after 5 in
 5 minutes the next attempts answer 429 with ``Retry-After`` (see :mod:`api.ratelimit`).
 ``POST /api/v1/auth/password`` changes the signed-in user's password (the current one
-is required) and signs them out everywhere else.
+is required) and signs them out everywhere else. ``PUT /api/v1/auth/language`` sets the
+signed-in user's web UI language (``tr``, ``en``, or null to follow the browser).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.accounts import change_own_password
+from api.accounts import change_own_password, set_language
 from api.deps import Credentials, CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError
 from api.ratelimit import LoginLimiter, SharedLoginLimiter, TooManyAttempts
 from api.routes.users import user_public
-from api.schemas.users import LoginRequest, TokenPublic, UserPublic
+from api.schemas.users import LanguageChange, LoginRequest, TokenPublic, UserPublic
 from api.security import (
     hash_password,
     issue_token,
@@ -129,3 +130,11 @@ def change_password(body: PasswordChange, request: Request, user: CurrentUser,
     assert credentials is not None  # CurrentUser insists on a token
     change_own_password(session, user, body.new_password, keep_token=credentials.credentials)
     session.commit()
+
+
+@router.put("/language", summary="Set your web UI language (tr, en; null: the browser's)",
+            responses={422: {"description": "A language the web UI does not have"}})
+def change_language(body: LanguageChange, user: CurrentUser, session: SessionDep) -> UserPublic:
+    set_language(session, user, body.language)
+    session.commit()
+    return user_public(user)

@@ -21,13 +21,15 @@ def user_public(user: User) -> UserPublic:
     return UserPublic(id=user.id, username=user.username, full_name=user.full_name,
                       role=user.role,  # type: ignore[arg-type]
                       agent=user.agent.external_id if user.agent else None,
+                      language=user.language,  # type: ignore[arg-type]
                       active=user.active, created_at=user.created_at)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a user")
 def create(body: UserCreate, admin: AdminUser, session: SessionDep) -> UserPublic:
     user = create_user(session, username=body.username, password=body.password,
-                       role=body.role, full_name=body.full_name, agent=body.agent, by=admin)
+                       role=body.role, full_name=body.full_name, agent=body.agent, by=admin,
+                       language=body.language)
     session.commit()
     session.refresh(user)
     return user_public(user)

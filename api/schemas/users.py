@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.schemas import UtcDatetime
 
 RoleName = Literal["admin", "supervisor", "trainer", "agent"]
+UiLanguage = Literal["tr", "en"]  # api.i18n.UI_LANGUAGES
+LANGUAGE_HELP = "The web UI's language (tr or en); null: the browser's (Accept-Language)."
 Username = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
 
 
@@ -31,6 +33,7 @@ class UserCreate(BaseModel):
     full_name: str | None = Field(default=None, max_length=200)
     agent: str | None = Field(default=None, max_length=200,
                               description="External id of the Agent an agent user is.")
+    language: str | None = Field(default=None, max_length=8, description=LANGUAGE_HELP)
 
 
 class UserUpdate(BaseModel):
@@ -51,8 +54,15 @@ class UserPublic(BaseModel):
     full_name: str | None
     role: RoleName
     agent: str | None = Field(description="External id of the user's Agent (agent users).")
+    language: UiLanguage | None = Field(default=None, description=LANGUAGE_HELP)
     active: bool
     created_at: UtcDatetime
+
+
+class LanguageChange(BaseModel):
+    """``PUT /auth/language``: the signed-in user's UI language; null follows the browser."""
+
+    language: str | None = Field(max_length=8, description=LANGUAGE_HELP)
 
 
 class UsersPublic(BaseModel):
