@@ -21,14 +21,14 @@ ESCALATION_PHRASES: dict[str, tuple[str, ...]] = {
         "see you in court", "sue you", "sue your company", "i will sue", "i'll sue",
         "avukat", "dava açacağım", "dava açarım", "dava edeceğim", "mahkemeye",
         "savcılığa", "suç duyurusu",
-        "vəkil", "məhkəməyə",
+        "vəkil", "məhkəməyə", "məhkəmə yolu ilə",
     ),
     "regulator": (
         "regulator", "ombudsman", "consumer court", "consumer protection",
         "trading standards", "complaint to the authority",
         "btk", "bilgi teknolojileri ve iletişim kurumu", "tüketici hakem heyeti",
         "hakem heyetine", "tüketici mahkemesi", "tüketici derneği", "cimer", "şikayetvar",
-        "istehlakçı hüquqları",
+        "istehlakçı hüquqları", "istehlakçıların hüquqlarının müdafiəsi",
     ),
     "cancellation": (
         "cancel my", "i cancel", "i'm cancelling", "i'm canceling", "i am cancelling",
@@ -37,7 +37,7 @@ ESCALATION_PHRASES: dict[str, tuple[str, ...]] = {
         "iptal ediyorum", "iptal edeceğim", "iptal etmek istiyorum", "iptal ettireceğim",
         "aboneliğimi iptal", "sözleşmemi feshet", "fesih", "numaramı taşı",
         "başka operatöre geç",
-        "ləğv etmək istəyirəm", "müqaviləni ləğv",
+        "ləğv etmək istəyirəm", "müqaviləni ləğv", "abunəliyimi ləğv", "nömrəmi başqa operatora",
     ),
     "repeat_contact": (
         "third time i call", "third time i'm calling", "third time calling",
@@ -46,7 +46,8 @@ ESCALATION_PHRASES: dict[str, tuple[str, ...]] = {
         "keep calling you", "every time i call",
         "üçüncü kez arıyorum", "üçüncü defa arıyorum", "ikinci kez arıyorum",
         "kaçıncı kez arıyorum", "defalarca aradım", "daha önce de aradım", "tekrar arıyorum",
-        "üçüncü dəfə zəng edirəm", "yenə zəng edirəm",
+        "üçüncü dəfə zəng edirəm", "ikinci dəfə zəng edirəm", "yenə zəng edirəm",
+        "dəfələrlə zəng etmişəm",
     ),
 }
 
