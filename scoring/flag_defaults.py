@@ -1,12 +1,15 @@
 """The flag rules every rubric gets unless its ``flags:`` section says ``defaults: false``.
 
 A rubric rule with the same ``code`` replaces the default one; ``{code: X, enabled: false}``
-turns a default off. Escalation phrases are searched in the customer's speech after folding
+turns a default off. Each default's description is given in English and Turkish.
+Escalation phrases are searched in the customer's speech after folding
 (:func:`pipeline.textnorm.fold`), so case, accents and the Turkish i's do not matter, and a
 phrase matches at the start of a word with any suffix ("avukat" matches "avukatıma").
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from scoring.rubric_types import FlagRule
 from scoring.types import Severity
@@ -51,33 +54,51 @@ ESCALATION_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_REASONS = {
-    "legal_threat": ("Legal threat", Severity.HIGH, 85.0),
-    "regulator": ("Regulator or consumer court mentioned", Severity.HIGH, 80.0),
-    "cancellation": ("Customer mentions cancelling", Severity.MEDIUM, 60.0),
-    "repeat_contact": ("Repeat contact", Severity.MEDIUM, 55.0),
+# code -> description in English and Turkish
+_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "auto_fail": ("An auto-fail criterion failed", "Otomatik başarısızlık kriteri karşılanmadı"),
+    "low_score": ("Total score below 60", "Toplam puan 60'ın altında"),
+    "legal_threat": ("Legal threat", "Hukuki işlem tehdidi"),
+    "regulator": ("Regulator or consumer court mentioned",
+                  "Düzenleyici kurum veya tüketici hakem heyeti anıldı"),
+    "cancellation": ("Customer mentions cancelling", "Müşteri iptalden söz ediyor"),
+    "repeat_contact": ("Repeat contact", "Tekrarlayan arama"),
+    "negative_end": ("Customer sentiment ends negative",
+                     "Müşteri görüşmeyi olumsuz duyguyla bitiriyor"),
+    "sentiment_drop": ("Customer sentiment drops from start to end",
+                       "Müşterinin duygu durumu baştan sona kötüleşiyor"),
+    "long_silence": ("Dead air longer than 20 s", "20 saniyeden uzun sessizlik"),
+    "pii_spoken_by_agent": ("The agent read out a card number, IBAN or national id",
+                            "Temsilci kart numarası, IBAN veya T.C. kimlik numarası okudu"),
+}
+
+
+def _rule(code: str, rule_type: str, severity: Severity, priority: float,
+          **fields: Any) -> FlagRule:
+    en, tr = _DESCRIPTIONS[code]
+    return FlagRule(code=code, type=rule_type, severity=severity, priority=priority,
+                    description=en, descriptions=(("en", en), ("tr", tr)), **fields)
+
+
+_ESCALATION = {
+    "legal_threat": (Severity.HIGH, 85.0),
+    "regulator": (Severity.HIGH, 80.0),
+    "cancellation": (Severity.MEDIUM, 60.0),
+    "repeat_contact": (Severity.MEDIUM, 55.0),
 }
 
 DEFAULT_FLAG_RULES: tuple[FlagRule, ...] = (
-    FlagRule(code="auto_fail", type="auto_fail", severity=Severity.CRITICAL, priority=95.0,
-             description="An auto-fail criterion failed"),
-    FlagRule(code="low_score", type="score_below", severity=Severity.MEDIUM, priority=50.0,
-             threshold=60.0, description="Total score below 60"),
+    _rule("auto_fail", "auto_fail", Severity.CRITICAL, 95.0),
+    _rule("low_score", "score_below", Severity.MEDIUM, 50.0, threshold=60.0),
     *(
-        FlagRule(code=code, type="phrases", severity=severity, priority=priority,
-                 party="customer", phrases=ESCALATION_PHRASES[code], fuzzy=90.0,
-                 description=title)
-        for code, (title, severity, priority) in _REASONS.items()
+        _rule(code, "phrases", severity, priority, party="customer",
+              phrases=ESCALATION_PHRASES[code], fuzzy=90.0)
+        for code, (severity, priority) in _ESCALATION.items()
     ),
-    FlagRule(code="negative_end", type="sentiment_end", severity=Severity.MEDIUM,
-             priority=45.0, party="customer", below=-0.3,
-             description="Customer sentiment ends negative"),
-    FlagRule(code="sentiment_drop", type="sentiment_drop", severity=Severity.LOW,
-             priority=40.0, party="customer", min_drop=0.5,
-             description="Customer sentiment drops from start to end"),
-    FlagRule(code="long_silence", type="metric", severity=Severity.LOW, priority=30.0,
-             metric="longest_silence", max=20.0, description="Dead air longer than 20 s"),
-    FlagRule(code="pii_spoken_by_agent", type="pii", severity=Severity.HIGH, priority=70.0,
-             party="agent", kinds=("card", "iban", "tckn"),
-             description="The agent read out a card number, IBAN or national id"),
+    _rule("negative_end", "sentiment_end", Severity.MEDIUM, 45.0, party="customer", below=-0.3),
+    _rule("sentiment_drop", "sentiment_drop", Severity.LOW, 40.0, party="customer",
+          min_drop=0.5),
+    _rule("long_silence", "metric", Severity.LOW, 30.0, metric="longest_silence", max=20.0),
+    _rule("pii_spoken_by_agent", "pii", Severity.HIGH, 70.0, party="agent",
+          kinds=("card", "iban", "tckn")),
 )

@@ -19,19 +19,16 @@ flags come sorted by priority, highest first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pipeline.types import Role
-from scoring.criteria.common import (
-    fmt_time,
-    party_indexes,
-    party_label,
-    shorten,
-    utterance_evidence,
-)
+from scoring.criteria.common import party_arg, party_indexes, utterance_evidence
 from scoring.criteria.matching import Match, find_first, segments
-from scoring.criteria.metric import METRIC_LABELS, format_metric, metric_evidence
+from scoring.criteria.metric import metric_evidence
+from scoring.criteria.phrase import said_arg
 from scoring.criteria.sentiment import part_evidence
+from scoring.messages import Message, message, render
 from scoring.rubric_types import FlagRule
 from scoring.types import CallView, CriterionResult, Evidence, Flag, PartySentiment, Verdict
 
@@ -39,8 +36,6 @@ __all__ = ["SENTIMENT_RULES", "evaluate_flags"]
 
 SENTIMENT_RULES = ("sentiment_end", "sentiment_drop")
 _MAX_EVIDENCE = 20
-_PII_NAMES = {"card": "a card number", "iban": "an IBAN", "tckn": "a national id number",
-              "email": "an e-mail address", "phone": "a phone number"}
 
 
 def evaluate_flags(
@@ -50,9 +45,11 @@ def evaluate_flags(
     total: float | None,
     results: Sequence[CriterionResult],
     sentiment: Sequence[PartySentiment] | None,
+    titles: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[Flag, ...]:
     """The flags the rules raise on one scored call (``total`` None: nothing was scored).
 
+    ``titles`` (criterion id -> title per language) names failed criteria in the reasons.
     ``score_below`` stays quiet on an auto-failed call: its total of 0 says nothing more
     than the failed auto-fail item, which has its own flag.
     """
@@ -60,35 +57,45 @@ def evaluate_flags(
         total = None
     flags = []
     for rule in rules:
-        found = _check(rule, view, total, results, sentiment)
+        found = _check(rule, view, total, results, sentiment, titles or {})
         if found is not None:
             detail, evidence = found
-            reason = f"{rule.description}: {detail}" if rule.description else detail
-            flags.append(Flag(rule.code, rule.severity, rule.priority, reason, evidence))
+            reason = (message("flag.described", description=rule.description_text(),
+                              detail=detail) if rule.description else detail)
+            flags.append(Flag(rule.code, rule.severity, rule.priority, render(reason, "en"),
+                              evidence, reason_message=reason))
     flags.sort(key=lambda f: (-f.priority, f.code))
     return tuple(flags)
 
 
-Found = tuple[str, tuple[Evidence, ...]] | None
+Found = tuple[Message, tuple[Evidence, ...]] | None
+
+
+def _criterion_arg(result: CriterionResult,
+                   titles: Mapping[str, Mapping[str, str]]) -> dict[str, Any] | str:
+    named = titles.get(result.criterion_id)
+    return {"id": result.criterion_id, "titles": dict(named)} if named else result.criterion_id
 
 
 def _check(rule: FlagRule, view: CallView, total: float | None,
-           results: Sequence[CriterionResult],
-           sentiment: Sequence[PartySentiment] | None) -> Found:
+           results: Sequence[CriterionResult], sentiment: Sequence[PartySentiment] | None,
+           titles: Mapping[str, Mapping[str, str]]) -> Found:
     if rule.type == "score_below":
         assert rule.threshold is not None
         if total is None or total >= rule.threshold:
             return None
-        return (f"total score {total:g} is below {rule.threshold:g}",
-                (Evidence(0.0, view.duration, note=f"total {total:g}"),))
+        note = message("ev.total", total=total)
+        return (message("flag.score_below", total=total, threshold=rule.threshold),
+                (Evidence(0.0, view.duration, note=render(note, "en"), note_message=note),))
     if rule.type in ("auto_fail", "criterion_failed"):
         wanted = (lambda r: r.auto_fail) if rule.type == "auto_fail" else (
             lambda r: r.criterion_id in rule.criteria)
         failed = [r for r in results if r.verdict is Verdict.FAIL and wanted(r)]
         if not failed:
             return None
-        detail = "; ".join(f"'{r.criterion_id}' failed ({r.explanation})" for r in failed)
-        return shorten(detail, 300), tuple(e for r in failed for e in r.evidence)
+        items = [message("flag.failed_item", criterion=_criterion_arg(r, titles),
+                         explanation=r.explanation_message or r.explanation) for r in failed]
+        return message("flag.failed", items=items), tuple(e for r in failed for e in r.evidence)
     if rule.type in SENTIMENT_RULES:
         return _sentiment(rule, view, sentiment)
     if rule.type == "phrases":
@@ -96,14 +103,13 @@ def _check(rule: FlagRule, view: CallView, total: float | None,
     if rule.type == "metric":
         assert rule.metric is not None
         value = getattr(view.metrics, rule.metric)
-        label = METRIC_LABELS.get(rule.metric, (rule.metric, ""))[0].lower()
         if rule.max is not None and value > rule.max:
-            bound = f"above {format_metric(rule.metric, rule.max)}"
+            key, bound = "flag.metric_above", rule.max
         elif rule.min is not None and value < rule.min:
-            bound = f"below {format_metric(rule.metric, rule.min)}"
+            key, bound = "flag.metric_below", rule.min
         else:
             return None
-        return (f"{label} {format_metric(rule.metric, value)} is {bound}",
+        return (message(key, metric=rule.metric, value=value, bound=bound),
                 metric_evidence(view, rule.metric, value))
     if rule.type == "pii":
         return _pii(rule, view)
@@ -120,13 +126,13 @@ def _sentiment(rule: FlagRule, view: CallView,
         assert rule.below is not None
         if ps.end is None or ps.end >= rule.below:
             return None
-        return (f"{rule.party} sentiment at the end {ps.end:+.2f} is below {rule.below:+.2f}",
+        return (message("flag.sentiment_end", party=rule.party, value=ps.end, bound=rule.below),
                 (part_evidence(view, rule.party, "end", ps.end),))
     assert rule.min_drop is not None
     change = ps.change
     if change is None or change > -rule.min_drop:
         return None
-    return (f"{rule.party} sentiment fell from {ps.start:+.2f} to {ps.end:+.2f}",
+    return (message("flag.sentiment_drop", party=rule.party, start=ps.start, end=ps.end),
             (part_evidence(view, rule.party, "start", ps.start, worst_first=False),
              part_evidence(view, rule.party, "end", ps.end)))
 
@@ -149,10 +155,10 @@ def _phrases(rule: FlagRule, view: CallView) -> Found:
         if m.index not in seen:
             seen.add(m.index)
             firsts.append(m)
-    who = party_label(rule.party, unknown)
-    said = ", ".join(f"'{m.phrase}' at {fmt_time(m.start)}" for m in firsts[:3])
-    return (f"{who} said {said}",
-            tuple(utterance_evidence(view, m.index, m.start, m.end, note=f"'{m.phrase}'")
+    said = [said_arg(m, fuzzy=False) for m in firsts[:3]]
+    return (message("phrase.said", who=party_arg(rule.party, unknown), said=said),
+            tuple(utterance_evidence(view, m.index, m.start, m.end,
+                                     note=message("ev.phrase", phrase=m.phrase))
                   for m in firsts))
 
 
@@ -163,9 +169,7 @@ def _pii(rule: FlagRule, view: CallView) -> Found:
              and (not rule.kinds or m.kind in rule.kinds)]
     if not found:
         return None
-    who = party_label(rule.party, unknown)
-    said = ", ".join(f"{_PII_NAMES.get(m.kind, m.kind)} at {fmt_time(m.start)}"
-                     for m in found[:3])
-    return (f"{who} spoke {said}",
+    spoken = [{"kind": m.kind, "at": m.start} for m in found[:3]]
+    return (message("flag.pii", who=party_arg(rule.party, unknown), found=spoken),
             tuple(utterance_evidence(view, m.utterance_index, m.start, m.end,
-                                     note=f"{m.kind} spoken") for m in found))
+                                     note=message("ev.pii", kind=m.kind)) for m in found))

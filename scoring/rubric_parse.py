@@ -87,11 +87,12 @@ def _rubric(doc: Doc, data: Any, source: str, raw: bytes, decoded: str) -> Rubri
     sections: list[Section] = []
     criterion_paths: dict[str, KeyPath] = {}
     for i, item in enumerate(sections_raw):
-        sections.append(_section(doc, item, ("sections", i), sections, criterion_paths))
+        sections.append(_section(doc, item, ("sections", i), sections, criterion_paths,
+                                 language))
     sections = resolve_refs(doc, sections, criterion_paths)
 
     all_ids = {c.id for s in sections for c in s.criteria}
-    flags = _flags(top.sub("flags", "flags"), all_ids)
+    flags = _flags(top.sub("flags", "flags"), all_ids, language)
     return Rubric(
         name=name, version=version, language=language, description=description,
         applies_to=applies_to, sections=tuple(sections), flags=flags, source=source,
@@ -110,7 +111,7 @@ def _applies_to(f: Fields | None) -> AppliesTo:
 
 
 def _section(doc: Doc, data: Any, path: KeyPath, done: list[Section],
-             criterion_paths: dict[str, KeyPath]) -> Section:
+             criterion_paths: dict[str, KeyPath], language: str) -> Section:
     f = Fields(doc, data, path, "a section")
     sid = f.string("id")
     if not ID_RE.match(sid):
@@ -118,7 +119,7 @@ def _section(doc: Doc, data: Any, path: KeyPath, done: list[Section],
     if any(s.id == sid for s in done):
         f.fail(f"duplicate section id {sid!r}", "id")
     f.check_keys(SECTION_FIELDS, {k: "criteria" for k in CRITERION_FIELDS})
-    title = f.string("title")
+    title, titles = f.text("title", language=language)
     weight = f.number("weight", 1.0, gt=0)
     items = f.raw("criteria")
     if not isinstance(items, list) or not items:
@@ -126,7 +127,7 @@ def _section(doc: Doc, data: Any, path: KeyPath, done: list[Section],
     criteria: list[Criterion] = []
     for i, item in enumerate(items):
         cpath = (*path, "criteria", i)
-        criterion = read_criterion(doc, item, cpath)
+        criterion = read_criterion(doc, item, cpath, language)
         if criterion.id in criterion_paths:
             other = doc.line(criterion_paths[criterion.id])
             doc.fail(f"duplicate criterion id (first defined on line {other})",
@@ -134,10 +135,11 @@ def _section(doc: Doc, data: Any, path: KeyPath, done: list[Section],
         criterion_paths[criterion.id] = cpath
         criteria.append(criterion)
     return Section(id=sid, title=title, weight=weight, criteria=tuple(criteria),
-                   description=f.string("description", ""), line=doc.line(path))
+                   description=f.string("description", ""), line=doc.line(path),
+                   titles=titles)
 
 
-def _flags(f: Fields | None, criterion_ids: set[str]) -> tuple[FlagRule, ...]:
+def _flags(f: Fields | None, criterion_ids: set[str], language: str) -> tuple[FlagRule, ...]:
     if f is None:
         return DEFAULT_FLAG_RULES
     f.check_keys(("defaults", "rules"))
@@ -163,22 +165,24 @@ def _flags(f: Fields | None, criterion_ids: set[str]) -> tuple[FlagRule, ...]:
                             f"{', '.join(sorted(default_codes))}", "code")
                 off.add(code)
                 continue
-        rules.append(_flag_rule(rf, code, criterion_ids))
+        rules.append(_flag_rule(rf, code, criterion_ids, language))
     if use_defaults:
         taken = {r.code for r in rules} | off
         rules.extend(r for r in DEFAULT_FLAG_RULES if r.code not in taken)
     return tuple(rules)
 
 
-def _flag_rule(f: Fields, code: str, criterion_ids: set[str]) -> FlagRule:
+def _flag_rule(f: Fields, code: str, criterion_ids: set[str], language: str) -> FlagRule:
     ftype = f.string("type", choices=FLAG_TYPES)
     allowed = (*_FLAG_COMMON, *FLAG_FIELDS[ftype])
     f.check_keys(allowed, {k: f"{t} rules" for t, ks in FLAG_FIELDS.items() for k in ks
                            if k not in allowed})
     sev = f.string("severity", "medium", choices=[s.value for s in Severity])
+    description, descriptions = f.text("description", "", language=language)
     rule = FlagRule(code=code, type=ftype, severity=Severity(sev),
                     priority=f.number("priority", 50.0, ge=0, le=100),
-                    description=f.string("description", ""), line=f.doc.line(f.path))
+                    description=description, descriptions=descriptions,
+                    line=f.doc.line(f.path))
     if ftype == "score_below":
         return dataclasses.replace(rule, threshold=f.number("threshold", ge=0, le=100))
     if ftype == "criterion_failed":

@@ -47,7 +47,8 @@ CLASSIFIER_TASKS = ("text-classification", "zero-shot-classification")
 _METRIC_RANGE = {"talk_ratio_agent": (0.0, 1.0), "silence_pct": (0.0, 100.0)}
 
 
-def read_criterion(doc: Doc, data: Any, path: KeyPath) -> Criterion:
+def read_criterion(doc: Doc, data: Any, path: KeyPath, language: str = "") -> Criterion:
+    """One criterion; ``language`` is the rubric's (a plain ``title`` is in it)."""
     probe = Fields(doc, data, path, "a criterion", check_duplicates=False)  # to read the id
     cid = probe.string("id")
     if not ID_RE.match(cid):
@@ -61,8 +62,9 @@ def read_criterion(doc: Doc, data: Any, path: KeyPath) -> Criterion:
     f.what = f"{ctype} criteria"
     f.check_keys(allowed, elsewhere)
     f.what = "a criterion"
+    title, titles = f.text("title", language=language)
     common: dict[str, Any] = dict(
-        id=cid, title=f.string("title"), type=ctype, points=f.number("points", gt=0),
+        id=cid, title=title, titles=titles, type=ctype, points=f.number("points", gt=0),
         auto_fail=f.boolean("auto_fail", False), description=f.string("description", ""),
         when=_when(f.sub("when", "when")), line=doc.line(path),
     )

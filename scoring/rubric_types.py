@@ -17,9 +17,9 @@ from scoring.types import Severity
 
 __all__ = [
     "CRITERION_TYPES", "DIRECTIONS", "FLAG_TYPES", "METRICS", "PARTIES", "SENTIMENT_WINDOWS",
-    "AppliesTo", "ClassifierCriterion", "Criterion", "FlagRule", "MetricCriterion",
-    "PhraseCriterion", "PhraseRef", "Rubric", "Section", "SemanticCriterion",
-    "SentimentCriterion", "When", "Window",
+    "TITLE_LANGUAGES", "AppliesTo", "ClassifierCriterion", "Criterion", "FlagRule",
+    "MetricCriterion", "PhraseCriterion", "PhraseRef", "Rubric", "Section",
+    "SemanticCriterion", "SentimentCriterion", "Titles", "When", "Window", "title_in",
 ]
 
 PARTIES = ("agent", "customer", "any")
@@ -31,6 +31,15 @@ FLAG_TYPES = (
     "score_below", "auto_fail", "criterion_failed", "sentiment_end", "sentiment_drop",
     "phrases", "metric", "pii",
 )
+TITLE_LANGUAGES = ("tr", "en", "az")  # the languages a title may be given in
+
+# A title per language, ``(("tr", "Açılış"), ("en", "Opening"))``, the rubric's language first.
+Titles = tuple[tuple[str, str], ...]
+
+
+def title_in(titles: Titles, fallback: str, language: str) -> str:
+    """The title in ``language``, else ``fallback`` (the title in the rubric's language)."""
+    return next((text for lang, text in titles if lang == language), fallback)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,10 @@ class Criterion:
     description: str = ""
     when: When = When()
     line: int | None = None  # where the criterion starts in the rubric file
+    titles: Titles = ()  # the title per language; ``title`` is the rubric language's
+
+    def title_in(self, language: str) -> str:
+        return title_in(self.titles, self.title, language)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +162,10 @@ class Section:
     criteria: tuple[Criterion, ...]
     description: str = ""
     line: int | None = None
+    titles: Titles = ()  # the title per language; ``title`` is the rubric language's
+
+    def title_in(self, language: str) -> str:
+        return title_in(self.titles, self.title, language)
 
 
 @dataclass(frozen=True)
@@ -180,6 +197,11 @@ class FlagRule:
     max: float | None = None
     kinds: tuple[str, ...] = ()  # pii: kinds that must not be spoken by the party (() = all)
     line: int | None = None
+    descriptions: Titles = ()  # the description per language
+
+    def description_text(self) -> dict[str, str] | str:
+        """The description as a message argument: per language when given so."""
+        return dict(self.descriptions) if self.descriptions else self.description
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from scoring.criteria import evaluate, not_applicable
-from scoring.criteria.common import quote_list
 from scoring.criteria.matching import find_ref
-from scoring.criteria.metric import format_metric
 from scoring.criteria.semantic import model_failure
 from scoring.flags import SENTIMENT_RULES, evaluate_flags
+from scoring.messages import Message, message, render
 from scoring.protocols import ModelProvider
 from scoring.rubric_types import Criterion, Rubric, SentimentCriterion
 from scoring.types import (
@@ -41,59 +40,63 @@ __all__ = ["applicability", "score_call"]
 _NOT_EVALUATED = "not evaluated: "
 
 
-def applicability(criterion: Criterion, view: CallView) -> str | None:
+def applicability(criterion: Criterion, view: CallView) -> Message | None:
     """Why the criterion does not apply to the call, or None when it applies."""
     w = criterion.when
-    for name, wanted, actual in (("direction", w.direction, view.direction),
-                                 ("queue", w.queue, view.queue)):
-        if not wanted:
-            continue
-        want = " or ".join(wanted)
-        if actual is None:
-            return f"the call's {name} is unknown (criterion is for {name} {want})"
-        if actual not in wanted:
-            return f"{name} is {actual} (criterion is for {want})"
+    if w.direction:
+        if view.direction is None:
+            return message("when.direction_unknown", wanted=list(w.direction))
+        if view.direction not in w.direction:
+            return message("when.direction_other", actual=view.direction,
+                           wanted=list(w.direction))
+    if w.queue:
+        if view.queue is None:
+            return message("when.queue_unknown", wanted=list(w.queue))
+        if view.queue not in w.queue:
+            return message("when.queue_other", actual=view.queue, wanted=list(w.queue))
     language = (view.language or "").lower()[:2]
     if w.language and language not in w.language:
-        return f"language is {language or 'unknown'} (criterion is for {' or '.join(w.language)})"
+        return message("when.language", actual=language, wanted=list(w.language))
     if w.min_duration is not None and view.duration < w.min_duration:
-        return f"the call is {view.duration:.0f} s, shorter than {w.min_duration:g} s"
+        return message("when.shorter", duration=view.duration, bound=w.min_duration)
     if w.max_duration is not None and view.duration > w.max_duration:
-        return f"the call is {view.duration:.0f} s, longer than {w.max_duration:g} s"
+        return message("when.longer", duration=view.duration, bound=w.max_duration)
     for name, bound in w.metric_min:
         value = getattr(view.metrics, name)
         if value < bound:
-            return f"{name} is {format_metric(name, value)}, below {format_metric(name, bound)}"
+            return message("when.metric_below", metric=name, value=value, bound=bound)
     for name, bound in w.metric_max:
         value = getattr(view.metrics, name)
         if value > bound:
-            return f"{name} is {format_metric(name, value)}, above {format_metric(name, bound)}"
+            return message("when.metric_above", metric=name, value=value, bound=bound)
     if w.said is not None and find_ref(view, w.said) is None:
-        return f"the {w.said.party} did not say any of {quote_list(list(w.said.phrases))}"
+        return message("when.not_said", party=w.said.party, phrases=list(w.said.phrases))
     return None
 
 
 def _with_sentiment(
     view: CallView, models: ModelProvider | None
-) -> tuple[CallView, tuple[PartySentiment, ...] | None, str | None]:
+) -> tuple[CallView, tuple[PartySentiment, ...] | None, Message | None]:
     """The view with per-utterance sentiment, per-party sentiment, or the reason there is none."""
     if not any(s is not None for s in view.sentiment):
         if models is None:
-            return view, None, "no sentiment model configured"
+            return view, None, message("reason.no_sentiment_model")
         try:
             model = models.sentiment()
             from scoring.sentiment import utterance_sentiment
 
             scores = utterance_sentiment(view.utterances, model)
         except Exception as exc:  # the model is optional: N/A, never a crash
-            return view, None, f"sentiment model unavailable: {model_failure(exc)}"
+            return view, None, message("reason.sentiment_model_failed",
+                                       error=model_failure(exc))
         view = dataclasses.replace(view, sentiment=tuple(scores))
     try:
         from scoring.sentiment import call_sentiment
 
         parties = tuple(call_sentiment(view.utterances, view.sentiment, view.duration))
     except Exception as exc:
-        return view, None, f"sentiment could not be summarised: {model_failure(exc)}"
+        return view, None, message("reason.sentiment_summary_failed",
+                                   error=model_failure(exc))
     return view, parties, None
 
 
@@ -111,7 +114,7 @@ def score_call(view: CallView, rubric: Rubric, models: ModelProvider | None = No
         or any(s is not None for s in view.sentiment)
     )
     parties: tuple[PartySentiment, ...] | None = None
-    sentiment_error: str | None = None
+    sentiment_error: Message | None = None
     if needs_sentiment:
         view, parties, sentiment_error = _with_sentiment(view, models)
 
@@ -136,8 +139,10 @@ def score_call(view: CallView, rubric: Rubric, models: ModelProvider | None = No
     auto_failed = any(r.auto_fail and r.verdict is Verdict.FAIL for r in results)
     if auto_failed:
         total = 0.0
+    titles = {c.id: dict(c.titles or ((rubric.language, c.title),))
+              for _, c in rubric.criteria()}
     flags = evaluate_flags(rubric.flags, view, total=total if scored else None,
-                           results=results, sentiment=parties)
+                           results=results, sentiment=parties, titles=titles)
     return Scorecard(
         rubric=rubric.name, rubric_version=rubric.version, rubric_hash=rubric.hash,
         total=total, auto_failed=auto_failed, sections=tuple(sections),
@@ -156,7 +161,7 @@ def _total(sections: Sequence[SectionScore]) -> tuple[float, bool]:
 
 
 def _notes(rubric: Rubric, results: Sequence[CriterionResult], scored: bool,
-           sentiment_error: str | None) -> tuple[str, ...]:
+           sentiment_error: Message | None) -> tuple[str, ...]:
     notes = []
     reasons = Counter(r.explanation[len(_NOT_EVALUATED):] for r in results
                       if r.verdict is Verdict.NA and r.explanation.startswith(_NOT_EVALUATED))
@@ -164,7 +169,8 @@ def _notes(rubric: Rubric, results: Sequence[CriterionResult], scored: bool,
         notes.append(f"{_plural(n)} not evaluated: {reason}")
     skipped = [rule.code for rule in rubric.flags if rule.type in SENTIMENT_RULES]
     if sentiment_error and skipped:
-        notes.append(f"flag rules {', '.join(skipped)} not evaluated: {sentiment_error}")
+        notes.append(f"flag rules {', '.join(skipped)} not evaluated: "
+                     f"{render(sentiment_error, 'en')}")
     if not scored:
         notes.append("no criterion of the rubric applies to this call: the total is 0")
     return tuple(notes)

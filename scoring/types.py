@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.types import CallMetrics, PIIMatch, Role, Utterance
+from scoring.messages import Message
 
 
 class Verdict(enum.StrEnum):
@@ -101,11 +102,16 @@ class Evidence:
     utterance_indexes: tuple[int, ...] = ()
     quote: str = ""  # redacted text of the utterance(s), shortened
     role: str | None = None
-    note: str = ""  # e.g. "searched: agent, first 30 s"
+    note: str = ""  # e.g. "searched: agent, first 30 s" (English)
+    note_message: Message | None = None  # the note, for each reader's language
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["utterance_indexes"] = list(self.utterance_indexes)
+        if self.note_message is None:
+            del d["note_message"]
+        else:
+            d["note_message"] = self.note_message.to_dict()
         return d
 
 
@@ -117,15 +123,18 @@ class CriterionResult:
     verdict: Verdict
     points: float  # awarded (0 for fail and N/A)
     max_points: float  # 0 for N/A: left out of the maximum
-    explanation: str  # one line a supervisor reads
+    explanation: str  # one line a supervisor reads (English)
     evidence: tuple[Evidence, ...] = ()
     confidence: float | None = None
     auto_fail: bool = False  # the criterion is an auto-fail item
+    explanation_message: Message | None = None  # the explanation, for each reader's language
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["verdict"] = self.verdict.value
         d["evidence"] = [e.to_dict() for e in self.evidence]
+        d["explanation_message"] = (None if self.explanation_message is None
+                                    else self.explanation_message.to_dict())
         return d
 
 
@@ -154,13 +163,16 @@ class Flag:
     code: str  # e.g. "low_score", "auto_fail", "legal_threat", "negative_end", "long_silence"
     severity: Severity
     priority: float  # 0..100, higher first in the review queue
-    reason: str  # one line
+    reason: str  # one line (English)
     evidence: tuple[Evidence, ...] = ()
+    reason_message: Message | None = None  # the reason, for each reader's language
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["severity"] = self.severity.value
         d["evidence"] = [e.to_dict() for e in self.evidence]
+        d["reason_message"] = (None if self.reason_message is None
+                               else self.reason_message.to_dict())
         return d
 
 

@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 import yaml
 
 from pipeline.errors import RubricError
+from scoring.rubric_types import TITLE_LANGUAGES
 
 __all__ = ["Doc", "Fields", "KeyPath", "read_yaml"]
 
@@ -174,6 +175,38 @@ class Fields:
             self.fail(f"{key!r} must be one of {', '.join(choices)}; got {value!r}"
                       f"{suggest(value, choices)}", key)
         return value
+
+    def text(self, key: str, default: Any = _MISSING, *, language: str = "",
+             languages: Collection[str] = TITLE_LANGUAGES
+             ) -> tuple[Any, tuple[tuple[str, str], ...]]:
+        """A text a person reads (a title): one string in the rubric's ``language``, or a
+        mapping of language code to string (``{tr: Açılış, en: Opening}``). Returns the
+        text in ``language`` (else English, else the first given) and every language's,
+        ``language``'s first."""
+        value = self.raw(key, default)
+        if key not in self.data:
+            return value, ()
+        if not isinstance(value, dict):
+            text = self.string(key, default)
+            return text, ((language, text),) if language else ()
+        if not value:
+            self.fail(f"{key!r} must not be an empty mapping: give the text per language, "
+                      f"e.g. {key}: {{tr: ..., en: ...}}", key)
+        pairs: list[tuple[str, str]] = []
+        for lang, text in value.items():
+            where = (*self.path, key, str(lang))
+            if not isinstance(lang, str) or lang not in languages:
+                self.doc.fail(f"{key!r}: unknown language {str(lang)!r}"
+                              f"{suggest(str(lang), languages)}", where, self.criterion,
+                              hint=f"Give the {key} per language with the codes "
+                                   f"{', '.join(languages)}.")
+            if not isinstance(text, str) or not text.strip():
+                self.doc.fail(f"{key!r} in {lang!r} must be a non-empty string, got "
+                              f"{_kind(text)}", where, self.criterion)
+            pairs.append((lang, text))
+        given = dict(pairs)
+        primary = given.get(language) or given.get("en") or pairs[0][1]
+        return primary, tuple(sorted(pairs, key=lambda p: p[0] != language))
 
     def number(self, key: str, default: Any = _MISSING, *, gt: float | None = None,
                ge: float | None = None, le: float | None = None) -> Any:

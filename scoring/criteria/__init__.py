@@ -3,7 +3,8 @@
     result = evaluate(criterion, view, models)        # -> CriterionResult
 
 Every result has a verdict (pass / fail / N/A), points and max points (0 and 0 for N/A, so
-N/A is left out of the maximum), a one-line explanation, evidence, and a confidence where
+N/A is left out of the maximum), a one-line explanation (a :class:`~scoring.messages.Message`,
+and its English text), evidence, and a confidence where
 the type has one. A criterion that needs a model that cannot be had is N/A with
 ``not evaluated: <reason>``; the call is still scored. Applicability (``when``) is decided
 by the scorer, not here.
@@ -19,6 +20,7 @@ from scoring.criteria.metric import evaluate_metric
 from scoring.criteria.phrase import evaluate_phrase
 from scoring.criteria.semantic import evaluate_semantic
 from scoring.criteria.sentiment import evaluate_sentiment
+from scoring.messages import Message, message
 from scoring.protocols import ModelProvider
 from scoring.rubric_types import (
     ClassifierCriterion,
@@ -46,10 +48,12 @@ def result(criterion: Criterion, outcome: Outcome, section_id: str = "") -> Crit
         evidence=outcome.evidence,
         confidence=outcome.confidence,
         auto_fail=criterion.auto_fail,
+        explanation_message=outcome.message,
     )
 
 
-def not_applicable(criterion: Criterion, reason: str, section_id: str = "") -> CriterionResult:
+def not_applicable(criterion: Criterion, reason: Message | str,
+                   section_id: str = "") -> CriterionResult:
     return result(criterion, na(reason), section_id)
 
 
@@ -60,7 +64,7 @@ def evaluate(
     *,
     section_id: str = "",
     sentiment: Sequence[PartySentiment] | None = None,
-    sentiment_error: str | None = None,
+    sentiment_error: Message | str | None = None,
 ) -> CriterionResult:
     """Evaluate one criterion on one call.
 
@@ -79,5 +83,5 @@ def evaluate(
     elif isinstance(criterion, ClassifierCriterion):
         outcome = evaluate_classifier(criterion, view, models)
     else:
-        outcome = na(f"unknown criterion type {criterion.type!r}", error=True)
+        outcome = na(message("reason.unknown_type", type=criterion.type), error=True)
     return result(criterion, outcome, section_id)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from scoring.criteria.common import (
     Outcome,
     na,
+    party_arg,
     party_indexes,
-    party_label,
     sentence_units,
     shorten,
     utterance_evidence,
+    window_arg,
     window_span,
 )
 from scoring.criteria.semantic import model_failure
+from scoring.messages import message, render
 from scoring.protocols import ModelProvider
 from scoring.rubric_types import ClassifierCriterion
 from scoring.types import CallView, Evidence, Verdict
@@ -34,24 +36,27 @@ def evaluate_classifier(c: ClassifierCriterion, view: CallView,
                         models: ModelProvider | None) -> Outcome:
     indexes, unknown = party_indexes(view, c.party)
     units = sentence_units(view, indexes, c.window)
-    who = party_label(c.party, unknown)
-    where = c.window.describe()
+    who = party_arg(c.party, unknown)
+    where = window_arg(c.window)
     lo, hi = window_span(view, c.window)
-    searched = Evidence(lo, hi, note=f"searched: {c.party}, {where}")
+    note = message("ev.searched", party=c.party, where=where)
+    searched = Evidence(lo, hi, note=render(note, "en"), note_message=note)
     if not units:
         verdict = Verdict.PASS if c.match == "none" else Verdict.FAIL
-        return Outcome(verdict, f"{who} said nothing in the {where}", (searched,))
+        return Outcome(verdict, message("party.said_nothing", who=who, where=where),
+                       (searched,))
     if models is None:
-        return na(f"no model provider to run {c.model!r}", error=True)
+        return na(message("reason.no_provider", model=c.model), error=True)
     labels = list(c.candidate_labels) or None
     try:
         model = models.classifier(c.model, c.task)
         results = model.classify([u.text for u in units], labels)
     except Exception as exc:  # any model failure makes the criterion N/A, never a crash
-        return na(f"classifier {c.model!r} unavailable: {model_failure(exc)}", error=True)
+        return na(message("reason.classifier_failed", model=c.model, error=model_failure(exc)),
+                  error=True)
     if len(results) != len(units):
-        return na(f"classifier {c.model!r} returned {len(results)} results for "
-                  f"{len(units)} sentences", error=True)
+        return na(message("reason.classifier_count", model=c.model, results=len(results),
+                          sentences=len(units)), error=True)
     scores = [_label_score(r, c.label) for r in results]
     order = sorted(range(len(units)), key=lambda k: -scores[k])
     best = order[0]
@@ -60,18 +65,19 @@ def evaluate_classifier(c: ClassifierCriterion, view: CallView,
     def ev(k: int) -> Evidence:
         u = units[k]
         return utterance_evidence(view, u.index, u.start, u.end,
-                                  note=f"{c.label}: {scores[k]:.2f} \"{shorten(u.text, 120)}\"")
+                                  note=message("ev.label_score", label=c.label, score=scores[k],
+                                               quote=shorten(u.text, 120)))
 
     hits = [k for k in order if scores[k] >= c.threshold]
-    said = f"'{c.label}' (score {top:.2f}, threshold {c.threshold:g})"
+    said = {"who": who, "label": c.label, "score": top, "threshold": c.threshold}
     if c.match == "any":
         if hits:
-            return Outcome(Verdict.PASS, f"{who} sentence classified {said}", (ev(best),),
+            return Outcome(Verdict.PASS, message("classifier.classified", **said), (ev(best),),
                            confidence=round(top, 3))
-        return Outcome(Verdict.FAIL, f"No {who.lower()} sentence in the {where} classified "
-                       f"{said}", (ev(best), searched), confidence=round(1 - top, 3))
+        return Outcome(Verdict.FAIL, message("classifier.none_classified", **said, where=where),
+                       (ev(best), searched), confidence=round(1 - top, 3))
     if hits:
-        return Outcome(Verdict.FAIL, f"{who} sentence classified {said}",
+        return Outcome(Verdict.FAIL, message("classifier.classified", **said),
                        tuple(ev(k) for k in hits[:3]), confidence=round(top, 3))
-    return Outcome(Verdict.PASS, f"No {who.lower()} sentence in the {where} classified "
-                   f"{said}", (ev(best), searched), confidence=round(1 - top, 3))
+    return Outcome(Verdict.PASS, message("classifier.none_classified", **said, where=where),
+                   (ev(best), searched), confidence=round(1 - top, 3))

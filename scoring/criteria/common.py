@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.types import Role, Utterance
+from scoring.messages import Message, fmt_time, message, render
 from scoring.rubric_types import Window
 from scoring.types import CallView, Evidence, Verdict
 
 __all__ = [
-    "Outcome", "Token", "Unit", "fmt_time", "na", "party_indexes", "party_label",
-    "quote_list", "sentence_units", "shorten", "tokens", "utterance_evidence", "window_span",
+    "Outcome", "Token", "Unit", "fmt_time", "na", "party_arg", "party_indexes",
+    "quote_list", "sentence_units", "shorten", "tokens", "utterance_evidence", "window_arg",
+    "window_span",
 ]
 
 _SENTENCE_END = (".", "?", "!", "…")
@@ -22,24 +24,34 @@ class Outcome:
     """What a criterion type decides; :func:`scoring.criteria.evaluate` adds the points."""
 
     verdict: Verdict
-    explanation: str
+    message: Message  # the explanation, rendered in each reader's language
     evidence: tuple[Evidence, ...] = ()
     confidence: float | None = None
 
+    @property
+    def explanation(self) -> str:
+        """The explanation in English (stored beside the message)."""
+        return render(self.message, "en")
 
-def na(reason: str, *, error: bool = False) -> Outcome:
+
+def na(reason: Message | str, *, error: bool = False) -> Outcome:
     """N/A: ``not evaluated: <reason>`` when something failed, else ``not applicable: ...``."""
-    prefix = "not evaluated" if error else "not applicable"
-    return Outcome(Verdict.NA, f"{prefix}: {reason}")
+    key = "na.not_evaluated" if error else "na.not_applicable"
+    return Outcome(Verdict.NA, message(key, reason=reason))
 
 
-def fmt_time(seconds: float) -> str:
-    """``mm:ss.s`` (``h:mm:ss.s`` past an hour): ``fmt_time(4.21) == '00:04.2'``."""
-    tenths = round(max(0.0, seconds) * 10)
-    minutes, tenth_secs = divmod(tenths, 600)
-    hours, minutes = divmod(minutes, 60)
-    secs = f"{tenth_secs / 10:04.1f}"
-    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes:02d}:{secs}"
+def party_arg(party: str, roles_unknown: bool = False) -> dict[str, object] | str:
+    """A party as a message argument: its code, and whether speaker roles were unknown."""
+    return {"party": party, "roles_unknown": True} if roles_unknown else party
+
+
+def window_arg(window: Window) -> dict[str, float]:
+    """A window as a message argument: ``{"first": 30}``, ``{"last": 60}`` or ``{}``."""
+    if window.first is not None:
+        return {"first": window.first}
+    if window.last is not None:
+        return {"last": window.last}
+    return {}
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -66,11 +78,6 @@ def party_indexes(view: CallView, party: str) -> tuple[list[int], bool]:
         return [i for i, u in enumerate(utts) if u.role is Role.UNKNOWN], True
     role = Role(party)
     return [i for i, u in enumerate(utts) if u.role is role], False
-
-
-def party_label(party: str, roles_unknown: bool = False) -> str:
-    name = {"agent": "Agent", "customer": "Customer"}.get(party, "Someone")
-    return f"{name} (speaker roles unknown)" if roles_unknown else name
 
 
 def window_span(view: CallView, window: Window) -> tuple[float, float]:
@@ -162,7 +169,7 @@ def sentence_units(view: CallView, indexes: Sequence[int], window: Window,
 
 
 def utterance_evidence(view: CallView, index: int, start: float | None = None,
-                       end: float | None = None, note: str = "") -> Evidence:
+                       end: float | None = None, note: Message | None = None) -> Evidence:
     """Evidence of one utterance: its (redacted) text, role and time span."""
     utt = view.utterances[index]
     return Evidence(
@@ -171,5 +178,6 @@ def utterance_evidence(view: CallView, index: int, start: float | None = None,
         utterance_indexes=(index,),
         quote=shorten(view.display_text(index)),
         role=utt.role.value,
-        note=note,
+        note=render(note, "en"),
+        note_message=note,
     )

@@ -9,73 +9,78 @@ said ("identity verification must come before account details").
 
 from __future__ import annotations
 
+from typing import Any
+
 from scoring.criteria.common import (
     Outcome,
-    fmt_time,
+    party_arg,
     party_indexes,
-    party_label,
-    quote_list,
     utterance_evidence,
+    window_arg,
     window_span,
 )
 from scoring.criteria.matching import Match, find_first, find_ref, segments
+from scoring.messages import Message, message, render
 from scoring.rubric_types import PhraseCriterion
 from scoring.types import CallView, Evidence, Verdict
 
-__all__ = ["evaluate_phrase"]
+__all__ = ["evaluate_phrase", "said_arg"]
 
 
-def _said(match: Match) -> str:
-    fuzzy = f" (fuzzy {match.score:g}%)" if match.score < 100 else ""
-    return f"'{match.phrase}'{fuzzy} at {fmt_time(match.start)}"
+def said_arg(match: Match, fuzzy: bool = True) -> dict[str, Any]:
+    """A match as a message argument: the phrase, when, and its fuzzy score below 100."""
+    d: dict[str, Any] = {"phrase": match.phrase, "at": match.start}
+    if fuzzy and match.score < 100:
+        d["score"] = match.score
+    return d
 
 
-def _evidence(view: CallView, match: Match, note: str = "") -> Evidence:
+def _evidence(view: CallView, match: Match, note: Message | None = None) -> Evidence:
     return utterance_evidence(view, match.index, match.start, match.end, note)
 
 
 def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
     indexes, unknown = party_indexes(view, c.party)
     segs = segments(view, indexes, c.window)
-    who = party_label(c.party, unknown)
+    who = party_arg(c.party, unknown)
     lo, hi = window_span(view, c.window)
-    where = c.window.describe()
-    searched_note = f"searched: {c.party}, {where}"
+    where = window_arg(c.window)
 
     items: list[tuple[tuple[str, ...], bool]] = [(alts, False) for alts in c.phrases]
     items += [((p,), True) for p in c.patterns]
     labels = [alts[0] for alts, _ in items]
 
     after_pos: int | None = None
-    anchor_note = ""
+    after: dict[str, Any] | None = None
     if c.after is not None:
         anchor = find_ref(view, c.after)
         if anchor is not None:
             after_pos = segs.position_after(anchor.end)
-            anchor_note = f" after '{anchor.phrase}' at {fmt_time(anchor.start)}"
+            after = {"phrase": anchor.phrase, "at": anchor.start}
             lo = max(lo, anchor.end)
-    searched = Evidence(lo, hi, note=searched_note + anchor_note)
+    note = message("ev.searched", party=c.party, where=where, after=after)
+    searched = Evidence(lo, hi, note=render(note, "en"), note_message=note)
 
-    def first(alts: tuple[str, ...], is_pattern: bool, after: int | None) -> Match | None:
-        start = max((p for p in (after, after_pos) if p is not None), default=None)
+    def first(alts: tuple[str, ...], is_pattern: bool, start_at: int | None) -> Match | None:
+        start = max((p for p in (start_at, after_pos) if p is not None), default=None)
         return find_first(segs, alts, 100.0 if is_pattern else c.fuzzy, start, is_pattern)
 
     if c.match == "none":
         hits = [m for alts, pat in items if (m := first(alts, pat, None)) is not None]
         if hits:
             hits.sort(key=lambda m: m.position)
-            said = ", ".join(_said(m) for m in hits[:3])
-            return Outcome(Verdict.FAIL, f"{who} said {said}",
+            return Outcome(Verdict.FAIL,
+                           message("phrase.said", who=who, said=[said_arg(m) for m in hits[:3]]),
                            tuple(_evidence(view, m) for m in hits),
                            confidence=round(max(m.score for m in hits) / 100, 3))
-        return Outcome(Verdict.PASS, f"No {who.lower()} utterance in the {where} matched any "
-                       f"of: {quote_list(labels)}", (searched,))
+        return Outcome(Verdict.PASS, message("phrase.none_matched", who=who, where=where,
+                                             phrases=labels), (searched,))
 
     if c.match == "any":
         found = [m for alts, pat in items if (m := first(alts, pat, None)) is not None]
         if not found:
-            return Outcome(Verdict.FAIL, f"No {who.lower()} utterance in the {where}"
-                           f"{anchor_note} matched any of: {quote_list(labels)}", (searched,))
+            return Outcome(Verdict.FAIL, message("phrase.none_matched", who=who, where=where,
+                                                 after=after, phrases=labels), (searched,))
         matches = [min(found, key=lambda m: m.position)]
     else:  # all
         unordered = [first(alts, pat, None) for alts, pat in items]
@@ -83,7 +88,7 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
         if missing:
             return Outcome(
                 Verdict.FAIL,
-                f"{who} did not say {quote_list(missing)} in the {where}{anchor_note}",
+                message("phrase.missing", who=who, missing=missing, where=where, after=after),
                 (*(_evidence(view, m) for m in unordered if m is not None), searched))
         matches = [m for m in unordered if m is not None]
         if c.in_order:
@@ -93,8 +98,8 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
                 if m is None:
                     return Outcome(
                         Verdict.FAIL,
-                        f"{who} did not say '{label}' after {_said(matches[-1])} "
-                        f"(the phrases must come in order)",
+                        message("phrase.out_of_order", who=who, phrase=label,
+                                previous=said_arg(matches[-1])),
                         (*(_evidence(view, x) for x in matches), searched))
                 matches.append(m)
                 prev = m.end_position
@@ -106,14 +111,16 @@ def evaluate_phrase(c: PhraseCriterion, view: CallView) -> Outcome:
             first_late = late[0]
             return Outcome(
                 Verdict.FAIL,
-                f"{who} said {_said(first_late)}, but only after '{anchor.phrase}' at "
-                f"{fmt_time(anchor.start)}",
+                message("phrase.too_late", who=who, said=said_arg(first_late),
+                        anchor=anchor.phrase, at=anchor.start),
                 (_evidence(view, first_late),
-                 _evidence(view, anchor, note=f"must come after this ({c.before.party})")),
+                 _evidence(view, anchor, note=message("ev.must_follow",
+                                                      party=c.before.party))),
                 confidence=round(first_late.score / 100, 3),
             )
 
     confidence = round(min(m.score for m in matches) / 100, 3)
     matches.sort(key=lambda m: m.position)
-    return Outcome(Verdict.PASS, f"{who} said " + ", ".join(_said(m) for m in matches),
+    return Outcome(Verdict.PASS, message("phrase.said", who=who,
+                                         said=[said_arg(m) for m in matches]),
                    tuple(_evidence(view, m) for m in matches), confidence=confidence)

@@ -18,13 +18,15 @@ import numpy as np
 from scoring.criteria.common import (
     Outcome,
     na,
+    party_arg,
     party_indexes,
-    party_label,
     sentence_units,
     shorten,
     utterance_evidence,
+    window_arg,
     window_span,
 )
+from scoring.messages import message, render
 from scoring.protocols import Embedder, ModelProvider
 from scoring.rubric_types import SemanticCriterion
 from scoring.types import CallView, Evidence, Verdict
@@ -96,43 +98,44 @@ def evaluate_semantic(c: SemanticCriterion, view: CallView,
                       models: ModelProvider | None) -> Outcome:
     indexes, unknown = party_indexes(view, c.party)
     units = sentence_units(view, indexes, c.window, pairs=c.match == "any")
-    who = party_label(c.party, unknown)
-    where = c.window.describe()
+    who = party_arg(c.party, unknown)
+    where = window_arg(c.window)
     lo, hi = window_span(view, c.window)
-    searched = Evidence(lo, hi, note=f"searched: {c.party}, {where}")
-    examples = ", ".join(f"'{shorten(e, 60)}'" for e in c.examples[:2])
+    note = message("ev.searched", party=c.party, where=where)
+    searched = Evidence(lo, hi, note=render(note, "en"), note_message=note)
+    examples = [shorten(e, 60) for e in c.examples[:2]]
     if not units:
         verdict = Verdict.PASS if c.match == "none" else Verdict.FAIL
-        return Outcome(verdict, f"{who} said nothing in the {where}", (searched,))
+        return Outcome(verdict, message("party.said_nothing", who=who, where=where),
+                       (searched,))
     if models is None:
-        return na("no sentence-embedding model configured", error=True)
+        return na(message("reason.no_embedder"), error=True)
     try:
         embedder = models.embedder()
         vectors = encode_cached(embedder, [u.text for u in units])
         refs = encode_cached(embedder, list(c.examples))
     except Exception as exc:  # any model failure makes the criterion N/A, never a crash
-        return na(f"sentence-embedding model unavailable: {model_failure(exc)}", error=True)
+        return na(message("reason.embedder_failed", error=model_failure(exc)), error=True)
     sims = (vectors @ refs.T).max(axis=1)
     best = int(np.argmax(sims))
     sim = float(sims[best])
     unit = units[best]
     evidence = utterance_evidence(view, unit.index, unit.start, unit.end,
-                                  note=f"similarity {sim:.2f}: \"{shorten(unit.text, 120)}\"")
+                                  note=message("ev.similarity_quote", similarity=sim,
+                                               quote=shorten(unit.text, 120)))
+    said = {"who": who, "examples": examples, "similarity": sim, "threshold": c.threshold}
     if c.match == "any":
         if sim >= c.threshold:
-            return Outcome(Verdict.PASS, f"{who} said something like {examples} "
-                           f"(similarity {sim:.2f} ≥ {c.threshold:g})", (evidence,),
+            return Outcome(Verdict.PASS, message("semantic.like", **said), (evidence,),
                            confidence=round(sim, 3))
-        return Outcome(Verdict.FAIL, f"No {who.lower()} sentence in the {where} was like "
-                       f"{examples} (best similarity {sim:.2f} < {c.threshold:g})",
+        return Outcome(Verdict.FAIL, message("semantic.not_like", **said, where=where),
                        (evidence, searched), confidence=round(sim, 3))
     hits = [i for i in np.argsort(-sims) if sims[i] >= c.threshold]
     if hits:
         found = [utterance_evidence(view, units[i].index, units[i].start, units[i].end,
-                                    note=f"similarity {float(sims[i]):.2f}") for i in hits[:3]]
-        return Outcome(Verdict.FAIL, f"{who} said something like {examples} "
-                       f"(similarity {sim:.2f} ≥ {c.threshold:g})", tuple(found),
+                                    note=message("ev.similarity", similarity=float(sims[i])))
+                 for i in hits[:3]]
+        return Outcome(Verdict.FAIL, message("semantic.like", **said), tuple(found),
                        confidence=round(sim, 3))
-    return Outcome(Verdict.PASS, f"No {who.lower()} sentence in the {where} was like "
-                   f"{examples} (best similarity {sim:.2f})", (evidence, searched),
-                   confidence=round(sim, 3))
+    return Outcome(Verdict.PASS, message("semantic.none_like", **said, where=where),
+                   (evidence, searched), confidence=round(sim, 3))

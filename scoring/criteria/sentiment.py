@@ -13,14 +13,11 @@ from collections.abc import Sequence
 
 from pipeline.types import Role
 from scoring.criteria.common import Outcome, na, party_indexes, shorten
+from scoring.messages import Message, message, render
 from scoring.rubric_types import SentimentCriterion
 from scoring.types import CallView, Evidence, PartySentiment, Verdict
 
 __all__ = ["evaluate_sentiment", "part_evidence"]
-
-_PART = {"start": "at the start of the call", "end": "at the end of the call",
-         "whole": "over the whole call"}
-
 
 def part_evidence(view: CallView, party: str, part: str, value: float | None,
                   worst_first: bool = True) -> Evidence:
@@ -39,9 +36,9 @@ def part_evidence(view: CallView, party: str, part: str, value: float | None,
             return s.score if s is not None else 0.0
         pick = min(scored, key=score) if worst_first else max(scored, key=score)
         quote, role = shorten(view.display_text(pick)), view.utterances[pick].role.value
-    shown = "n/a" if value is None else f"{value:+.2f}"
-    return Evidence(lo, hi, tuple(inside), quote, role,
-                    note=f"{party} sentiment {shown} ({part})")
+    note = message("ev.sentiment", party=party, value=value, part=part)
+    return Evidence(lo, hi, tuple(inside), quote, role, note=render(note, "en"),
+                    note_message=note)
 
 
 def _confidence(view: CallView, evidence: Sequence[Evidence]) -> float | None:
@@ -52,40 +49,39 @@ def _confidence(view: CallView, evidence: Sequence[Evidence]) -> float | None:
 
 def evaluate_sentiment(c: SentimentCriterion, view: CallView,
                        parties: Sequence[PartySentiment] | None,
-                       error: str | None = None) -> Outcome:
+                       error: Message | str | None = None) -> Outcome:
     if not parties:
-        return na(error or "no sentiment scores for this call", error=True)
+        return na(error or message("reason.no_sentiment_scores"), error=True)
     role = Role(c.party)
     ps = next((p for p in parties if p.role is role), None)
-    who = c.party.capitalize()
+    who = c.party
     if c.window == "change":
         change = None if ps is None else ps.change
         if ps is None or change is None:
-            return na(f"the {c.party} did not speak both at the start and at the end")
+            return na(message("reason.not_both_ends", party=c.party))
         assert c.min_change is not None
         evidence: tuple[Evidence, ...] = (
             part_evidence(view, c.party, "start", ps.start, worst_first=False),
             part_evidence(view, c.party, "end", ps.end))
-        text = (f"{who} sentiment changed from {ps.start:+.2f} to {ps.end:+.2f} "
-                f"({change:+.2f}")
         verdict = Verdict.PASS if change >= c.min_change else Verdict.FAIL
-        rel = "min change" if verdict is Verdict.PASS else "below the minimum change"
-        return Outcome(verdict, f"{text}, {rel} {c.min_change:+.2f})", evidence,
-                       _confidence(view, evidence))
+        key = "sentiment.change_ok" if verdict is Verdict.PASS else "sentiment.change_low"
+        return Outcome(verdict, message(key, who=who, start=ps.start, end=ps.end,
+                                        change=change, bound=c.min_change),
+                       evidence, _confidence(view, evidence))
 
     value = None if ps is None else {"start": ps.start, "end": ps.end,
                                      "whole": ps.overall}[c.window]
     if value is None:
-        return na(f"the {c.party} said nothing {_PART[c.window]}")
+        return na(message("reason.said_nothing_part", party=c.party, part=c.window))
     evidence = (part_evidence(view, c.party, c.window, value,
                               worst_first=c.min is not None),)
-    label = f"{who} sentiment {_PART[c.window]} {value:+.2f}"
+    common = {"who": who, "part": c.window, "value": value}
     if c.min is not None and value < c.min:
-        return Outcome(Verdict.FAIL, f"{label} is below the minimum {c.min:+.2f}", evidence,
-                       _confidence(view, evidence))
+        return Outcome(Verdict.FAIL, message("sentiment.below_min", **common, bound=c.min),
+                       evidence, _confidence(view, evidence))
     if c.max is not None and value > c.max:
-        return Outcome(Verdict.FAIL, f"{label} is above the maximum {c.max:+.2f}", evidence,
-                       _confidence(view, evidence))
-    bounds = ", ".join(f"{k} {v:+.2f}" for k, v in (("min", c.min), ("max", c.max))
-                       if v is not None)
-    return Outcome(Verdict.PASS, f"{label} ({bounds})", evidence, _confidence(view, evidence))
+        return Outcome(Verdict.FAIL, message("sentiment.above_max", **common, bound=c.max),
+                       evidence, _confidence(view, evidence))
+    return Outcome(Verdict.PASS, message("sentiment.within", **common,
+                                         bounds={"min": c.min, "max": c.max}),
+                   evidence, _confidence(view, evidence))

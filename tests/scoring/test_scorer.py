@@ -88,7 +88,7 @@ def test_failed_auto_fail_criterion_zeroes_the_total_and_flags_the_call() -> Non
     assert card.sections[0].points == 10.0  # the sections still show what was earned
     (flag,) = card.flags
     assert flag.code == "auto_fail" and flag.priority == 95 and card.priority == 95
-    assert "'disclosure' failed" in flag.reason
+    assert "'D' failed" in flag.reason  # the failed criterion named by its title, not its id
     assert flag.evidence[0].note == "searched: agent, whole call"
 
 
