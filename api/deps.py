@@ -5,6 +5,7 @@ user, role checks, a page of results, and the scope rules (what an agent may see
     CurrentUser     the active user holding the request's unexpired bearer token, else 401
     AdminUser, SupervisorUser, StaffUser   CurrentUser with one of those roles, else 403
     PageDep         ``?skip=&limit=`` (limit at most 200)
+    ReaderLanguage  "tr" or "en": the user's stored language, else Accept-Language, else en
 
 Scope: an agent user sees only calls whose ``agent_id`` is their own Agent; anything else
 answers 404 exactly as a missing object does (:func:`visible_call`), so ids cannot be probed.
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ApiError, forbidden, not_found
+from api.i18n import reader_language
 from api.security import TokenProblem, user_for_token
 from pipeline.db.models import Call
 from pipeline.db.people import Role, User
@@ -81,6 +83,13 @@ def require_roles(*roles: str) -> Callable[[User], User]:
 
     return check
 
+
+def get_reader_language(request: Request, user: CurrentUser) -> str:
+    """The language the signed-in reader reads: their stored choice, else the browser's."""
+    return reader_language(user.language, request.headers.get("accept-language"))
+
+
+ReaderLanguage = Annotated[str, Depends(get_reader_language)]
 
 AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
 SupervisorUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))]

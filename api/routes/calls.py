@@ -10,7 +10,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
-from api.deps import CurrentUser, PageDep, SessionDep, SettingsDep, agent_scope, visible_call
+from api.deps import (
+    CurrentUser,
+    PageDep,
+    ReaderLanguage,
+    SessionDep,
+    SettingsDep,
+    agent_scope,
+    visible_call,
+)
 from api.errors import ApiError
 from api.schemas.calls import (
     CallDetail,
@@ -98,8 +106,11 @@ def _may_read_original(user_role: str, settings: Settings) -> None:
             summary="One call: metrics, redacted transcript, current scorecard and flags")
 def get_call(
     call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    lang: ReaderLanguage,
     original: Annotated[bool, Query(description="Add the un-redacted text (audited).")] = False,
 ) -> CallDetail:
+    """The scorecard's titles, explanations and flag reasons come in the reader's language
+    (the user's stored language, else ``Accept-Language``, else English)."""
     call = visible_call(session, user, call_id, full=True)
     if original:
         _may_read_original(user.role, settings)
@@ -118,7 +129,7 @@ def get_call(
             sentiment=u.sentiment, sentiment_label=u.sentiment_label) for u in call.utterances],
         pii=[PIISpanPublic(kind=p.kind, utterance=p.utterance_idx, start=p.start, end=p.end)
              for p in call.pii],
-        scorecard=score_public(score) if score else None,
+        scorecard=score_public(score, lang) if score else None,
     )
 
 

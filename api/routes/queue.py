@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import PageDep, SessionDep, SupervisorUser
+from api.deps import PageDep, ReaderLanguage, SessionDep, SupervisorUser
 from api.routes.calls import FiltersDep, call_public
-from api.schemas.calls import FlagPublic, QueueItemPublic, QueuePublic
+from api.schemas.calls import QueueItemPublic, QueuePublic
+from api.scorecards import flag_public
 from pipeline.db.search import open_disputes, open_reviews, review_queue
 
 router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
 @router.get("", summary="Calls a supervisor must hear, highest priority first")
 def get_queue(
     user: SupervisorUser, session: SessionDep, page: PageDep, filters: FiltersDep,
-    response: Response,
+    response: Response, lang: ReaderLanguage,
     include_reviewed: Annotated[bool, Query(
         description="Also list flagged calls whose review is closed.")] = False,
 ) -> QueuePublic:
@@ -32,7 +33,7 @@ def get_queue(
         review = reviews.get(call.id)
         items.append(QueueItemPublic(
             **call_public(call, score).model_dump(),
-            flag_details=[FlagPublic.model_validate(f) for f in score.flags] if score else [],
+            flag_details=[flag_public(f, lang) for f in score.flags] if score else [],
             review_id=review.id if review else None,
             reviewer=review.reviewer.username if review else None,
             disputed=call.id in disputed,

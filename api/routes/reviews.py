@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.deps import PageDep, SessionDep, SupervisorUser
+from api.deps import PageDep, ReaderLanguage, SessionDep, SupervisorUser
 from api.errors import ApiError, conflict, forbidden, not_found
 from api.schemas.work import (
     DiffRow,
@@ -22,7 +22,14 @@ from api.schemas.work import (
     ReviewPublic,
     ReviewsPublic,
 )
-from api.scorecards import Judgement, human_card, judge, rubric_points, save_human_score
+from api.scorecards import (
+    Judgement,
+    human_card,
+    judge,
+    rubric_points,
+    save_human_score,
+    titles_of,
+)
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.people import CriterionOverride, Review, ReviewStatus, Role, User, audit
 from pipeline.db.scores import current_score
@@ -157,14 +164,16 @@ def override(review_id: int, criterion_result_id: int, body: OverrideIn,
     return OverridePublic.model_validate(row)
 
 
-def _diff(review: Review) -> ReviewDiff:
+def _diff(review: Review, lang: str = "en") -> ReviewDiff:
     judged = _judgements(review)
     by_result = {o.criterion_result_id: o for o in review.overrides}
+    names = titles_of(review.score.rubric)
     rows = []
     for r in review.score.results:
         j, o = judged.get(r.id), by_result.get(r.id)
         rows.append(DiffRow(
-            criterion_result_id=r.id, criterion_id=r.criterion_id, section_id=r.section_id,
+            criterion_result_id=r.id, criterion_id=r.criterion_id,
+            title=names.criterion(r.criterion_id, lang), section_id=r.section_id,
             max_points=j.max_points if j else r.max_points,
             automatic_verdict=r.verdict,  # type: ignore[arg-type]
             automatic_points=r.points,
@@ -180,8 +189,9 @@ def _diff(review: Review) -> ReviewDiff:
 
 @router.get("/{review_id}/diff",
             summary="What changed between the automatic and the human verdicts")
-def get_diff(review_id: int, user: SupervisorUser, session: SessionDep) -> ReviewDiff:
-    return _diff(_load(session, review_id))
+def get_diff(review_id: int, user: SupervisorUser, session: SessionDep,
+             lang: ReaderLanguage) -> ReviewDiff:
+    return _diff(_load(session, review_id), lang)
 
 
 @router.post("/{review_id}/close",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.deps import CurrentUser, PageDep, SessionDep, visible_call
+from api.deps import CurrentUser, PageDep, ReaderLanguage, SessionDep, visible_call
 from api.errors import ApiError, not_found
 from api.schemas.calls import ScorePublic, ScoresPublic
 from api.scorecards import score_public, score_summary
@@ -48,5 +48,8 @@ def list_scores(
 
 
 @router.get("/{score_id}", summary="One scorecard with its criteria, evidence and flags")
-def get_score(score_id: int, user: CurrentUser, session: SessionDep) -> ScorePublic:
-    return score_public(visible_score(session, user, score_id))
+def get_score(score_id: int, user: CurrentUser, session: SessionDep,
+              lang: ReaderLanguage) -> ScorePublic:
+    """Titles, explanations and flag reasons come in the reader's language: the user's
+    stored language, else the request's ``Accept-Language`` (tr or en), else English."""
+    return score_public(visible_score(session, user, score_id), lang)

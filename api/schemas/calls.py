@@ -16,7 +16,7 @@ class FlagPublic(BaseModel):
     code: str
     severity: str
     priority: float
-    reason: str
+    reason: str = Field(description="Why the call must be heard, in the reader's language.")
     evidence: list[dict[str, Any]]
 
 
@@ -24,6 +24,8 @@ class CriterionResultPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     criterion_id: str
+    title: str = Field(description="The rubric's title of the criterion in the reader's "
+                                   "language (else the rubric's own language, else the id).")
     section_id: str
     type: str
     verdict: str
@@ -31,10 +33,10 @@ class CriterionResultPublic(BaseModel):
     max_points: float
     confidence: float | None
     auto_fail: bool
-    explanation: str
+    explanation: str = Field(description="One line on why, in the reader's language.")
     evidence: list[dict[str, Any]] = Field(
         description="Each: start, end (seconds: jump to the moment), utterance_indexes, "
-                    "quote (redacted), role, note.")
+                    "quote (redacted), role, note (in the reader's language).")
 
 
 class ScorePublic(BaseModel):
@@ -43,10 +45,13 @@ class ScorePublic(BaseModel):
     current: bool
     rubric: str
     rubric_version: str
+    rubric_language: str | None = None
     total: float
     auto_failed: bool
     priority: float
-    sections: list[dict[str, Any]]
+    sections: list[dict[str, Any]] = Field(
+        description="Each: section_id, title (in the reader's language), weight, points, "
+                    "max_points, percent.")
     sentiment: list[dict[str, Any]]
     notes: list[Any]
     created_at: UtcDatetime

@@ -63,6 +63,7 @@ class ReviewsPublic(BaseModel):
 class DiffRow(BaseModel):
     criterion_result_id: int
     criterion_id: str
+    title: str = Field(default="", description="The criterion's title in the reader's language.")
     section_id: str
     max_points: float
     automatic_verdict: Verdict

@@ -1,7 +1,9 @@
 """Reading and writing scorecards, rubrics and flags; reading a stored call back for rescoring.
 
 Scorecards arrive as plain dicts (``Scorecard.to_dict()``): the database layer does not
-import :mod:`scoring`, which sits above it. Each function works inside the caller's session.
+import :mod:`scoring`, which sits above it. A criterion's explanation and a flag's reason are
+stored twice: as English text and as a message (``{"key": ..., "args": ...}``) that the API
+renders in each reader's language. Each function works inside the caller's session.
 """
 
 from __future__ import annotations
@@ -67,13 +69,15 @@ def save_scorecard(
             criterion_id=r["criterion_id"], section_id=r["section_id"], type=r["type"],
             verdict=r["verdict"], points=r["points"], max_points=r["max_points"],
             confidence=r.get("confidence"), auto_fail=r.get("auto_fail", False),
-            explanation=r["explanation"], evidence=r.get("evidence", []),
+            explanation=r["explanation"], explanation_message=r.get("explanation_message"),
+            evidence=r.get("evidence", []),
         )
         for r in card["results"]
     ]
     score.flags = [
         FlagRecord(call_id=call_id, code=f["code"], severity=f["severity"],
-                   priority=f["priority"], reason=f["reason"], evidence=f.get("evidence", []))
+                   priority=f["priority"], reason=f["reason"],
+                   reason_message=f.get("reason_message"), evidence=f.get("evidence", []))
         for f in card["flags"]
     ]
     session.add(score)
