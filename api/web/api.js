@@ -1,4 +1,7 @@
-// The JSON API: a fetch wrapper that sends the bearer token, and small DOM helpers.
+// The JSON API: a fetch wrapper that sends the bearer token and the UI's language, and
+// small DOM helpers.
+import { duration, errorText, language, number, t } from "./i18n.js";
+
 const KEY = "callqa.token";
 
 export const session = {
@@ -15,9 +18,12 @@ export class ApiError extends Error {
   }
 }
 
+// Accept-Language: the server renders explanations and flag reasons in the UI's language.
 function authHeaders() {
   const token = session.token();
-  return token ? { Authorization: `Bearer ${token}` } : {};
+  const headers = { "Accept-Language": language() };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
 }
 
 async function fail(res) {
@@ -87,27 +93,28 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function clock(seconds) {
-  if (seconds === null || seconds === undefined) return "–";
-  const s = Math.max(0, seconds);
-  return `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
-}
+/** A position or length in seconds as m:ss (see i18n.duration). */
+export const clock = duration;
 
-export function num(x, digits = 1) {
-  return x === null || x === undefined ? "–" : Number(x).toFixed(digits).replace(/\.0+$/, "");
-}
+/** A number in the UI's locale, at most `digits` decimals. */
+export const num = number;
 
-export function errorBox(err) {
-  return el("p", { class: "error", role: "alert" }, err.message || String(err));
+/** An error as a sentence in the UI's language (the server's detail below it, if any);
+ * `sentences` maps error codes to what they mean on the calling page. */
+export function errorBox(err, sentences = {}) {
+  const { sentence, detail } = errorText(err, sentences);
+  return el("p", { class: "error", role: "alert", dataset: { code: err?.code || "" } }, sentence,
+    detail && detail !== sentence ? el("span", { class: "error-detail" }, detail) : null);
 }
 
 // The "← Previous  51–100 of 1000+  Next →" bar under a paged list. `link(to, label)` draws
 // one control that goes to offset `to`; a capped count (search, filtered queue) shows "+".
-export function pager(page, skip, size, link, labels = ["← Previous", "Next →"]) {
+export function pager(page, skip, size, link, labels = [t("pager.previous"), t("pager.next")]) {
   return el("nav", { class: "pager" },
     skip > 0 ? link(Math.max(0, skip - size), labels[0]) : null,
-    el("span", { class: "muted" },
-       `${page.count ? skip + 1 : 0}–${skip + page.data.length} of ${page.count}${page.capped ? "+" : ""}`),
+    el("span", { class: "muted" }, t("pager.range", {
+      from: number(page.count ? skip + 1 : 0, 0), to: number(skip + page.data.length, 0),
+      count: number(page.count, 0) + (page.capped ? "+" : "") })),
     skip + size < page.count ? link(skip + size, labels[1]) : null);
 }
 

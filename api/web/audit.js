@@ -1,5 +1,6 @@
 // Admin: the audit log, newest first, filtered by action, object, user and time, 50 a page.
 import { api, el, pager } from "./api.js";
+import { dateTime, t } from "./i18n.js";
 
 const PAGE = 50;
 const FIELDS = ["action", "object_type", "object_id", "user_id", "since"];
@@ -23,25 +24,28 @@ export async function renderAudit(node, params) {
     location.hash = `#/admin?${next}`;
   };
   const form = el("form", { class: "filters", id: "audit-filters" },
-    el("label", {}, "Action", el("input", { name: "action", value: query.action, placeholder: "e.g. user.update", list: "audit-actions" })),
+    el("label", {}, t("audit.action"), el("input", { name: "action", value: query.action, placeholder: t("audit.action_example"),
+                                                    list: "audit-actions" })),
     el("datalist", { id: "audit-actions" }, ["auth.login_failed", "user.create", "user.update", "user.password_change",
-      "review.close", "dispute.accept", "score.acknowledge", "clip.delete", "rubric.activate", "rubric.rescore"]
+      "user.language", "review.close", "dispute.accept", "score.acknowledge", "clip.delete", "rubric.activate", "rubric.rescore"]
       .map((a) => el("option", { value: a }))),
-    el("label", {}, "Object type", el("input", { name: "object_type", value: query.object_type, placeholder: "user, call, score…" })),
-    el("label", {}, "Object id", el("input", { name: "object_id", value: query.object_id })),
-    el("label", {}, "User", el("select", { name: "user_id" }, el("option", { value: "" }, "anyone"),
+    el("label", {}, t("audit.object_type"), el("input", { name: "object_type", value: query.object_type,
+                                                         placeholder: t("audit.object_type_example") })),
+    el("label", {}, t("audit.object_id"), el("input", { name: "object_id", value: query.object_id })),
+    el("label", {}, t("admin.user"), el("select", { name: "user_id" }, el("option", { value: "" }, t("audit.anyone")),
       users.data.map((u) => el("option", { value: u.id, selected: String(u.id) === query.user_id }, u.username)))),
-    el("label", {}, "Since", el("input", { type: "datetime-local", name: "since", value: query.since })),
-    el("button", { type: "submit" }, "Filter"), el("button", { type: "reset" }, "Clear"));
+    el("label", {}, t("audit.since"), el("input", { type: "datetime-local", name: "since", value: query.since })),
+    el("button", { type: "submit" }, t("common.filter")), el("button", { type: "reset" }, t("common.clear")));
   form.addEventListener("submit", (e) => { e.preventDefault(); go(new FormData(form)); });
   form.addEventListener("reset", (e) => { e.preventDefault(); go([]); });
   const link = (to, label) => el("button", { type: "button", class: "secondary", onclick: () => go(params, to) }, label);
   node.replaceChildren(form,
-    page.data.length === 0 ? el("p", { class: "card", id: "audit-empty" }, "No entries.") :
+    page.data.length === 0 ? el("p", { class: "card", id: "audit-empty" }, t("audit.empty")) :
       el("table", { id: "audit-table" },
-        el("thead", {}, el("tr", {}, ["When", "Who", "Action", "Object", "Detail"].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, [t("audit.when"), t("audit.who"), t("audit.action"), t("audit.object"), t("audit.detail")]
+          .map((h) => el("th", {}, h)))),
         el("tbody", {}, page.data.map((e) => el("tr", { dataset: { action: e.action } },
-          el("td", {}, new Date(e.at).toLocaleString()), el("td", {}, e.username || "–"),
+          el("td", {}, dateTime(e.at)), el("td", {}, e.username || "–"),
           el("td", {}, el("b", {}, e.action)), el("td", {}, `${e.object_type} ${e.object_id}`), el("td", {}, detail(e)))))),
-    pager(page, skip, PAGE, link, ["← Newer", "Older →"]));
+    pager(page, skip, PAGE, link, [t("pager.newer"), t("pager.older")]));
 }

@@ -3,16 +3,21 @@
 import { api, audioUrl, clock, el, errorBox, num } from "./api.js";
 import { reviewPanel } from "./review.js";
 import { agentPanel, clipForm } from "./people.js";
+import { dateTime, label, percentOf100, seconds, t } from "./i18n.js";
 
 const REVIEWERS = ["admin", "supervisor"], CLIPPERS = ["admin", "supervisor", "trainer"];
 
 const METRICS = [
-  ["duration", "Duration", clock], ["talk_agent", "Agent talk", clock],
-  ["talk_customer", "Customer talk", clock], ["talk_ratio_agent", "Agent talk ratio", (x) => num(x, 2)],
-  ["silence_pct", "Silence %", num], ["longest_silence", "Longest silence", clock],
-  ["overtalk", "Overtalk (s)", num], ["interruptions_agent", "Agent interruptions", num],
-  ["interruptions_customer", "Customer interruptions", num], ["wpm_agent", "Agent WPM", num],
-  ["wpm_customer", "Customer WPM", num], ["hold_gaps", "Hold gaps", num],
+  ["duration", () => t("metric.duration"), clock], ["talk_agent", () => t("metric.talk_agent"), clock],
+  ["talk_customer", () => t("metric.talk_customer"), clock],
+  ["talk_ratio_agent", () => t("metric.talk_ratio_agent"), (x) => num(x, 2)],
+  ["silence_pct", () => t("metric.silence_pct"), percentOf100],
+  ["longest_silence", () => t("metric.longest_silence"), clock],
+  ["overtalk", () => t("metric.overtalk"), seconds],
+  ["interruptions_agent", () => t("metric.interruptions_agent"), num],
+  ["interruptions_customer", () => t("metric.interruptions_customer"), num],
+  ["wpm_agent", () => t("metric.wpm_agent"), num], ["wpm_customer", () => t("metric.wpm_customer"), num],
+  ["hold_gaps", () => t("metric.hold_gaps"), num],
 ];
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -46,16 +51,16 @@ function timeline(utterances, duration, seek) {
   const W = 1000, x = (t) => (W * t) / duration;
   const box = svg("svg", { viewBox: `0 0 ${W} 64`, class: "timeline", id: "timeline",
                            preserveAspectRatio: "none", role: "img",
-                           "aria-label": "Talk, silence and overtalk over the call" });
+                           "aria-label": t("call.timeline") });
   const bar = (start, end, y, h, cls, title) =>
     box.append(svg("rect", { x: x(start), y, width: Math.max(1, x(end) - x(start)), height: h, class: cls }, title));
   for (const u of utterances) {
     bar(u.start, u.end, u.role === "agent" ? 2 : 22, 18, `tl-${u.role === "agent" ? "agent" : "customer"}`,
-        `${u.role} ${clock(u.start)}–${clock(u.end)}`);
+        `${label("party", u.role)} ${clock(u.start)}–${clock(u.end)}`);
   }
   const { overtalk, silence } = spans(utterances, duration);
-  for (const [s, e] of silence) bar(s, e, 44, 16, "tl-silence", `silence ${num(e - s)} s`);
-  for (const [s, e] of overtalk) bar(s, e, 44, 16, "tl-overtalk", `overtalk ${num(e - s)} s`);
+  for (const [s, e] of silence) bar(s, e, 44, 16, "tl-silence", `${t("call.silence")} ${seconds(e - s)}`);
+  for (const [s, e] of overtalk) bar(s, e, 44, 16, "tl-overtalk", `${t("call.overtalk")} ${seconds(e - s)}`);
   const head = svg("line", { x1: 0, x2: 0, y1: 0, y2: 64, class: "tl-head" });
   box.append(head);
   box.addEventListener("click", (e) => {
@@ -63,8 +68,10 @@ function timeline(utterances, duration, seek) {
     seek((duration * (e.clientX - r.left)) / r.width);
   });
   const legend = el("div", { class: "legend muted" },
-    el("span", { class: "key tl-agent" }), "agent ", el("span", { class: "key tl-customer" }), "customer ",
-    el("span", { class: "key tl-silence" }), "silence ", el("span", { class: "key tl-overtalk" }), "overtalk");
+    el("span", { class: "key tl-agent" }), `${label("party", "agent")} `,
+    el("span", { class: "key tl-customer" }), `${label("party", "customer")} `,
+    el("span", { class: "key tl-silence" }), `${t("call.silence")} `,
+    el("span", { class: "key tl-overtalk" }), t("call.overtalk"));
   return { node: el("div", {}, box, legend), move: (t) => { head.setAttribute("x1", x(t)); head.setAttribute("x2", x(t)); } };
 }
 
@@ -78,9 +85,10 @@ function transcript(utterances, seek) {
   return el("ol", { class: "transcript", id: "transcript" }, utterances.map((u) =>
     el("li", { class: `turn ${u.role === "agent" ? "agent" : "customer"} ${sentimentClass(u)}`,
                dataset: { start: u.start, idx: u.idx }, tabindex: 0,
-               title: `sentiment: ${u.sentiment_label || "–"} ${u.sentiment ?? ""}`,
+               title: `${t("call.sentiment")}: ${label("sentiment", u.sentiment_label)} ${num(u.sentiment, 2)}`,
                onclick: () => seek(u.start, u), onkeydown: (e) => { if (e.key === "Enter") seek(u.start, u); } },
-      el("div", { class: "who" }, u.role.toUpperCase(), el("span", { class: "time" }, `${clock(u.start)}–${clock(u.end)}`)),
+      el("div", { class: "who" }, label("party", u.role).toLocaleUpperCase(document.documentElement.lang),
+         el("span", { class: "time" }, `${clock(u.start)}–${clock(u.end)}`)),
       el("div", { class: "text" }, u.text))));
 }
 
@@ -88,48 +96,53 @@ function evidenceList(items, seek) {
   return el("ul", { class: "evidence" }, (items || []).map((ev) =>
     el("li", {}, el("button", { type: "button", class: "link seek", dataset: { start: ev.start },
                                 onclick: () => seek(ev.start) },
-      `▶ ${clock(ev.start)}`, ev.role ? ` ${ev.role}` : "", ev.quote ? ` “${ev.quote}”` : ""),
+      `▶ ${clock(ev.start)}`, ev.role ? ` ${label("party", ev.role)}` : "", ev.quote ? ` “${ev.quote}”` : ""),
       ev.note ? el("span", { class: "muted" }, ` ${ev.note}`) : null)));
 }
 
 function scorecard(card, seek, review) {
-  if (!card) return el("p", { class: "card" }, "No scorecard yet.");
+  if (!card) return el("p", { class: "card" }, t("call.no_scorecard"));
+  const sectionTitle = new Map(card.sections.map((s) => [s.section_id, s.title || s.section_id]));
   const sections = el("ul", { class: "sections" }, card.sections.map((s) =>
-    el("li", {}, `${s.title} `, el("b", {}, s.percent === null ? "n/a" : `${num(s.percent)}%`),
-       el("span", { class: "muted" }, ` (${num(s.points)}/${num(s.max_points)}, weight ${s.weight})`))));
+    el("li", {}, `${s.title || s.section_id} `, el("b", {}, s.percent === null ? label("verdict", "na") : percentOf100(s.percent)),
+       el("span", { class: "muted" }, ` (${t("call.section_points", { points: num(s.points), max: num(s.max_points), weight: num(s.weight) })})`))));
   const rows = card.results.map((r) => el("tr", { class: "criterion", dataset: { criterion: r.criterion_id, resultId: r.id } },
-    el("td", {}, el("b", {}, r.criterion_id), el("div", { class: "muted" }, r.section_id),
-       r.auto_fail ? el("span", { class: "badge fail" }, "auto-fail") : null),
-    el("td", {}, el("span", { class: `verdict v-${r.verdict}` }, r.verdict), el("div", { class: "muted" }, `${num(r.points)}/${num(r.max_points)}`)),
+    el("td", {}, el("b", { class: "criterion-title", title: r.criterion_id }, r.title || r.criterion_id),
+       el("div", { class: "muted" }, sectionTitle.get(r.section_id) || r.section_id),
+       r.auto_fail ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null),
+    el("td", {}, el("span", { class: `verdict v-${r.verdict}` }, label("verdict", r.verdict)), el("div", { class: "muted" }, `${num(r.points)}/${num(r.max_points)}`)),
     el("td", {}, r.explanation, evidenceList(r.evidence, seek),
        review.overrideCell ? review.overrideCell(r) : null)));
   return el("section", { class: "card", id: "scorecard" },
-    el("h2", {}, "Scorecard ", el("span", { class: "total" }, num(card.total)),
-       card.auto_failed ? el("span", { class: "badge fail" }, "auto-failed") : null),
-    el("p", { class: "muted" }, `${card.rubric} v${card.rubric_version}`, card.current ? "" : " (not current)"),
+    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)),
+       card.auto_failed ? el("span", { class: "badge fail" }, t("call.auto_failed")) : null),
+    el("p", { class: "muted" }, `${card.rubric_title || card.rubric} v${card.rubric_version}`,
+       card.current ? "" : ` (${t("call.not_current")})`),
     sections, card.notes?.length ? el("ul", { class: "notes" }, card.notes.map((n) => el("li", {}, n))) : null,
-    el("table", { class: "criteria" }, el("thead", {}, el("tr", {}, el("th", {}, "Criterion"), el("th", {}, "Verdict"), el("th", {}, "Why"))),
+    el("table", { class: "criteria" }, el("thead", {}, el("tr", {}, el("th", {}, t("col.criterion")),
+                                                             el("th", {}, t("col.verdict")), el("th", {}, t("col.why")))),
        el("tbody", {}, rows)));
 }
 
 function flags(card, seek) {
   const list = card?.flags || [];
-  return el("section", { class: "card", id: "flags" }, el("h2", {}, "Flags"),
-    list.length === 0 ? el("p", { class: "muted" }, "None.") :
-      el("ul", { class: "flags" }, list.map((f) => el("li", { class: `sev-${f.severity}` },
-        el("b", {}, f.code), ` (${f.severity}, priority ${num(f.priority)}) ${f.reason}`,
+  return el("section", { class: "card", id: "flags" }, el("h2", {}, t("col.flags")),
+    list.length === 0 ? el("p", { class: "muted" }, t("common.none")) :
+      el("ul", { class: "flags" }, list.map((f) => el("li", { class: `sev-${f.severity}`, dataset: { code: f.code } },
+        el("b", { title: f.code }, label("flag", f.code)),
+        ` (${t("call.flag_meta", { severity: label("severity", f.severity), priority: num(f.priority) })}) ${f.reason}`,
         evidenceList(f.evidence, seek)))));
 }
 
 function metrics(m) {
-  if (!m) return el("section", { class: "card" }, el("h2", {}, "Metrics"), el("p", { class: "muted" }, "None."));
-  return el("section", { class: "card", id: "metrics" }, el("h2", {}, "Metrics"),
-    el("dl", { class: "metrics" }, METRICS.filter(([k]) => k in m).map(([k, label, fmt]) =>
-      [el("dt", {}, label), el("dd", {}, fmt(m[k]))])));
+  if (!m) return el("section", { class: "card" }, el("h2", {}, t("call.metrics")), el("p", { class: "muted" }, t("common.none")));
+  return el("section", { class: "card", id: "metrics" }, el("h2", {}, t("call.metrics")),
+    el("dl", { class: "metrics" }, METRICS.filter(([k]) => k in m).map(([k, name, fmt]) =>
+      [el("dt", {}, name()), el("dd", {}, fmt(m[k]))])));
 }
 
 export async function renderCall(view, callId, user) {
-  view.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+  view.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
   const call = await api(`/calls/${encodeURIComponent(callId)}`);
   const audio = el("audio", { controls: true, preload: "auto", id: "player" });
   const seek = (t) => {
@@ -158,15 +171,19 @@ export async function renderCall(view, callId, user) {
   const review = REVIEWERS.includes(user.role) ? await reviewPanel(call, user, drawSide)
     : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);
-  const back = user.role === "agent" ? ["#/me", "← My scorecards"]
-    : user.role === "trainer" ? ["#/search", "← Search calls"] : ["#/queue", "← Review queue"];
+  const back = user.role === "agent" ? ["#/me", `← ${t("nav.me")}`]
+    : user.role === "trainer" ? ["#/search", `← ${t("nav.search")}`] : ["#/queue", `← ${t("nav.queue")}`];
+  const about = [call.team, call.queue, call.language ? label("lang", call.language) : null,
+                 call.direction ? label("direction", call.direction) : null,
+                 call.diarization ? label("diarization", call.diarization) : null,
+                 call.started_at ? dateTime(call.started_at) : null].filter(Boolean);
 
   view.replaceChildren(
     el("p", {}, el("a", { href: back[0] }, back[1])),
-    el("h1", {}, `Call ${call.agent_name || call.agent || ""}`,
-       el("span", { class: "muted" }, ` ${call.team || ""} · ${call.queue || ""} · ${call.language || ""} · ${call.direction || ""} · ${call.started_at ? new Date(call.started_at).toLocaleString() : ""}`)),
+    el("h1", {}, t("call.title", { agent: call.agent_name || call.agent || "" }),
+       el("span", { class: "muted call-about" }, ` ${about.join(" · ")}`)),
     el("div", { class: "call" },
       el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
-         clip, el("section", { class: "card" }, el("h2", {}, "Transcript"), turns)),
+         clip, el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
       side));
 }

@@ -78,8 +78,9 @@ export function lineChart({ labels, series, format = String, domain, yLabel = ""
   return box;
 }
 
-/** barChart({bars: [{name, color, value, detail}], format, domain, id}): one row per bar. */
-export function barChart({ bars, format = String, domain, id, label = "" }) {
+/** barChart({bars: [{name, color, value, detail}], format, domain, id, label, empty}): one row
+ * per bar; `empty` is written where a bar has no value. */
+export function barChart({ bars, format = String, domain, id, label = "", empty = "–" }) {
   const row = 26, L = 130, R = 70, W = 640, H = bars.length * row + 8;
   const values = bars.map((b) => b.value).filter((v) => v !== null && v !== undefined);
   const [lo, hi] = yRange(values, domain);
@@ -91,7 +92,7 @@ export function barChart({ bars, format = String, domain, id, label = "" }) {
     const name = b.name.length > 18 ? `${b.name.slice(0, 17)}…` : b.name;
     box.append(svg("text", { x: L - 8, y: top + row / 2 + 4, "text-anchor": "end", class: "axis" }, name));
     if (b.value === null || b.value === undefined) {
-      box.append(svg("text", { x: L + 4, y: top + row / 2 + 4, class: "axis" }, "no data"));
+      box.append(svg("text", { x: L + 4, y: top + row / 2 + 4, class: "axis" }, empty));
       return;
     }
     const [a, z] = [x(base), x(b.value)].sort((p, q) => p - q);

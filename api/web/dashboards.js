@@ -3,22 +3,22 @@
 // from GET /dashboards/summary; the same rows download as CSV (summary.csv).
 import { api, download, el, errorBox } from "./api.js";
 import { PALETTE, barChart, lineChart } from "./charts.js";
+import { day, duration, label, number, percent, percentOf100, seconds, t, tn } from "./i18n.js";
 
-const pct = (v) => `${Math.round(v * 1000) / 10}%`;
-const mmss = (v) => `${Math.floor(v / 60)}:${String(Math.round(v % 60)).padStart(2, "0")}`;
 const METRICS = {
-  average_score: { label: "Average score", format: (v) => v.toFixed(1), domain: [0, 100], set: "quality" },
-  auto_fail_rate: { label: "Auto-fail rate", format: pct, set: "quality" },
-  flag_rate: { label: "Flag rate", format: pct, domain: [0, 1], set: "quality" },
-  customer_sentiment_end: { label: "Customer sentiment at the end", format: (v) => v.toFixed(2), domain: [-1, 1], set: "quality" },
-  calls: { label: "Scored calls", format: (v) => String(Math.round(v)), set: "calls", sum: true },
-  avg_duration: { label: "Average duration (m:ss)", format: mmss, set: "calls" },
-  avg_silence_pct: { label: "Silence (% of the call)", format: (v) => `${v.toFixed(1)}%`, set: "calls" },
-  avg_talk_ratio_agent: { label: "Agent talk ratio", format: pct, domain: [0, 1], set: "calls" },
-  avg_overtalk: { label: "Overtalk (s)", format: (v) => v.toFixed(1), set: "calls" },
+  average_score: { label: () => t("dash.average_score"), format: (v) => number(v, 1, true), domain: [0, 100], set: "quality" },
+  auto_fail_rate: { label: () => t("dash.auto_fail_rate"), format: percent, set: "quality" },
+  flag_rate: { label: () => t("dash.flag_rate"), format: percent, domain: [0, 1], set: "quality" },
+  customer_sentiment_end: { label: () => t("dash.customer_sentiment_end"), format: (v) => number(v, 2, true), domain: [-1, 1], set: "quality" },
+  calls: { label: () => t("dash.calls"), format: (v) => number(v, 0), set: "calls", sum: true },
+  avg_duration: { label: () => t("dash.avg_duration"), format: duration, set: "calls" },
+  avg_silence_pct: { label: () => t("dash.avg_silence_pct"), format: (v) => percentOf100(v, 1), set: "calls" },
+  avg_talk_ratio_agent: { label: () => t("metric.talk_ratio_agent"), format: percent, domain: [0, 1], set: "calls" },
+  avg_overtalk: { label: () => t("metric.overtalk"), format: (v) => seconds(v, 1), set: "calls" },
 };
 const GROUPS = ["none", "agent", "team", "queue", "direction", "language", "category"];
-const OTHERS = "others";
+const OTHERS = "others";  // the groups past the top N, drawn as one line
+const shown = (g) => (g === OTHERS ? t("dash.others") : g);
 
 /** The form's state from the URL (#/dashboards?period=&group_by=&from=&to=&top=&show=). */
 function state(params) {
@@ -44,16 +44,17 @@ function query(s) {
 }
 
 function form(s) {
-  const select = (name, label, options) => el("label", {}, label, el("select", { name },
-    options.map(([v, text]) => el("option", { value: v, selected: v === s[name] }, text))));
+  const select = (name, text, options) => el("label", {}, text, el("select", { name },
+    options.map(([v, shownAs]) => el("option", { value: v, selected: v === s[name] }, shownAs))));
   const node = el("form", { class: "filters", id: "dashboard-form" },
-    select("period", "Period", [["day", "day"], ["week", "week"], ["month", "month"]]),
-    select("group_by", "Group by", GROUPS.map((g) => [g, g === "none" ? "nothing (all calls)" : g])),
-    el("label", {}, "From", el("input", { type: "date", name: "from", value: s.from })),
-    el("label", {}, "Until (included)", el("input", { type: "date", name: "to", value: s.to })),
-    select("top", "Lines", [["3", "top 3 + others"], ["5", "top 5 + others"], ["8", "top 8 + others"]]),
-    select("show", "Metrics", [["quality", "quality"], ["calls", "call metrics"], ["all", "all"]]),
-    el("button", { type: "submit" }, "Show"));
+    select("period", t("dash.period"), ["day", "week", "month"].map((p) => [p, label("period", p)])),
+    select("group_by", t("dash.group_by"), GROUPS.map((g) => [g, label("group", g)])),
+    el("label", {}, t("dash.from"), el("input", { type: "date", name: "from", value: s.from })),
+    el("label", {}, t("dash.until"), el("input", { type: "date", name: "to", value: s.to })),
+    select("top", t("dash.lines"), ["3", "5", "8"].map((n) => [n, t("dash.top", { n })])),
+    select("show", t("call.metrics"), [["quality", t("dash.show_quality")], ["calls", t("dash.show_calls")],
+                                       ["all", t("dash.show_all")]]),
+    el("button", { type: "submit" }, t("dash.show")));
   node.addEventListener("submit", (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
@@ -73,7 +74,9 @@ function combine(rows, key) {
 
 /** Rows regrouped: the `top` groups with most calls keep their name, the rest are "others". */
 export function regroup(rows, groupBy, top) {
-  const name = (g) => (groupBy === "none" ? "all calls" : g ?? "(none)");
+  const kinds = { language: "lang", direction: "direction" };
+  const name = (g) => (groupBy === "none" ? t("dash.all_calls") : g === null || g === undefined ? t("dash.no_group")
+    : kinds[groupBy] ? label(kinds[groupBy], g) : g);
   const volume = new Map();
   for (const r of rows) volume.set(name(r.group), (volume.get(name(r.group)) || 0) + r.calls);
   const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1]).map(([g]) => g);
@@ -90,38 +93,40 @@ function metricCard(key, labels, regrouped, period) {
   const color = (i, g) => (g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]);
   const series = groups.map((g, i) => {
     const rows = byGroup.get(g);
-    return { name: g, color: color(i, g), values: labels.map((day) => {
-      const here = rows.filter((r) => r.start === day);
+    return { name: shown(g), color: color(i, g), values: labels.map((start) => {
+      const here = rows.filter((r) => r.start === start);
       return here.length ? combine(here, key) : null;
-    }), calls: labels.map((day) => rows.filter((r) => r.start === day).reduce((a, r) => a + r.calls, 0)) };
+    }), calls: labels.map((start) => rows.filter((r) => r.start === start).reduce((a, r) => a + r.calls, 0)) };
   });
-  const bars = groups.map((g, i) => ({ name: g, color: color(i, g), value: combine(byGroup.get(g), key),
-    detail: `${byGroup.get(g).reduce((a, r) => a + r.calls, 0)} calls` }));
+  const bars = groups.map((g, i) => ({ name: shown(g), color: color(i, g), value: combine(byGroup.get(g), key),
+    detail: tn("dash.n_calls", byGroup.get(g).reduce((a, r) => a + r.calls, 0)) }));
   return el("section", { class: "card metric", dataset: { metric: key } },
-    el("h2", {}, m.label),
-    lineChart({ labels: labels.map((day) => (period === "month" ? day.slice(0, 7) : day)), series, format: m.format, domain: m.domain, yLabel: m.label, id: `line-${key}`,
-                note: (s, i) => ` (${s.calls[i]} calls)` }),
-    el("h3", {}, "Whole period"),
-    barChart({ bars, format: m.format, domain: m.domain, id: `bars-${key}`, label: `${m.label}, whole period` }));
+    el("h2", {}, m.label()),
+    lineChart({ labels: labels.map((start) => day(start, { month: period === "month" })), series, format: m.format,
+                domain: m.domain, yLabel: m.label(), id: `line-${key}`,
+                note: (s, i) => ` (${tn("dash.n_calls", s.calls[i])})` }),
+    el("h3", {}, t("dash.whole_period")),
+    barChart({ bars, format: m.format, domain: m.domain, id: `bars-${key}`, label: t("dash.whole_period_of", { metric: m.label() }),
+               empty: t("dash.no_data") }));
 }
 
 function legend(groups) {
   return el("p", { class: "legend chart-legend", id: "dashboard-legend" }, groups.map((g, i) =>
-    el("span", { class: "legend-item" }, el("span", { class: "key", style: `background:${g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]}` }), g)));
+    el("span", { class: "legend-item" }, el("span", { class: "key", style: `background:${g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]}` }), shown(g))));
 }
 
 export async function renderDashboards(view, params) {
   const s = state(params);
-  const head = [el("h1", {}, "Dashboards"), form(s)];
-  view.replaceChildren(...head, el("p", { class: "muted" }, "Loading…"));
+  const head = [el("h1", {}, t("nav.dashboards")), form(s)];
+  view.replaceChildren(...head, el("p", { class: "muted" }, t("common.loading")));
   const q = query(s);
   const summary = await api("/dashboards/summary", { params: q });
   const csv = el("button", { type: "button", id: "export-csv", class: "secondary",
     onclick: () => download(`/dashboards/summary.csv?${new URLSearchParams(
       Object.entries(q).filter(([, v]) => v))}`, `callqa-summary-${s.period}-${s.group_by}.csv`)
-      .catch((err) => csv.after(errorBox(err))) }, "Export CSV");
+      .catch((err) => csv.after(errorBox(err))) }, t("dash.export_csv"));
   if (summary.data.length === 0) {
-    view.replaceChildren(...head, el("p", { class: "card", id: "dashboard-empty" }, "No scored calls in this range."));
+    view.replaceChildren(...head, el("p", { class: "card", id: "dashboard-empty" }, t("dash.empty")));
     return;
   }
   const labels = [...new Set(summary.data.map((r) => r.start))].sort();
@@ -130,7 +135,8 @@ export async function renderDashboards(view, params) {
   const keys = Object.keys(METRICS).filter((k) => s.show === "all" || METRICS[k].set === s.show);
   view.replaceChildren(...head,
     el("div", { class: "dashboard-head" },
-      el("p", { class: "muted" }, `${total} scored calls, ${labels[0]} to ${labels[labels.length - 1]}, per ${s.period}`),
+      el("p", { class: "muted" }, tn("dash.summary", total, { from: day(labels[0]), to: day(labels[labels.length - 1]),
+                                                             period: label("period", s.period) })),
       csv),
     legend(regrouped.groups),
     el("div", { class: "dashboard", id: "dashboard" }, keys.map((k) => metricCard(k, labels, regrouped, s.period))));

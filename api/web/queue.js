@@ -1,21 +1,23 @@
 // The review queue: flagged and disputed calls, highest priority first, with filters.
 import { api, clock, el, num, pageLink, pager } from "./api.js";
+import { dateTime, label, t } from "./i18n.js";
 
 const FILTERS = [
-  ["team", "Team"], ["agent", "Agent id"], ["queue", "Queue"], ["flag", "Flag code"],
-  ["language", "Language"], ["score_min", "Score ≥"], ["score_max", "Score ≤"],
+  ["team", () => t("filter.team")], ["agent", () => t("filter.agent")], ["queue", () => t("filter.queue")],
+  ["flag", () => t("filter.flag")], ["language", () => t("filter.language")],
+  ["score_min", () => t("filter.score_min")], ["score_max", () => t("filter.score_max")],
 ];
 const PAGE = 20;
 
 function filterForm(params) {
-  const inputs = FILTERS.map(([name, label]) => el("label", {}, label,
+  const inputs = FILTERS.map(([name, text]) => el("label", {}, text(),
     el("input", { name, value: params.get(name) || "",
                   type: name.startsWith("score") ? "number" : "text",
                   min: name.startsWith("score") ? 0 : null,
                   max: name.startsWith("score") ? 100 : null })));
   const form = el("form", { class: "filters", id: "queue-filters" }, ...inputs,
-    el("button", { type: "submit" }, "Filter"),
-    el("button", { type: "reset" }, "Clear"));
+    el("button", { type: "submit" }, t("common.filter")),
+    el("button", { type: "reset" }, t("common.clear")));
   const go = (data) => {
     const next = new URLSearchParams();
     for (const [k, v] of data) if (v) next.set(k, v);
@@ -28,34 +30,36 @@ function filterForm(params) {
 
 function flagList(item) {
   return el("ul", { class: "flags" }, item.flag_details.map((f) =>
-    el("li", { class: `sev-${f.severity}`, title: f.reason },
-       el("b", {}, f.code), ` ${f.reason}`)));
+    el("li", { class: `sev-${f.severity}`, title: f.reason, dataset: { code: f.code } },
+       el("b", {}, label("flag", f.code)), ` ${f.reason}`)));
 }
 
 function row(item) {
   const open = () => { location.hash = `#/calls/${encodeURIComponent(item.id)}`; };
-  const status = item.review_id ? `in review (${item.reviewer})` : item.disputed ? "disputed" : "new";
+  const status = item.review_id ? t("queue.in_review", { reviewer: item.reviewer })
+    : item.disputed ? t("queue.disputed") : t("queue.new");
   return el("tr", { class: "queue-row", dataset: { callId: item.id }, tabindex: 0, onclick: open,
                     onkeydown: (e) => { if (e.key === "Enter") open(); } },
     el("td", { class: "num" }, num(item.priority)),
-    el("td", {}, item.started_at ? new Date(item.started_at).toLocaleString() : "–"),
+    el("td", {}, dateTime(item.started_at)),
     el("td", {}, item.agent_name || item.agent || "–", el("div", { class: "muted" }, item.agent || "")),
     el("td", {}, item.team || "–"), el("td", {}, item.queue || "–"),
-    el("td", {}, item.language || "–"), el("td", {}, clock(item.duration)),
-    el("td", { class: "num" }, num(item.score), item.auto_failed ? el("span", { class: "badge fail" }, "auto-fail") : null),
+    el("td", {}, label("lang", item.language)), el("td", {}, clock(item.duration)),
+    el("td", { class: "num" }, num(item.score), item.auto_failed ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null),
     el("td", {}, flagList(item)), el("td", {}, status));
 }
 
 export async function renderQueue(view, params) {
   const skip = Math.max(0, Number(params.get("skip")) || 0);
   const query = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) || ""]));
-  view.replaceChildren(el("h1", {}, "Review queue"), filterForm(params), el("p", { class: "muted" }, "Loading…"));
+  view.replaceChildren(el("h1", {}, t("nav.queue")), filterForm(params), el("p", { class: "muted" }, t("common.loading")));
   const page = await api("/review-queue", { params: { ...query, skip, limit: PAGE } });
-  const table = page.data.length === 0 ? el("p", { class: "card" }, "Nothing to review.") :
+  const heads = [t("col.priority"), t("col.started"), t("col.agent"), t("col.team"), t("col.queue"),
+                 t("col.language"), t("col.length"), t("col.score"), t("col.flags"), t("col.review")];
+  const table = page.data.length === 0 ? el("p", { class: "card" }, t("queue.empty")) :
     el("table", { class: "queue", id: "queue-table" },
-      el("thead", {}, el("tr", {}, ["Priority", "Started", "Agent", "Team", "Queue", "Lang",
-                                    "Length", "Score", "Flags", "Review"].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
-  view.replaceChildren(el("h1", {}, "Review queue"), filterForm(params), table,
+  view.replaceChildren(el("h1", {}, t("nav.queue")), filterForm(params), table,
     pager(page, skip, PAGE, pageLink("queue", params)));
 }

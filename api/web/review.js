@@ -1,31 +1,34 @@
 // A supervisor's review of one call: start it (assign to self), override criteria with a
 // comment, close it with a final score, and see the automatic vs human diff.
 import { api, el, errorBox, num } from "./api.js";
+import { dateTime, label, t, tn } from "./i18n.js";
 
-function diffTable(diff) {
+/** The automatic vs human table; `titles` maps criterion ids to the scorecard's titles. */
+function diffTable(diff, titles) {
   return el("div", { class: "diff", id: "review-diff" },
-    el("p", {}, "Automatic ", el("b", {}, num(diff.automatic_total)), " → human ",
+    el("p", {}, `${t("review.automatic")} `, el("b", {}, num(diff.automatic_total)), ` → ${t("review.human_total")} `,
        el("b", {}, num(diff.human_total)),
-       diff.final_score === null ? "" : [" · final ", el("b", { class: "final" }, num(diff.final_score))],
-       ` · ${diff.changed} changed`),
+       diff.final_score === null ? "" : [` · ${t("review.final")} `, el("b", { class: "final" }, num(diff.final_score))],
+       ` · ${tn("review.changed", diff.changed)}`),
     el("table", { class: "criteria" },
-      el("thead", {}, el("tr", {}, ["Criterion", "Automatic", "Human", "Comment"].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, [t("col.criterion"), t("review.automatic"), t("review.human"), t("review.comment")]
+        .map((h) => el("th", {}, h)))),
       el("tbody", {}, diff.criteria.map((r) => el("tr", { class: r.changed ? "changed" : "", dataset: { criterion: r.criterion_id } },
-        el("td", {}, r.criterion_id),
-        el("td", {}, el("span", { class: `verdict v-${r.automatic_verdict}` }, r.automatic_verdict), ` ${num(r.automatic_points)}`),
-        el("td", {}, el("span", { class: `verdict v-${r.human_verdict}` }, r.human_verdict), ` ${num(r.human_points)}`),
+        el("td", { title: r.criterion_id }, r.title || titles.get(r.criterion_id) || r.criterion_id),
+        el("td", {}, el("span", { class: `verdict v-${r.automatic_verdict}` }, label("verdict", r.automatic_verdict)), ` ${num(r.automatic_points)}`),
+        el("td", {}, el("span", { class: `verdict v-${r.human_verdict}` }, label("verdict", r.human_verdict)), ` ${num(r.human_points)}`),
         el("td", {}, r.comment || ""))))));
 }
 
 function overrideForm(review, result, done) {
   const error = el("div");
   const form = el("form", { class: "override-form" },
-    el("label", {}, "Verdict", el("select", { name: "verdict" },
-      ["pass", "fail", "na"].map((v) => el("option", { value: v, selected: v === result.verdict }, v)))),
-    el("label", {}, "Points", el("input", { name: "points", type: "number", step: "any", min: 0,
-                                            placeholder: "default" })),
-    el("label", { class: "wide" }, "Comment", el("textarea", { name: "comment", required: true, rows: 2 })),
-    el("button", { type: "submit" }, "Save override"), error);
+    el("label", {}, t("col.verdict"), el("select", { name: "verdict" },
+      ["pass", "fail", "na"].map((v) => el("option", { value: v, selected: v === result.verdict }, label("verdict", v))))),
+    el("label", {}, t("review.points"), el("input", { name: "points", type: "number", step: "any", min: 0,
+                                                     placeholder: t("review.points_default") })),
+    el("label", { class: "wide" }, t("review.comment"), el("textarea", { name: "comment", required: true, rows: 2 })),
+    el("button", { type: "submit" }, t("review.save_override")), error);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form));
@@ -54,24 +57,27 @@ export async function reviewPanel(call, user, redraw) {
   };
   const diff = latest ? await api(`/reviews/${latest.id}/diff`) : null;
 
-  const node = el("section", { class: "card", id: "review" }, el("h2", {}, "Review"));
+  const titles = new Map((call.scorecard?.results || []).map((r) => [r.criterion_id, r.title]));
+  const node = el("section", { class: "card", id: "review" }, el("h2", {}, t("col.review")));
   if (!open) {
     if (latest) node.append(el("p", { class: "status", id: "review-status" },
-      `Closed by ${latest.reviewer}: final score ${num(latest.final_score)}`, latest.comment ? ` — ${latest.comment}` : ""));
-    else node.append(el("p", { class: "muted", id: "review-status" }, "Not reviewed."));
+      t("review.closed_by", { reviewer: latest.reviewer, score: num(latest.final_score) }),
+      latest.comment ? ` — ${latest.comment}` : ""));
+    else node.append(el("p", { class: "muted", id: "review-status" }, t("review.not_reviewed")));
     if (call.scorecard) node.append(el("button", { type: "button", id: "start-review", onclick: guard(async () => {
       await api("/reviews", { method: "POST", body: { call_id: call.id } });
       await reload();
-    }) }, latest ? "Review again" : "Start review"));
+    }) }, latest ? t("review.again") : t("review.start")));
   } else if (!mine) {
-    node.append(el("p", { class: "status", id: "review-status" }, `In review by ${open.reviewer} since ${new Date(open.opened_at).toLocaleString()}.`));
+    node.append(el("p", { class: "status", id: "review-status" },
+      t("review.in_review_by", { reviewer: open.reviewer, since: dateTime(open.opened_at) })));
   } else {
-    node.append(el("p", { class: "status", id: "review-status" }, `Your review #${open.id} is open: override criteria below, then close it.`));
+    node.append(el("p", { class: "status", id: "review-status" }, t("review.yours_open", { id: open.id })));
     const close = el("form", { class: "close-form", id: "close-review" },
-      el("label", {}, "Final score", el("input", { name: "final_score", type: "number", step: "any", min: 0, max: 100,
-                                                   placeholder: diff ? num(diff.human_total) : "" })),
-      el("label", { class: "wide" }, "Comment", el("textarea", { name: "comment", rows: 2 })),
-      el("button", { type: "submit" }, "Close review"));
+      el("label", {}, t("review.final_score"), el("input", { name: "final_score", type: "number", step: "any", min: 0, max: 100,
+                                                            placeholder: diff ? num(diff.human_total) : "" })),
+      el("label", { class: "wide" }, t("review.comment"), el("textarea", { name: "comment", rows: 2 })),
+      el("button", { type: "submit" }, t("review.close")));
     close.addEventListener("submit", guard(async () => {
       const data = Object.fromEntries(new FormData(close));
       await api(`/reviews/${open.id}/close`, { method: "POST", body: {
@@ -82,16 +88,17 @@ export async function reviewPanel(call, user, redraw) {
     node.append(close);
   }
   node.append(error);
-  if (diff) node.append(el("h3", {}, "Automatic vs human"), diffTable(diff));
+  if (diff) node.append(el("h3", {}, t("review.diff_title")), diffTable(diff, titles));
 
   const overrides = new Map((open?.overrides || []).map((o) => [o.criterion_result_id, o]));
   const overrideCell = mine ? (result) => {
     const o = overrides.get(result.id);
     const slot = el("div", { class: "override" });
     const show = () => slot.replaceChildren(
-      o ? el("p", { class: "human" }, "Human: ", el("span", { class: `verdict v-${o.verdict}` }, o.verdict), ` ${num(o.points)} — ${o.comment}`) : "",
+      o ? el("p", { class: "human" }, `${t("review.human")}: `, el("span", { class: `verdict v-${o.verdict}` }, label("verdict", o.verdict)),
+             ` ${num(o.points)} — ${o.comment}`) : "",
       el("button", { type: "button", class: "link override-button", onclick: () => slot.replaceChildren(overrideForm(open, result, reload)) },
-         o ? "Change override" : "Override"));
+         o ? t("review.change_override") : t("review.override")));
     show();
     return slot;
   } : null;

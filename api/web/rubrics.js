@@ -2,6 +2,7 @@
 // which is marked in the numbered listing), upload it, activate a version, rescore the
 // stored calls with it (human scores stay current unless overridden).
 import { api, el, errorBox } from "./api.js";
+import { dateTime, label, t } from "./i18n.js";
 
 /** The numbered YAML with `line` marked, scrolled into view. */
 function listing(text, line) {
@@ -29,14 +30,16 @@ function editor(redraw, say) {
     }
   };
   return el("section", { class: "card", id: "rubric-editor" },
-    el("h2", {}, "New rubric version"),
-    el("label", {}, "Rubric file", file), el("label", {}, "YAML", text),
+    el("h2", {}, t("rubrics.new_version")),
+    el("label", {}, t("rubrics.file"), file), el("label", {}, "YAML", text),
     el("div", { class: "clip-actions" },
       el("button", { type: "button", id: "validate-rubric", class: "secondary",
-        onclick: run("/admin/rubrics/validate", (r) => `Valid: ${r.name} v${r.version} (${r.language}), ${r.criteria} criteria.`) },
-        "Validate"),
+        onclick: run("/admin/rubrics/validate", (r) => t("rubrics.valid", {
+          name: r.name, version: r.version, language: label("lang", r.language), criteria: r.criteria })) },
+        t("rubrics.validate")),
       el("button", { type: "button", id: "upload-rubric",
-        onclick: run("/admin/rubrics", (r) => `Stored ${r.name} v${r.version} (#${r.id}); activate it below.`) }, "Upload")),
+        onclick: run("/admin/rubrics", (r) => t("rubrics.stored", { name: r.name, version: r.version, id: r.id })) },
+        t("rubrics.upload"))),
     result);
 }
 
@@ -50,33 +53,40 @@ export async function renderRubrics(node, act, notice) {
     if (r.id !== null && !r.active) {
       actions.push(el("button", { type: "button", class: "activate-rubric",
         onclick: act(notice, () => api(`/admin/rubrics/${r.id}/activate`, { method: "POST" }), redraw,
-          (x) => `${x.name} v${x.version} now scores new calls.`) }, "Activate"));
+          (x) => t("rubrics.activated", { name: x.name, version: x.version })) }, t("admin.activate")));
     }
     if (r.id !== null) {
       const rescore = el("button", { type: "button", class: "secondary rescore-rubric", onclick: async () => {
         rescore.disabled = true;
-        rescore.textContent = "Rescoring…";
+        rescore.textContent = t("rubrics.rescoring");
         notice.replaceChildren();
         try {
           const done = await api(`/admin/rubrics/${r.id}/rescore`, { method: "POST",
             params: { override_human: override.checked ? "true" : "" } });
           await redraw();
-          say(`Rescored with ${done.rubric}: ${done.scored} scored, ${done.unscored} not scored (no fit), ` +
-              `${done.kept_human} kept their human score.`);
-        } catch (err) { notice.replaceChildren(errorBox(err)); rescore.disabled = false; rescore.textContent = "Rescore calls"; }
-      } }, "Rescore calls");
+          say(t("rubrics.rescored", { rubric: done.rubric, scored: done.scored, unscored: done.unscored,
+                                      kept: done.kept_human }));
+        } catch (err) {
+          notice.replaceChildren(errorBox(err));
+          rescore.disabled = false;
+          rescore.textContent = t("rubrics.rescore");
+        }
+      } }, t("rubrics.rescore"));
       actions.push(rescore);
     }
     return el("tr", { dataset: { rubric: `${r.name}@${r.version}` }, class: r.active ? "active" : "" },
-      el("td", {}, el("b", {}, r.name)), el("td", {}, r.version), el("td", {}, r.language || "–"),
-      el("td", {}, r.shipped ? "shipped" : "uploaded"), el("td", { class: "status" }, r.active ? el("span", { class: "badge ack" }, "active") : ""),
-      el("td", {}, r.created_at ? new Date(r.created_at).toLocaleString() : "–"), el("td", {}, el("div", { class: "clip-actions" }, actions)));
+      el("td", {}, el("b", {}, r.title || r.name), r.title ? el("div", { class: "muted" }, r.name) : null),
+      el("td", {}, r.version), el("td", {}, label("lang", r.language)),
+      el("td", {}, r.shipped ? t("rubrics.shipped") : t("rubrics.uploaded")),
+      el("td", { class: "status" }, r.active ? el("span", { class: "badge ack" }, t("admin.active")) : ""),
+      el("td", {}, dateTime(r.created_at)), el("td", {}, el("div", { class: "clip-actions" }, actions)));
   };
   node.replaceChildren(
-    el("section", { class: "card" }, el("h2", {}, "Versions"),
+    el("section", { class: "card" }, el("h2", {}, t("rubrics.versions")),
       el("table", { id: "rubrics-table" },
-        el("thead", {}, el("tr", {}, ["Name", "Version", "Lang", "Source", "", "Stored", ""].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, [t("admin.name"), t("rubrics.version"), t("col.language"), t("rubrics.source"), "",
+                                      t("rubrics.stored_at"), ""].map((h) => el("th", {}, h)))),
         el("tbody", {}, rubrics.data.map(row))),
-      el("label", { class: "check" }, override, "Rescore replaces human (review, dispute) scores too")),
+      el("label", { class: "check" }, override, t("rubrics.override_human"))),
     editor(redraw, say));
 }

@@ -1,23 +1,26 @@
 // Trainers' call search: transcript words, flag code, criterion + verdict, sentiment and
 // score range over GET /calls; each result opens the call page.
 import { api, clock, el, num, pageLink, pager } from "./api.js";
+import { dateTime, label, t } from "./i18n.js";
 
 const PAGE = 20;
 const FIELDS = [
-  ["q", "Transcript text", "text"], ["flag", "Flag code", "text"],
-  ["criterion", "Criterion id", "text"], ["verdict", "Verdict", ["", "pass", "fail", "na"]],
-  ["sentiment", "Customer sentiment", ["", "positive", "neutral", "negative"]],
-  ["score_min", "Score ≥", "number"], ["score_max", "Score ≤", "number"],
+  ["q", () => t("search.text"), "text"], ["flag", () => t("filter.flag"), "text"],
+  ["criterion", () => t("search.criterion"), "text"],
+  ["verdict", () => t("col.verdict"), ["", "pass", "fail", "na"], "verdict"],
+  ["sentiment", () => t("search.sentiment"), ["", "positive", "neutral", "negative"], "sentiment"],
+  ["score_min", () => t("filter.score_min"), "number"], ["score_max", () => t("filter.score_max"), "number"],
 ];
 
 function searchForm(params) {
-  const inputs = FIELDS.map(([name, label, type]) => el("label", {}, label,
+  const inputs = FIELDS.map(([name, text, type, kind]) => el("label", {}, text(),
     Array.isArray(type)
-      ? el("select", { name }, type.map((v) => el("option", { value: v, selected: params.get(name) === v }, v || "any")))
+      ? el("select", { name }, type.map((v) => el("option", { value: v, selected: params.get(name) === v },
+                                                  v ? label(kind, v) : t("common.any"))))
       : el("input", { name, type, value: params.get(name) || "",
                       min: type === "number" ? 0 : null, max: type === "number" ? 100 : null })));
   const form = el("form", { class: "filters", id: "search-form" }, ...inputs,
-    el("button", { type: "submit" }, "Search"), el("button", { type: "reset" }, "Clear"));
+    el("button", { type: "submit" }, t("common.search")), el("button", { type: "reset" }, t("common.clear")));
   const go = (data) => {
     const next = new URLSearchParams();
     for (const [k, v] of data) if (v) next.set(k, v);
@@ -32,12 +35,12 @@ function row(call) {
   const open = () => { location.hash = `#/calls/${encodeURIComponent(call.id)}`; };
   return el("tr", { class: "queue-row result-row", dataset: { callId: call.id }, tabindex: 0, onclick: open,
                     onkeydown: (e) => { if (e.key === "Enter") open(); } },
-    el("td", {}, call.started_at ? new Date(call.started_at).toLocaleString() : "–"),
+    el("td", {}, dateTime(call.started_at)),
     el("td", {}, call.agent_name || call.agent || "–", el("div", { class: "muted" }, call.agent || "")),
-    el("td", {}, call.team || "–"), el("td", {}, call.queue || "–"), el("td", {}, call.language || "–"),
+    el("td", {}, call.team || "–"), el("td", {}, call.queue || "–"), el("td", {}, label("lang", call.language)),
     el("td", {}, clock(call.duration)),
-    el("td", { class: "num" }, num(call.score), call.auto_failed ? el("span", { class: "badge fail" }, "auto-fail") : null),
-    el("td", {}, (call.flags || []).join(", ")));
+    el("td", { class: "num" }, num(call.score), call.auto_failed ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null),
+    el("td", {}, (call.flags || []).map((code) => label("flag", code)).join(", ")));
 }
 
 export async function renderSearch(view, params) {
@@ -45,13 +48,14 @@ export async function renderSearch(view, params) {
   const query = Object.fromEntries(FIELDS.map(([name]) => [name, params.get(name) || ""]));
   // the form is drawn once, so what is typed while the results load is kept
   const form = searchForm(params);
-  view.replaceChildren(el("h1", {}, "Search calls"), form, el("p", { class: "muted" }, "Loading…"));
+  view.replaceChildren(el("h1", {}, t("nav.search")), form, el("p", { class: "muted" }, t("common.loading")));
   const page = await api("/calls", { params: { ...query, skip, limit: PAGE } });
-  const table = page.data.length === 0 ? el("p", { class: "card", id: "search-empty" }, "No calls match.") :
+  const heads = [t("col.started"), t("col.agent"), t("col.team"), t("col.queue"), t("col.language"),
+                 t("col.length"), t("col.score"), t("col.flags")];
+  const table = page.data.length === 0 ? el("p", { class: "card", id: "search-empty" }, t("search.empty")) :
     el("table", { class: "queue", id: "search-results" },
-      el("thead", {}, el("tr", {}, ["Started", "Agent", "Team", "Queue", "Lang", "Length", "Score", "Flags"]
-        .map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
-  view.replaceChildren(el("h1", {}, "Search calls"), form, table,
+  view.replaceChildren(el("h1", {}, t("nav.search")), form, table,
     pager(page, skip, PAGE, pageLink("search", params)));
 }

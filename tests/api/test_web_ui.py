@@ -132,7 +132,7 @@ def test_supervisor_reviews_a_flagged_call(live: tuple[str, World], page: Any,
     expect(page.locator("#scorecard tr.criterion")).to_have_count(4)
     expect(page.locator("#scorecard tr[data-criterion=empathy]")).to_contain_text("fail")
     expect(page.locator("#flags")).to_contain_text("legal_threat found")
-    expect(page.locator("#metrics")).to_contain_text("Silence %")
+    expect(page.locator("#metrics")).to_contain_text("Silence60%")
     assert page.locator("#timeline rect.tl-silence").count() > 0
 
     # the recording loads (fetched with the bearer header) and a turn seeks it

@@ -94,7 +94,7 @@ def test_supervisor_reads_the_dashboards(live: tuple[str, World], page: Any,
     expect(page.locator("#dashboard")).to_contain_text("Customer sentiment at the end")
     # the week of 2026-11-16 has the seeded world's a1_flagged (44.4) and a1_clean (100)
     tip = page.locator("#line-average_score g.series[data-series=Retention] circle title").first
-    expect(tip).to_have_text("Retention · 2026-10-05: 90.0 (3 calls)")
+    expect(tip).to_have_text("Retention · 5 Oct 2026: 90.0 (3 calls)")
     retention_bar = page.locator("#bars-average_score rect.bar title").nth(2)
     expect(retention_bar).to_have_text("Retention: 83.0 (24 calls)")  # 90 - 2 * 3.5 weeks
     page.screenshot(path=str(artifacts / "dashboard-team.png"), full_page=True)
