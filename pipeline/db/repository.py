@@ -120,11 +120,13 @@ def save_analysis(
     call.metrics = CallMetricsRecord(**analysis.metrics.to_dict())
     call.language = transcript.language
     call.language_probability = transcript.language_probability
+    call.language_source = transcript.language_source or None
+    call.language_reason = (transcript.language_reason or "")[:300] or None
     call.duration = transcript.duration
     call.channels = transcript.channels
     call.diarization = transcript.diarization.value
     call.notes = list(transcript.notes)
-    call.asr_model = asr_model
+    call.asr_model = transcript.asr_model or asr_model
     call.status = CallStatus.DONE
     call.error_code = call.error = None
     call.processed_at = datetime.now(UTC)

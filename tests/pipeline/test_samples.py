@@ -86,8 +86,16 @@ def test_card_and_spoken_email_are_found_and_redacted(analysed: dict[str, CallAn
         assert isinstance(match.start, float) and match.start < match.end
 
 
-def test_a_turkish_call_is_refused_by_the_english_only_model() -> None:
-    with pytest.raises(LanguageNotSupported) as err:
-        _process("tr_fatura_stereo")
+def test_a_turkish_call_is_refused_when_only_an_english_model_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLQA_ASR_MODEL", "bundled:tiny.en")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(LanguageNotSupported) as err:
+            _process("tr_fatura_stereo")
+    finally:
+        get_settings.cache_clear()
     message = str(err.value)
     assert "Turkish (tr)" in message and "CALLQA_ASR_MODEL" in message
+    assert "\n" not in message  # the one-line error it always gave
