@@ -7,7 +7,8 @@ A placeholder is ``{name}`` (the value as it is: quoted phrases, transcript text
 (a metric name), ``mval``/``mbounds`` (a value/bounds in the unit of ``args["metric"]``),
 ``num``/``f0``/``f2``/``sign2`` (numbers), ``time`` (mm:ss.s), ``quotes``, ``said``,
 ``saids``, ``anchor``, ``piis``, ``pii``, ``crit``, ``verdict``, ``direction(s)``, ``or``,
-``lang(s)``, ``text`` (a title given per language), ``msg``/``msgs`` (nested messages).
+``lang(s)``, ``text`` (a title given per language), ``msg``/``msgs`` (nested messages;
+``msg_cap`` capitalised, for a sentence after a colon).
 Both languages have the same keys and the same placeholder names; a test checks it.
 Turkish sentences are capitalised by the renderer (Turkish rules: i -> İ), so a template
 may begin with a placeholder.
@@ -176,7 +177,7 @@ _TR: dict[str, str] = {
                            "{bound:sign2} değerinin üzerinde",
     "sentiment.within": "{part:part} {who:party_gen} duygu skoru {value:sign2} "
                         "({bounds:sbounds})",
-    "flag.described": "{description:text}: {detail:msg}",
+    "flag.described": "{description:text}: {detail:msg_cap}",
     "flag.score_below": "toplam puan {total:num}, {threshold:num} eşiğinin altında",
     "flag.failed": "{items:msgs}",
     "flag.failed_item": "{criterion:crit} karşılanmadı ({explanation:msg})",

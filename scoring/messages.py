@@ -64,13 +64,15 @@ def _plain(value: Any) -> Any:
 def render(msg: Message | Mapping[str, Any] | None, lang: str, fallback: str = "") -> str:
     """The message in ``lang`` (English for a language without a catalogue); ``fallback``
     for no message or a key this version does not know (a row written by a newer one)."""
-    text = _render(msg, lang if lang in CATALOGUE else "en", fallback)
-    if lang == "tr":
-        return _upper_first(text)
-    return text
+    missing = object()
+    text = _render(msg, lang if lang in CATALOGUE else "en", missing)
+    if not isinstance(text, str):
+        return fallback
+    return _upper_first(text) if lang == "tr" else text
 
 
-def _render(msg: Message | Mapping[str, Any] | str | None, lang: str, fallback: str = "") -> str:
+def _render(msg: Message | Mapping[str, Any] | str | None, lang: str,
+            fallback: Any = "") -> Any:
     if msg is None:
         return fallback
     if isinstance(msg, str):
@@ -360,5 +362,6 @@ KINDS: dict[str, Callable[[Any, str, Mapping[str, Any]], str]] = {
     "langs": _joined(_table(_LANGUAGE_NAMES)),
     "text": lambda v, lang, _a: localized(v, lang),
     "msg": lambda v, lang, _a: _render(v, lang),
+    "msg_cap": lambda v, lang, _a: _upper_first(_render(v, lang)),
     "msgs": _msgs,
 }

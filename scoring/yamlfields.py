@@ -191,7 +191,7 @@ class Fields:
             return text, ((language, text),) if language else ()
         if not value:
             self.fail(f"{key!r} must not be an empty mapping: give the text per language, "
-                      f"e.g. {key}: {{tr: ..., en: ...}}", key)
+                      f"e.g. {key}: {{tr: Açılış, en: Opening}}", key)
         pairs: list[tuple[str, str]] = []
         for lang, text in value.items():
             where = (*self.path, key, str(lang))
