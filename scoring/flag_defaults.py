@@ -56,7 +56,7 @@ ESCALATION_PHRASES: dict[str, tuple[str, ...]] = {
 
 # code -> description in English and Turkish
 _DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "auto_fail": ("An auto-fail criterion failed", "Otomatik başarısızlık kriteri karşılanmadı"),
+    "auto_fail": ("An auto-fail criterion failed", "Otomatik başarısızlık"),
     "low_score": ("Total score below 60", "Toplam puan 60'ın altında"),
     "legal_threat": ("Legal threat", "Hukuki işlem tehdidi"),
     "regulator": ("Regulator or consumer court mentioned",

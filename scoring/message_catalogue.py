@@ -180,7 +180,7 @@ _TR: dict[str, str] = {
     "flag.described": "{description:text}: {detail:msg_cap}",
     "flag.score_below": "toplam puan {total:num}, {threshold:num} eşiğinin altında",
     "flag.failed": "{items:msgs}",
-    "flag.failed_item": "{criterion:crit} karşılanmadı ({explanation:msg})",
+    "flag.failed_item": "{criterion:crit} kriteri karşılanmadı ({explanation:msg})",
     "flag.sentiment_end": "görüşmenin sonunda {party:party_gen} duygu skoru {value:sign2}, "
                           "{bound:sign2} eşiğinin altında",
     "flag.sentiment_drop": "{party:party_gen} duygu skoru {start:sign2} değerinden "

@@ -141,7 +141,7 @@ def test_a_turkish_scorecard_reads_in_turkish_and_its_english_is_the_stored_text
     assert render(legal.reason_message, "tr") == (
         "Hukuki işlem tehdidi: Müşteri 'avukat' (00:10.2) dedi")
     auto = next(f for f in card.flags if f.code == "auto_fail")
-    assert "'Görüşmenin kaydedildiğini bildirme' karşılanmadı" in render(
+    assert "'Görüşmenin kaydedildiğini bildirme' kriteri karşılanmadı" in render(
         auto.reason_message, "tr")
     assert "'Tells the customer the call is recorded' failed" in render(
         auto.reason_message, "en")
