@@ -140,7 +140,7 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
                 .order_by(Call.source_key)
             )
         )
-        out.print(calls_table(calls, title=f"Calls from {store_url}"))
+        out.print(calls_table(calls, title=f"Calls from {store_url}", width=out.width))
         done = [c for c in calls if c.status == "done"]
         if done and settings.scoring:
             from api.render_score import scores_table
@@ -204,11 +204,14 @@ def process(
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return
         out.print(
-            f"call {call.id}  {call.language}  {call.duration:.1f} s  {call.diarization}  "
+            f"call {call.id}  {call.language} ({call.language_source or 'unknown'})  "
+            f"{call.duration:.1f} s  {call.diarization}  "
             f"{len(call.pii)} PII item(s) redacted", highlight=False, soft_wrap=True,
         )
         for line in transcript_lines(call, original):
             out.print(line, highlight=False, markup=False, soft_wrap=True)
+        if call.language_reason:
+            err.print(f"language: {call.language_reason}", highlight=False, soft_wrap=True)
         for note in call.notes or []:
             err.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
 
@@ -261,7 +264,7 @@ def list_calls(
     settings = _settings()
     ensure_schema(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
-        out.print(calls_table(fetch(session, limit)))
+        out.print(calls_table(fetch(session, limit), width=out.width))
 
 
 @db_app.command("upgrade")

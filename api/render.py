@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from pipeline.db.models import Call
@@ -23,15 +24,32 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
-def calls_table(calls: list[Call], title: str = "Calls") -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for name, justify in [
+# Below this terminal width the calls table keeps the columns a person scans first.
+WIDE = 120
+
+
+def calls_table(calls: list[Call], title: str = "Calls", width: int = WIDE) -> Table:
+    """One row per call; on a terminal narrower than :data:`WIDE` (80 columns, a pipe)
+    the per-party detail (direction, longest silence, interruptions, pace, turns) is
+    left out (with overtalk) and the borders are lighter, so every row stays on one or two lines."""
+    wide = width >= WIDE
+    table = Table(title=title, show_lines=False, header_style="bold",
+                  box=box.HEAVY_HEAD if wide else box.SIMPLE_HEAD, pad_edge=wide)
+    columns = [
         ("call", "left"), ("agent", "left"), ("dir", "left"), ("duration", "right"),
         ("lang", "left"), ("talk A/C %", "right"), ("silence %", "right"),
         ("longest sil. s", "right"), ("overtalk s", "right"), ("interr. A/C", "right"),
         ("wpm A/C", "right"), ("turns", "right"), ("PII", "right"), ("status", "left"),
-    ]:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    ]
+    keep = {name for name, _ in columns} if wide else {
+        "call", "agent", "duration", "lang", "talk A/C %", "silence %", "PII", "status"}
+    short = {"talk A/C %": "talk A/C", "silence %": "sil. %", "overtalk s": "over s"}
+    for name, justify in columns:
+        if name in keep:
+            folds = wide or name in ("agent", "status")
+            table.add_column(name if wide else short.get(name, name), justify=justify,  # type: ignore[arg-type]
+                             overflow="fold", no_wrap=not folds,
+                             min_width=None if wide or name != "agent" else 12)
     for call in calls:
         m = call.metrics
         agent = call.agent.name or call.agent.external_id if call.agent else "-"
@@ -41,15 +59,20 @@ def calls_table(calls: list[Call], title: str = "Calls") -> Table:
             wpm = f"{m.wpm_agent:.0f}/{m.wpm_customer:.0f}"
         else:
             ratio = interruptions = wpm = "n/a" if m is not None else "-"
-        status = call.status if call.diarization != "none" else f"{call.status} (undiarised)"
+        undiarised = call.diarization == "none"
+        status = call.status if not undiarised else (
+            f"{call.status} (undiarised)" if wide else f"{call.status}*")
+        if undiarised and not wide:
+            table.caption = "* mono recording, not diarised: per-party figures are n/a"
         style = {"done": "green", "failed": "red"}.get(call.status, "yellow")
-        table.add_row(
+        cells = dict(zip([name for name, _ in columns], [
             call.id[:8], agent, call.direction or "-", clock(call.duration), call.language or "-",
             ratio, _num(m.silence_pct if m else None), _num(m.longest_silence if m else None),
             _num(m.overtalk if m else None), interruptions, wpm,
             str(m.utterances) if m else "-", str(len(call.pii)) if m else "-",
             f"[{style}]{status}[/{style}]",
-        )
+        ], strict=True))
+        table.add_row(*(cells[name] for name, _ in columns if name in keep))
     return table
 
 
@@ -82,6 +105,8 @@ def call_dict(call: Call, original: bool = False) -> dict[str, Any]:
             "started_at": call.started_at.isoformat() if call.started_at else None,
             "customer_ref": call.customer_ref,
             "language": call.language,
+            "language_source": call.language_source,
+            "language_reason": call.language_reason,
             "duration": call.duration,
             "channels": call.channels,
             "diarization": call.diarization,
