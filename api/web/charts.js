@@ -29,7 +29,9 @@ export function ticks(lo, hi, count = 5) {
 /** The y range: a fixed domain, or the values' range widened to round ticks. */
 function yRange(values, domain) {
   if (domain) return domain;
-  const lo = Math.min(0, ...values), hi = Math.max(...values, lo + 1e-9);
+  const lo = Math.min(0, ...values);
+  let hi = Math.max(...values, lo);
+  if (hi - lo < 1e-6) hi = lo + 1;  // all values equal (a 0% rate): a unit range, not six "0%" ticks
   const t = ticks(lo, hi);
   return [t[0], t[t.length - 1]];
 }

@@ -130,17 +130,15 @@ export function seconds(x, digits = 1) {
                                      maximumFractionDigits: digits }).format(x);
 }
 
-/** A length of time or a position in a recording as m:ss (h:mm:ss past an hour). */
+/** A length of time or a position in a recording as m:ss (h:mm:ss past an hour), the way
+ * the audio player writes it in both languages. (Intl.DurationFormat's digital style pads
+ * the minutes, "00:30", unlike the player's "0:30".) */
 export function duration(totalSeconds) {
   if (missing(totalSeconds)) return "–";
   const whole = Math.max(0, Math.floor(totalSeconds));
-  const parts = { hours: Math.floor(whole / 3600), minutes: Math.floor((whole % 3600) / 60),
-                  seconds: whole % 60 };
-  if (Intl.DurationFormat) {
-    return formatter("DurationFormat", { style: "digital", hoursDisplay: "auto" }).format(parts);
-  }
-  const mmss = `${parts.minutes}:${String(parts.seconds).padStart(2, "0")}`;
-  return parts.hours ? `${parts.hours}:${mmss.padStart(5, "0")}` : mmss;
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
+  const two = (x) => formatter("NumberFormat", { minimumIntegerDigits: 2, useGrouping: false }).format(x);
+  return h ? `${number(h, 0)}:${two(m)}:${two(s)}` : `${number(m, 0)}:${two(s)}`;
 }
 
 /** A moment (an ISO timestamp) as date and time in the locale, in the browser's time zone. */
