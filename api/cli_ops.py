@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli_common import app, err, fail, out
+
+if TYPE_CHECKING:
+    from pipeline.config_check import Problem
+    from pipeline.settings import Settings
 
 config_app = typer.Typer(help="Configuration: check it for a service, show it.",
                          no_args_is_help=True)
@@ -40,15 +44,57 @@ def validate_or_exit(service: str) -> None:
     except ConfigError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    problems = check(settings, service)  # type: ignore[arg-type]
+    problems = check(settings, service) + prompt_problems(settings, service)  # type: ignore[arg-type]
     for p in problems:
-        label = "[red]missing[/red]" if p.fatal else "[yellow]warning[/yellow]"
+        label = ("[yellow]warning[/yellow]" if not p.fatal else "[red]refused[/red]"
+                 if p.variable in PROMPT_VARIABLES else "[red]missing[/red]")
         err.print(f"{label} {p}", highlight=False, soft_wrap=True)
     fatal = [p for p in problems if p.fatal]
     if fatal:
-        names = ", ".join(p.variable for p in fatal)
-        err.print(f"[red]error:[/red] {service}: cannot start; set {names}", highlight=False)
+        unset = ", ".join(p.variable for p in fatal if p.variable not in PROMPT_VARIABLES)
+        refused = ", ".join(p.variable for p in fatal if p.variable in PROMPT_VARIABLES)
+        todo = "; ".join(filter(None, [unset and f"set {unset}", refused and f"change {refused}"]))
+        err.print(f"[red]error:[/red] {service}: cannot start; {todo}", highlight=False)
         raise typer.Exit(2)
+
+
+PROMPT_VARIABLES = ("CALLQA_ASR_INITIAL_PROMPT", "CALLQA_ASR_HOTWORDS")
+
+
+def prompt_problems(settings: Settings, service: str) -> list[Problem]:
+    """A decoding prompt or hotwords that hold a rubric phrase (:mod:`scoring.prompt_guard`):
+    refused in production, a warning in development (workers remove it from every call)."""
+    from flows.scoring import rubric_candidates
+    from pipeline.config_check import Problem
+    from pipeline.errors import CallqaError
+    from scoring.prompt_guard import guard_prompt
+
+    if service not in ("worker", "all") or not (settings.asr_initial_prompt
+                                                 or settings.asr_hotwords):
+        return []
+    fatal = settings.environment == "production"
+    try:
+        guard = guard_prompt(rubric_candidates(settings), settings.asr_initial_prompt,
+                             settings.asr_hotwords, settings.company_names)
+    except CallqaError as exc:
+        return [Problem("CALLQA_ASR_INITIAL_PROMPT", f"cannot be checked against the rubrics "
+                        f"({exc}); workers decode without prompt and hotwords", fatal=fatal)]
+    problems = []
+    for variable in PROMPT_VARIABLES:
+        found = [o for o in guard.overlaps if o.setting == variable]
+        if not found:
+            continue
+        criteria = sorted({f"{o.phrase.rubric}: {o.phrase.criterion}" for o in found})
+        phrases = list(dict.fromkeys(repr(o.phrase.phrase) for o in found))
+        more = f" and {len(phrases) - 2} more" if len(phrases) > 2 else ""
+        problems.append(Problem(variable, (
+            f"holds what the rubrics check: the phrase(s) {', '.join(phrases[:2])}{more} "
+            f"of {', '.join(criteria)}. The model writes what its prompt holds, so a call "
+            "where nobody said them could pass; remove them (company names may stay when "
+            "listed in CALLQA_COMPANY_NAMES). Workers remove them from every call and note "
+            "it."),
+            fatal=fatal))
+    return problems
 
 
 @config_app.command("check")

@@ -11,6 +11,7 @@ it would write un-redacted speech to disk outside callqa's retention controls.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,9 +35,10 @@ from pipeline.process import (
     analyse,
     transcribe_recording,
 )
-from pipeline.settings import get_settings
+from pipeline.settings import Settings, get_settings
 from pipeline.store import open_store
 from pipeline.types import Transcript
+from scoring.prompt_guard import guard_prompt
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def process_claimed(
     started = time.perf_counter()
     settings = get_settings()
     db_url = settings.resolved_database_url
-    options = ProcessOptions.from_settings(settings)
+    options, prompt_notes = guarded_options(settings)
     logger = get_run_logger()
     key, store_url = claim.key, claim.store_url
     call_id: str | None = None
@@ -224,6 +226,9 @@ def process_claimed(
                 raise _failed(error, call_id)
             call_open = True
             transcript = transcribe_task(fetched.path, metadata, options, hook)
+            if prompt_notes:
+                transcript = dataclasses.replace(transcript,
+                                                 notes=(*transcript.notes, *prompt_notes))
             beat.check()
             analyse_and_store(call_id, transcript, options, started, claim)
         except claims.LeaseLost as exc:  # the new holder's work stands: touch nothing
@@ -241,6 +246,31 @@ def process_claimed(
             raise
     score = score_task(call_id) if settings.scoring else None
     return Outcome(key, "done", call_id, seconds=time.perf_counter() - started, score=score)
+
+
+def guarded_options(settings: Settings) -> tuple[ProcessOptions, tuple[str, ...]]:
+    """The call's options, never with a rubric phrase in the decoding prompt or hotwords.
+
+    Whatever overlaps a phrase of the rubrics in force is removed (the policy is in
+    :mod:`scoring.prompt_guard`); the notes say what, for the log and the call. When the
+    rubrics cannot be read, nothing is known to be safe: prompt and hotwords are dropped.
+    """
+    options = ProcessOptions.from_settings(settings)
+    asr = options.transcribe
+    if not (asr.initial_prompt or asr.hotwords):
+        return options, ()
+    try:
+        guard = guard_prompt(rubric_candidates(settings), asr.initial_prompt, asr.hotwords,
+                             settings.company_names)
+        prompt, hotwords, notes = guard.initial_prompt, guard.hotwords, guard.notes
+    except CallqaError as exc:
+        prompt, hotwords = None, None
+        notes = (f"initial prompt and hotwords not used: the rubrics could not be read to "
+                 f"check them ({exc})",)
+    for note in notes:
+        get_run_logger().warning("%s", note)
+    asr = dataclasses.replace(asr, initial_prompt=prompt, hotwords=hotwords)
+    return dataclasses.replace(options, transcribe=asr), notes
 
 
 def _give_back(
