@@ -1,6 +1,6 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput] [--minutes 5]
-[--calls 100000] [--batch 8] [--per-run 3]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish]
+[--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -20,7 +20,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="call length (5)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
     parser.add_argument("--suite", default="all",
-                        choices=("all", "pipeline", "scoring", "api", "asr", "throughput"),
+                        choices=("all", "pipeline", "scoring", "api", "asr", "throughput",
+                                 "turkish", "turkish-phrases"),
                         help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
@@ -33,6 +34,8 @@ def main() -> None:
     parser.add_argument("--db", choices=("both", "sqlite", "postgres"), default="both",
                         help="databases for the api suite (both; postgres: "
                              "CALLQA_BENCH_POSTGRES, default postgres@127.0.0.1:5432)")
+    parser.add_argument("--set-size", type=int, default=40,
+                        help="calls of the synthetic Turkish set in the turkish suite (40)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="callqa-bench-") as tmp:
@@ -48,6 +51,19 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+            return
+        if args.suite == "turkish-phrases":
+            from benchmarks import turkish_phrases
+
+            turkish_phrases.report(turkish_phrases.run())
+            return
+        if args.suite == "turkish":
+            from benchmarks import turkish
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
+                  f"{args.minutes:g}-minute Turkish call, best of {args.repeats}")
+            turkish.report(turkish.run(Path(tmp), minutes=args.minutes, repeats=args.repeats,
+                                       set_size=args.set_size))
             return
         if args.suite == "throughput":
             from benchmarks import throughput
