@@ -3,8 +3,9 @@
 ``python -m benchmarks --suite turkish`` prints, in one run on one machine:
 
 1. CER and WER of each model on the shipped samples (Turkish with ``base``; English with
-   ``tiny.en`` and ``base`` side by side, the reason English goes to tiny.en), through the
-   real pipeline with the language from the sidecar;
+   ``tiny.en`` and ``base`` side by side), through the real pipeline with the language
+   from the sidecar, and on a real English phone call (pyannote's sample), the one that
+   decides English's model: espeak-ng's voices favour ``base``, real speech does not;
 2. the labelled synthetic Turkish set (:mod:`benchmarks.turkish_set`): its CER/WER and the
    shipped Turkish rubric's phrase criteria's precision and recall, on the ASR output and
    on the scripted text (:mod:`benchmarks.turkish_phrases`);
@@ -73,6 +74,38 @@ def sample_accuracy(models: dict[str, tuple[str, ...]], threads: int = 2) -> lis
     return rows
 
 
+def real_call_accuracy(threads: int = 2) -> list[dict[str, Any]]:
+    """WER of tiny.en and base on a real English phone call (pyannote's sample, 30 s):
+    synthetic voices favour base; real speech is what decides English's model."""
+    import importlib.util
+
+    import jiwer
+
+    from pipeline.audio import load_audio
+    from pipeline.transcribe import ModelOptions, TranscribeOptions, get_transcriber
+
+    spec = importlib.util.find_spec("pyannote.audio")
+    if spec is None or spec.origin is None:
+        return []
+    sample = Path(spec.origin).parent / "sample"
+    rows = [line.split(maxsplit=5) for line in (sample / "sample.stm").read_text().splitlines()
+            if line.strip()]
+    ref = normalise(" ".join(r[5] for r in sorted(rows, key=lambda r: float(r[3]))))
+    audio = load_audio(sample / "sample.wav")[0]
+    out = []
+    for model in ("bundled:tiny.en", "bundled:base"):
+        transcriber = get_transcriber(ModelOptions(model=model, cpu_threads=threads))
+        transcriber.transcribe(audio[:80_000], TranscribeOptions(language="en"))  # warm
+        started = time.perf_counter()
+        result = transcriber.transcribe(audio, TranscribeOptions(language="en"))
+        seconds = time.perf_counter() - started
+        hyp = normalise(" ".join(w.text for w in result.words).replace("-", " "))
+        out.append({"sample": "pyannote sample.wav (real)", "language": "en",
+                    "model": transcriber.name, "audio_s": audio.size / 16_000,
+                    "seconds": seconds, "cer": jiwer.cer(ref, hyp), "wer": jiwer.wer(ref, hyp)})
+    return out
+
+
 def worker_rss() -> dict[str, float]:
     """Peak RSS of a fresh process that loads tiny.en and base and transcribes with both
     (a worker's ASR side after its first calls), and with tiny.en alone."""
@@ -109,7 +142,7 @@ def run(workdir: Path, minutes: float = 5.0, repeats: int = 1, set_size: int = 4
         "en_billing_stereo": ("bundled:tiny.en", "bundled:base"),
         "en_sales_outbound_stereo": ("bundled:tiny.en", "bundled:base"),
         "en_complaint_mono": ("bundled:tiny.en", "bundled:base"),
-    }, threads=threads)
+    }, threads=threads) + real_call_accuracy(threads)
     results["phrases"] = turkish_phrases.run(n=set_size, threads=threads)
     results["overhead"] = [
         pipeline_overhead.run(workdir / f"t{n}", minutes, repeats, name="tr_fatura_stereo",
