@@ -12,6 +12,14 @@ punctuation), then compared word by word:
   length, so a Turkish suffix on its last word does not cost points. Starting at a word
   boundary keeps short phrases honest: "sue" does not match inside "issue".
 - **patterns**: regular expressions searched in the folded text (always exact).
+- **Turkish and Azerbaijani calls** (the haystack's language; :mod:`scoring.criteria.turkish`)
+  are also compared in a *sound form*, in which vowel-harmony slips, ``ş/s``, a dropped or
+  respelled ``ğ``, voicing at suffix joints, doubled letters and split or merged words cost
+  nothing (phrases whose sound form is shorter than :data:`MIN_SOUND_LENGTH` are left to
+  the folded comparison: "ben" would match "bana"); and a run of words that carries a
+  negated verb the phrase lacks, or that ends in another word with the same beginning,
+  never matches fuzzily ("iade edilemiyor" is not "iade edilecek", "kayıt altına aldım" is
+  not "kayıt altına alın..."). Other languages are matched as before.
 
 The words of all the utterances searched form one :class:`Haystack` (so each phrase is
 scored against every run of words in one rapidfuzz ``cdist`` call); a :class:`Match`
@@ -32,12 +40,15 @@ from rapidfuzz import fuzz, process
 
 from pipeline.textnorm import fold
 from scoring.criteria.common import in_window, party_indexes, tokens
+from scoring.criteria.turkish import TOLERANT_LANGUAGES, ends_like, negated, sound
 from scoring.rubric_types import PhraseRef, Window
 from scoring.types import CallView
 
-__all__ = ["Haystack", "Match", "find_first", "find_ref", "segments"]
+__all__ = ["MIN_SOUND_LENGTH", "Haystack", "Match", "find_first", "find_ref", "segments"]
 
 _WHOLE_CALL = Window()
+# Shorter sound forms match too much ("pan", the sound of "ben", starts "bana" and "banka").
+MIN_SOUND_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Haystack:
     seg_end: tuple[int, ...]  # one past the last word of each word's utterance
     text: str  # words joined by " ", "\n" before each utterance's first word
     offsets: tuple[int, ...]  # where each word starts in ``text``
+    language: str = ""  # the call's: "tr" and "az" get the tolerant fuzzy matcher
 
     def __len__(self) -> int:
         return len(self.words)
@@ -102,7 +114,7 @@ def segments(view: CallView, indexes: Iterable[int],
         offsets.append(pos + 1)
         pos += len(word) + 1
     return Haystack(tuple(words), tuple(times), tuple(utterance), tuple(seg_end),
-                    "".join(parts), tuple(offsets))
+                    "".join(parts), tuple(offsets), (view.language or "").lower()[:2])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -159,6 +171,38 @@ def _scores(needle: str, cands: Sequence[str], threshold: float) -> np.ndarray:
                          dtype=np.float32)[0]
 
 
+@functools.lru_cache(maxsize=256)
+def _head_sizes(words: tuple[str, ...], seg_end: tuple[int, ...], k: int,
+                length: int) -> np.ndarray:
+    return np.array([len(h.split()) for h in _heads(words, seg_end, k, length)], dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=256)
+def _sound_runs(words: tuple[str, ...], k: int) -> tuple[str, ...]:
+    return tuple(sound(run) for run in _runs(words, k))
+
+
+@functools.lru_cache(maxsize=256)
+def _sound_heads(words: tuple[str, ...], seg_end: tuple[int, ...], k: int,
+                 length: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """Like :func:`_heads` in sound form: each start's run of (up to) ``k`` words, cut to
+    ``length`` sound letters, and how many words that takes."""
+    sizes = np.array([len(sound(w)) for w in words], dtype=np.int64)
+    heads, counts = [], np.zeros(len(words), dtype=np.int64)
+    for j in range(len(words)):
+        stop = min(j + k, seg_end[j])
+        heads.append(sound(" ".join(words[j:stop]))[:length])
+        taken = np.searchsorted(np.cumsum(sizes[j:stop]), length) + 1
+        counts[j] = min(int(taken), stop - j)
+    return tuple(heads), counts
+
+
+@functools.lru_cache(maxsize=256)
+def _negations(words: tuple[str, ...]) -> np.ndarray:
+    """How many negated words come before each word (and in all: one entry more)."""
+    return np.concatenate([[0], np.cumsum([negated(w) for w in words])])
+
+
 def _fuzzy(hay: Haystack, needle: str, n: int, threshold: float,
            start: int) -> tuple[int, int, float] | None:
     """First run of words scoring ``threshold`` or more against ``needle`` (module doc)."""
@@ -169,22 +213,46 @@ def _fuzzy(hay: Haystack, needle: str, n: int, threshold: float,
     starts = np.arange(size)
     best = np.zeros(size, dtype=np.float32)
     best_k = np.zeros(size, dtype=np.int64)
+    tolerant = hay.language in TOLERANT_LANGUAGES
+    guard = (_negations(hay.words) if tolerant and not any(map(negated, needle.split()))
+             else None)
+
+    phrase = tuple(needle.split()) if tolerant and n > 1 else ()
+
+    def take(scores: np.ndarray, k: int | np.ndarray) -> None:
+        ks = np.broadcast_to(np.asarray(k, dtype=np.int64), (size,))
+        scores[starts + ks > seg_end] = 0  # runs may not cross into the next utterance
+        if guard is not None:  # nor carry a negation the phrase lacks
+            scores[guard[np.minimum(starts + ks, size)] - guard[starts] > 0] = 0
+        if phrase:  # nor end in another word that begins the same
+            for j in np.flatnonzero(scores >= threshold):
+                if not ends_like(phrase, hay.words[j:j + int(ks[j])]):
+                    scores[j] = 0
+        better = scores > best
+        best[better], best_k[better] = scores[better], ks[better]
+
     for k in range(max(1, n - 1), n + 3):
         runs = _runs(hay.words, k)
         if not runs:
             break
         scores = np.zeros(size, dtype=np.float32)
         scores[: len(runs)] = _scores(needle, runs, threshold)
-        scores[starts + k > seg_end] = 0  # runs may not cross into the next utterance
-        better = scores > best
-        best[better], best_k[better] = scores[better], k
+        take(scores, k)
     # The run cut to the needle's length: a suffix on its last word costs nothing.
     heads = _heads(hay.words, hay.seg_end, n + 2, len(needle))
-    scores = _scores(needle, heads, threshold)
-    better = scores > best
-    if better.any():
-        best[better] = scores[better]
-        best_k[better] = [len(heads[j].split()) for j in np.flatnonzero(better)]
+    take(_scores(needle, heads, threshold),
+         _head_sizes(hay.words, hay.seg_end, n + 2, len(needle)))
+    said = sound(needle) if tolerant else ""
+    if len(said) >= MIN_SOUND_LENGTH:
+        for k in range(max(1, n - 1), n + 3):
+            sounds = _sound_runs(hay.words, k)
+            if not sounds:
+                break
+            scores = np.zeros(size, dtype=np.float32)
+            scores[: len(sounds)] = _scores(said, sounds, threshold)
+            take(scores, k)
+        sound_heads, counts = _sound_heads(hay.words, hay.seg_end, n + 2, len(said))
+        take(_scores(said, sound_heads, threshold), counts)
     hits = np.flatnonzero(best[start:] >= threshold)
     if not hits.size:
         return None
