@@ -200,23 +200,19 @@ def _overlaps(
         i = _find(words, p.words)
         if i is not None:
             hit(p, i, i + len(p.words) - 1, "phrase")
-            continue
-        for k in range(len(p.words) - RUN + 1):
-            run = p.words[k:k + RUN]
-            if not any(_distinctive(w, company) for w in run):
-                continue
-            i = _find(words, run)
-            if i is not None:
-                hit(p, i, i + RUN - 1, "run")
-                break
         else:
-            if hotwords:
-                for j, w in enumerate(words):
-                    if _distinctive(w, company) and any(
-                            pw == w or (len(w) >= MIN_PREFIX and pw.startswith(w))
-                            for pw in p.words if _distinctive(pw, company)):
-                        hit(p, j, j, "word")
-                        break
+            for k in range(len(p.words) - RUN + 1):
+                run = p.words[k:k + RUN]
+                if any(_distinctive(w, company) for w in run) and \
+                        (i := _find(words, run)) is not None:
+                    hit(p, i, i + RUN - 1, "run")
+                    break
+        if hotwords:  # every hotword that is (the start of) a distinctive word of it
+            keys = [pw for pw in p.words if _distinctive(pw, company)]
+            for j, w in enumerate(words):
+                if _distinctive(w, company) and any(
+                        pw == w or (len(w) >= MIN_PREFIX and pw.startswith(w)) for pw in keys):
+                    hit(p, j, j, "word")
     return list(found.values()), spans
 
 

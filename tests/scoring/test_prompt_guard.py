@@ -64,6 +64,9 @@ def test_hotwords_lose_the_words_of_a_phrase_and_keep_the_rest() -> None:
     assert english.hotwords == "Superonline" and english.overlaps[0].kind == "word"
     assert english.notes == (english.notes[0],) and english.notes[0].startswith("hotwords: ")
     assert guard(hotwords="kayıt altına alınmaktadır").hotwords is None
+    # every word of one phrase goes, not only the first found
+    assert guard(hotwords="Superonline, recorded, quality, training").hotwords == "Superonline"
+    assert guard(hotwords="kayıt altına alınmaktadır Superonline kalite").hotwords == "Superonline"
 
 
 def test_an_innocent_prompt_is_left_alone() -> None:
