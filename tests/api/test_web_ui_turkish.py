@@ -214,7 +214,7 @@ def test_an_agent_reads_their_page_in_turkish_on_a_phone(
     tab.sign_in(base, "agent1")
     page = tab.page
     expect(page.locator("#view h1")).to_have_text("Puan kartlarım")
-    expect(page.locator("#trend h2")).to_have_text("hafta bazında eğilim")
+    expect(page.locator("#trend h2")).to_have_text("Eğilim (hafta bazında)")
     expect(page.locator("#my-scorecards thead")).to_contain_text("Çağrı başlangıcı")
     expect(page.locator("#my-scorecards .status").first).to_have_text("okunacak")
     tab.no_sideways_scroll("my scorecards")
