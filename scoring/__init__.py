@@ -6,9 +6,11 @@
     card = score_call(view, rubric, models)     # models: a ModelProvider, or None
 
 A plain library (no Prefect, no FastAPI); models are reached through
-:class:`scoring.protocols.ModelProvider` and loaded lazily.
+:class:`scoring.protocols.ModelProvider` and loaded lazily. Explanations and flag reasons
+are :class:`~scoring.messages.Message`s: ``render(result.explanation_message, "tr")``.
 """
 
+from scoring.messages import Message, render
 from scoring.protocols import Embedder, ModelProvider, SentimentModel, TextClassifier
 from scoring.rubric import builtin_rubrics, load_rubric, parse_rubric, select_rubric
 from scoring.rubric_types import Criterion, FlagRule, Rubric, Section
@@ -34,6 +36,7 @@ __all__ = [
     "Evidence",
     "Flag",
     "FlagRule",
+    "Message",
     "ModelProvider",
     "PartySentiment",
     "Rubric",
@@ -48,6 +51,7 @@ __all__ = [
     "builtin_rubrics",
     "load_rubric",
     "parse_rubric",
+    "render",
     "score_call",
     "select_rubric",
 ]
