@@ -111,3 +111,10 @@ def refuse_if_unsupported(language: str, transcriber: Transcriber) -> None:
             hint="Set CALLQA_ASR_MODEL to a multilingual model (bundled:base, small, "
             "medium, large-v3-turbo).",
         )
+    if language not in getattr(transcriber, "languages", frozenset({language})):
+        raise LanguageNotSupported(
+            f"call is in {name_of(language)} ({language}) but ASR model "
+            f"{transcriber.name} does not transcribe it",
+            hint="Correct the call's language in its metadata, or set CALLQA_ASR_MODELS "
+            f"to a model for {language}.",
+        )

@@ -80,6 +80,7 @@ class ModelOptions:
 class Transcriber(Protocol):
     name: str
     multilingual: bool
+    languages: frozenset[str]  # the language codes it transcribes
 
     def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> ChannelTranscript: ...
 
@@ -116,6 +117,7 @@ class WhisperTranscriber:
                 "CTranslate2 model directory (hubs are unreachable offline).",
             ) from exc
         self.multilingual = bool(self.model.model.is_multilingual)
+        self.languages = frozenset(self.model.supported_languages)
         self._batched_pipeline: Any = None  # built on first batched use
 
     def detect_language(self, audio: np.ndarray) -> dict[str, float]:

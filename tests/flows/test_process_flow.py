@@ -111,7 +111,7 @@ def test_ingest_from_s3_survives_bad_recordings(  # type: ignore[no-untyped-def]
         "blip.wav": (_wav(tmp_path / "blip.wav", rng.standard_normal(8000) * 0.1), None),
         "badmeta.wav": (_wav(tmp_path / "badmeta.wav", rng.standard_normal(16000 * 3) * 0.1),
                         {"direction": "sideways"}),
-        "turkish.wav": (pyannote_sample() / "sample.wav", {"language": "tr"}),
+        "kurdish.wav": (pyannote_sample() / "sample.wav", {"language": "ku"}),
     }
     (tmp_path / "empty.wav").write_bytes(b"")
     (tmp_path / "notes.mp3").write_bytes(b"meeting notes, not audio " * 50)
@@ -131,7 +131,7 @@ def test_ingest_from_s3_survives_bad_recordings(  # type: ignore[no-untyped-def]
         "day1/hiss.wav": "no speech found",
         "day1/blip.wav": "shorter than the 1.0 s minimum",
         "day1/badmeta.wav": "direction must be inbound or outbound",
-        "day1/turkish.wav": "transcribes English only",
+        "day1/kurdish.wav": "Kurdish (ku) but ASR model base does not transcribe it",
     }
     for key, text in expected.items():
         assert errors[key].startswith(f"recording '{key}': "), errors[key]
@@ -140,7 +140,7 @@ def test_ingest_from_s3_survives_bad_recordings(  # type: ignore[no-untyped-def]
         calls = session.scalars(select(Call)).all()
         assert sorted(c.status for c in calls) == ["done"] + ["failed"] * 7
         codes = {c.source_key: c.error_code for c in calls}
-        assert codes["day1/turkish.wav"] == "language" and codes["day1/hiss.wav"] == "no_speech"
+        assert codes["day1/kurdish.wav"] == "language" and codes["day1/hiss.wav"] == "no_speech"
         assert session.scalar(select(func.count()).select_from(UtteranceRecord)) > 3
 
     second = ingest(retry_failed=False)

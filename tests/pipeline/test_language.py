@@ -74,6 +74,16 @@ def test_a_language_no_model_transcribes_is_refused_in_one_line() -> None:
     assert str(err.value).startswith("call is in Azerbaijani (az) but ASR model tiny.en")
 
 
+def test_a_language_the_model_does_not_know_is_refused_in_one_line() -> None:
+    class Base:
+        name, multilingual, languages = "base", True, frozenset({"tr", "en", "az"})
+
+    with pytest.raises(LanguageNotSupported) as err:
+        refuse_if_unsupported("ku", Base())  # type: ignore[arg-type]
+    assert str(err.value).startswith("call is in Kurdish (ku) but ASR model base does not")
+    assert "CALLQA_ASR_MODELS" in str(err.value)
+
+
 def test_english_goes_to_tiny_en_and_the_rest_to_base_by_default() -> None:
     options = ProcessOptions.from_settings(Settings())
     assert options.language.model_for("en", options.model).model == "bundled:tiny.en"
