@@ -121,6 +121,12 @@ class PIISpanPublic(BaseModel):
 class CallDetail(CallPublic):
     source_key: str
     error: str | None
+    language_source: str | None = Field(
+        default=None, description="What decided the language: metadata, queue, setting, "
+                                  "only (the one expected language), detected, assumed.")
+    language_reason: str | None = Field(
+        default=None, description="Why, e.g. 'detected among tr, en, az: tr 0.91, ...'.")
+    asr_model: str | None = Field(default=None, description="The ASR model that transcribed it.")
     channels: int | None
     diarization: str | None
     notes: list[Any]

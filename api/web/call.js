@@ -173,7 +173,9 @@ export async function renderCall(view, callId, user) {
   drawSide(review);
   const back = user.role === "agent" ? ["#/me", `← ${t("nav.me")}`]
     : user.role === "trainer" ? ["#/search", `← ${t("nav.search")}`] : ["#/queue", `← ${t("nav.queue")}`];
-  const about = [call.team, call.queue, call.language ? label("lang", call.language) : null,
+  const language = call.language ? label("lang", call.language)
+    + (call.language_source ? ` (${label("language_source", call.language_source)})` : "") : null;
+  const about = [call.team, call.queue, language,
                  call.direction ? label("direction", call.direction) : null,
                  call.diarization ? label("diarization", call.diarization) : null,
                  call.started_at ? dateTime(call.started_at) : null].filter(Boolean);

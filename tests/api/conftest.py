@@ -140,7 +140,9 @@ def seed(url: str, store: Path) -> World:
             call = Call(content_hash=name, source_key=f"2026/{name}.wav", store_url=str(store),
                         status="done", agent=agents[agent], team=teams[team], queue=queue,
                         direction=direction, language=lang, started_at=started.replace(
-                            tzinfo=UTC), duration=30.0, channels=2, diarization="stereo")
+                            tzinfo=UTC), duration=30.0, channels=2, diarization="stereo",
+                        language_source="detected", asr_model="tiny.en",
+                        language_reason=f"detected among tr, en, az: {lang} 0.90")
             call.utterances = [
                 UtteranceRecord(idx=0, speaker="agent", role="agent", start=0.5, end=3.0,
                                 text="Thank you for calling, my name is Sarah.",

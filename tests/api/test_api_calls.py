@@ -83,6 +83,8 @@ def test_one_call_has_metrics_redacted_utterances_scorecard_and_flags(api: Api) 
     call = api.get(f"/api/v1/calls/{api.world.calls['a1_flagged']}", "agent1").json()
     assert call["agent"] == "A-1" and call["team"] == "Billing" and call["score"] == 44.4
     assert call["metrics"]["talk_ratio_agent"] == 0.62
+    assert (call["language_source"], call["asr_model"]) == ("detected", "tiny.en")
+    assert call["language_reason"].startswith("detected among tr, en, az: ")
     texts = [u["text"] for u in call["utterances"]]
     assert "My card is [CARD] (a1-flagged), I call my lawyer." in texts
     assert "4111" not in str(call) and all(u["original_text"] is None for u in call["utterances"])
