@@ -42,21 +42,23 @@ __all__ = ["base_model", "report", "run"]
 _ROOT = Path(__file__).resolve().parents[1]
 # The code whose change changes what the ASR writes: a cached transcript is stale then.
 _ASR_SOURCES = ("pipeline/transcribe.py", "pipeline/process.py", "pipeline/vad.py",
+                "pipeline/bundled.py", "pipeline/language.py",
                 "pipeline/audio.py", "pipeline/diarize.py", "pipeline/roles.py",
                 "pipeline/pii.py", "scoring/view.py")
 
 
 def base_model() -> str:
-    """The multilingual ``base``: bundled once ``pipeline.transcribe`` ships it, else
-    ``$CALLQA_ASR_MODEL`` or the assembled copy in ``/tmp/base``."""
-    source = (_ROOT / "pipeline" / "transcribe.py").read_text(encoding="utf-8")
-    if '"bundled:base"' in source:
-        return "bundled:base"
-    path = os.environ.get("CALLQA_ASR_MODEL") or "/tmp/base"
-    if not Path(path).is_dir():
-        raise SystemExit(f"no multilingual base model: {path} is not a folder; set "
-                         "CALLQA_ASR_MODEL to a CTranslate2 base model folder")
-    return path
+    """The multilingual ``base``: bundled (``pipeline.bundled``) when callqa ships it, else
+    ``$CALLQA_ASR_MODEL`` or an assembled copy in ``/tmp/base``."""
+    try:
+        from pipeline.bundled import BASE
+    except ImportError:
+        path = os.environ.get("CALLQA_ASR_MODEL") or "/tmp/base"
+        if not Path(path).is_dir():
+            raise SystemExit(f"no multilingual base model: {path} is not a folder; set "
+                             "CALLQA_ASR_MODEL to a CTranslate2 base model folder") from None
+        return path
+    return BASE
 
 
 def _fingerprint(wav: Path, model: str) -> str:
@@ -152,7 +154,8 @@ def run(n: int = 40, threads: int = 2, hook: Any = print) -> dict[str, Any]:
     started = time.perf_counter()
     built = turkish_set.build(turkish_set.calls(n))
     render_s = time.perf_counter() - started
-    rows, asr_s, audio_s = [], 0.0, 0.0
+    rows: list[dict[str, Any]] = []
+    asr_s, audio_s = 0.0, 0.0
     for k, (call, wav) in enumerate(built, 1):
         ref = reference_view(wav)
         asr, seconds = asr_view(wav, model, threads)

@@ -39,13 +39,14 @@ NOT_SAID = {8: "complaint_registered", 34: "customer_mentions"}
 
 
 def _model() -> str:
-    source = Path(__file__).resolve().parents[2] / "pipeline" / "transcribe.py"
-    if '"bundled:base"' in source.read_text(encoding="utf-8"):
-        return "bundled:base"
-    path = os.environ.get("CALLQA_ASR_MODEL") or "/tmp/base"
-    if not Path(path, "model.bin").is_file():
-        pytest.skip(f"no multilingual base model at {path} (set CALLQA_ASR_MODEL)")
-    return path
+    try:
+        from pipeline.bundled import BASE
+    except ImportError:
+        path = os.environ.get("CALLQA_ASR_MODEL") or "/tmp/base"
+        if not Path(path, "model.bin").is_file():
+            pytest.skip(f"no multilingual base model at {path} (set CALLQA_ASR_MODEL)")
+        return path
+    return BASE
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
