@@ -20,9 +20,9 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, StaffUser
 from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
+from pipeline.db.buckets import Period
 from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, summary
 from pipeline.db.search import CallFilters
-from pipeline.db.trends import Period
 
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
 

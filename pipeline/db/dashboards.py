@@ -6,7 +6,7 @@ What counts: calls with a *current* scorecard (replaced scorecards and unscored 
 not), chosen by the same filters as the call list (team, agent, queue, language,
 direction, ``date_from`` <= started_at < ``date_to``). A call falls in the bucket of its
 ``started_at`` (or of its ``created_at`` when it has no start time), through
-:func:`pipeline.db.trends.bucket_start`, so SQLite and PostgreSQL give the same answer.
+:func:`pipeline.db.buckets.bucket_start`, so SQLite and PostgreSQL give the same answer.
 
 Groups: ``none`` (one group, ``None``), ``agent`` (the agent's external id), ``team`` (team
 name), ``queue``, ``direction``, ``language``, and ``category``: the call's metadata
@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from pipeline.db.buckets import Period, as_date, bucket_start
 from pipeline.db.models import (
     Agent,
     AgentDayRollup,
@@ -51,7 +52,6 @@ from pipeline.db.models import (
     Team,
 )
 from pipeline.db.search import CallFilters, filter_conditions
-from pipeline.db.trends import Period, _as_date, bucket_start
 
 GroupBy = Literal["none", "agent", "team", "queue", "direction", "language", "category"]
 GROUP_BYS: tuple[GroupBy, ...] = ("none", "agent", "team", "queue", "direction", "language",
@@ -212,7 +212,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
     for day, grp, *values in session.execute(query):
         if group_by in ("agent", "team"):
             grp = names.get(grp)
-        acc = sums.setdefault((period_start(_as_date(day), period), grp), [0] * 12)
+        acc = sums.setdefault((period_start(as_date(day), period), grp), [0] * 12)
         for i, value in enumerate(values):
             if value is not None:
                 acc[i] += value
@@ -261,7 +261,7 @@ def _from_calls(session: Session, filters: CallFilters, period: Period, group_by
     for row in session.execute(query):
         calls = int(row.calls)
         rows.append(SummaryRow(
-            start=_as_date(row.bucket), group=row.grp, calls=calls,
+            start=as_date(row.bucket), group=row.grp, calls=calls,
             average_score=_round(row.average, 2),
             auto_fail_rate=round(int(row.fails or 0) / calls, 4) if calls else 0.0,
             flag_rate=round(int(row.flagged or 0) / calls, 4) if calls else 0.0,

@@ -10,7 +10,7 @@ rows of the call's (day, agent) from the calls themselves, in the same transacti
 :func:`keys_of` before the change (a call may move), :func:`refresh` after it. That is a
 few dozen calls per refresh, read through ``ix_calls_agent_started``.
 
-The day is :func:`pipeline.db.trends.bucket_start` of ``coalesce(started_at, created_at)``,
+The day is :func:`pipeline.db.buckets.bucket_start` of ``coalesce(started_at, created_at)``,
 the expression the live dashboard query groups by, so both give the same buckets.
 """
 
@@ -20,22 +20,11 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    DateTime,
-    and_,
-    case,
-    cast,
-    delete,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from pipeline.db.buckets import as_date, bucket_start
 from pipeline.db.models import AgentDayRollup, Call, CallMetricsRecord, DailyRollup, ScoreRecord
-from pipeline.db.trends import PERIODS, Period, _as_date, bucket_start
 
 Key = tuple[date, int | None]  # (day, agent_id)
 
@@ -88,17 +77,6 @@ def _coarse(where: Any = ()) -> Any:
     return select(*keys, *(func.sum(getattr(r, c)) for c in SUMS)).where(*where).group_by(*keys)
 
 
-def day_bucket(dialect: str, period: Period, table: Any = DailyRollup) -> ColumnElement[Any]:
-    """The first day of a rollup row's day, week (Monday) or month."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
-    if dialect == "postgresql":
-        if period == "day":
-            return table.day.expression  # type: ignore[no-any-return]
-        return cast(func.date_trunc(period, cast(table.day, DateTime)), Date)
-    return bucket_start(dialect, period, table.day)
-
-
 def _day_value(dialect: str, day: date) -> Any:
     """``day`` as the day expression yields it (SQLite: ISO text)."""
     return day.isoformat() if dialect == "sqlite" else day
@@ -112,7 +90,7 @@ def keys_of(session: Session, call_ids: Collection[str]) -> set[Key]:
     dialect = session.get_bind().dialect.name
     rows = session.execute(select(day_of_call(dialect), Call.agent_id)
                            .where(Call.id.in_(list(call_ids))).distinct())
-    return {(_as_date(day), agent) for day, agent in rows if day is not None}
+    return {(as_date(day), agent) for day, agent in rows if day is not None}
 
 
 def refresh(session: Session, keys: Iterable[Key]) -> None:

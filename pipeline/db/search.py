@@ -23,9 +23,23 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    Text,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.models import (
@@ -38,10 +52,28 @@ from pipeline.db.models import (
     UtteranceRecord,
 )
 from pipeline.db.people import Dispute, DisputeStatus, Review, ReviewStatus
-from pipeline.db.text_index import MIN_INDEXED, contains, indexed_utterance_ids, search_key
+from pipeline.db.text_index import FTS_TABLE, MIN_INDEXED, fts_phrase, search_key
 
 RARE_UTTERANCES = 2000  # words in at most this many utterances: the text index leads
 COUNT_CAP = 1000  # a search for common words counts at most offset + this many calls
+
+# Only for building queries: the FTS5 table is not part of the models' metadata.
+_fts = Table(FTS_TABLE, MetaData(), Column("rowid", Integer), Column("search_text", Text))
+
+
+def indexed_utterance_ids(dialect: str, needle: str) -> Select[Any]:
+    """Ids of the utterances whose ``search_text`` contains ``needle``, found through the
+    trigram index (``needle`` is a :func:`~pipeline.db.text_index.search_key`, at least
+    :data:`~pipeline.db.text_index.MIN_INDEXED` long)."""
+    if dialect == "sqlite":
+        return select(_fts.c.rowid).where(_fts.c.search_text.op("MATCH")(fts_phrase(needle)))
+    return select(UtteranceRecord.id).where(contains(needle))
+
+
+def contains(needle: str) -> ColumnElement[bool]:
+    """``utterances.search_text`` contains ``needle`` (no index needed: for a probe of one
+    call's utterances; PostgreSQL's planner also serves it from the trigram index)."""
+    return UtteranceRecord.search_text.contains(needle, autoescape=True)
 
 
 @dataclass(frozen=True)

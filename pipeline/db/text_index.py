@@ -20,22 +20,22 @@ The substring lookup is served by a trigram index, created by migration 0006:
 Neither object is in the models' metadata (the FTS5 table and its shadow tables are
 SQLite-only, the GIN index PostgreSQL-only): :func:`include_name` hides them from
 autogenerate comparisons.
+
+This module holds what the models, the migrations and the search share (the stored form,
+the names of the index objects) and imports no model: the lookups through the index,
+which query ``UtteranceRecord``, are :func:`indexed_utterance_ids` and :func:`contains` in
+:mod:`pipeline.db.search`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Select, Table, Text, select
-
 from pipeline.textnorm import fold
 
 FTS_TABLE = "utterances_fts"  # SQLite: FTS5, trigram tokenizer, content=utterances
 TRGM_INDEX = "ix_utterances_search_trgm"  # PostgreSQL: GIN (search_text gin_trgm_ops)
 MIN_INDEXED = 3  # a trigram index finds substrings of at least three characters
-
-# Only for building queries: the FTS5 table is not part of the models' metadata.
-_fts = Table(FTS_TABLE, MetaData(), Column("rowid", Integer), Column("search_text", Text))
 
 
 def search_key(text: str | None) -> str:
@@ -62,21 +62,3 @@ def include_name(name: str | None, type_: str, parent_names: Any = None) -> bool
 def fts_phrase(needle: str) -> str:
     """``needle`` as one FTS5 string literal: a phrase, never an FTS5 expression."""
     return '"' + needle.replace('"', '""') + '"'
-
-
-def indexed_utterance_ids(dialect: str, needle: str) -> Select[Any]:
-    """Ids of the utterances whose ``search_text`` contains ``needle``, found through the
-    trigram index (``needle`` is a :func:`search_key`, at least :data:`MIN_INDEXED` long)."""
-    from pipeline.db.models import UtteranceRecord
-
-    if dialect == "sqlite":
-        return select(_fts.c.rowid).where(_fts.c.search_text.op("MATCH")(fts_phrase(needle)))
-    return select(UtteranceRecord.id).where(contains(needle))
-
-
-def contains(needle: str) -> ColumnElement[bool]:
-    """``utterances.search_text`` contains ``needle`` (no index needed: for a probe of one
-    call's utterances; PostgreSQL's planner also serves it from the trigram index)."""
-    from pipeline.db.models import UtteranceRecord
-
-    return UtteranceRecord.search_text.contains(needle, autoescape=True)

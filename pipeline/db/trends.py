@@ -2,25 +2,22 @@
 score, scored calls and auto-fails, beside their team's average for the same bucket.
 
 Everything is grouped in SQL. The bucket start is one expression per dialect behind
-:func:`bucket_start` (SQLite ``date()``/``strftime``, PostgreSQL ``date_trunc`` in UTC), and
-it is turned into a ``date`` here, so callers see the same answer on both databases. A call
-counts in the bucket of its ``started_at`` (UTC), or of its scorecard's ``created_at`` when
-the call has no start time. Only current scorecards count.
+:func:`pipeline.db.buckets.bucket_start` (SQLite ``date()``/``strftime``, PostgreSQL
+``date_trunc`` in UTC), and it is turned into a ``date`` here, so callers see the same
+answer on both databases. A call counts in the bucket of its ``started_at`` (UTC), or of
+its scorecard's ``created_at`` when the call has no start time. Only current scorecards count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from pipeline.db.models import Agent, Call, ScoreRecord
-
-Period = Literal["day", "week", "month"]
-PERIODS: tuple[Period, ...] = ("day", "week", "month")
+from pipeline.db.buckets import Period, as_date, bucket_start, day_bucket
+from pipeline.db.models import Agent, AgentDayRollup, Call, ScoreRecord
 
 
 @dataclass(frozen=True)
@@ -33,29 +30,6 @@ class TrendBucket:
     team_calls: int
 
 
-def bucket_start(dialect: str, period: Period, column: Any) -> ColumnElement[Any]:
-    """The first day of ``column``'s bucket, as SQL for ``dialect`` ('sqlite', 'postgresql')."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
-    if dialect == "sqlite":
-        if period == "day":
-            return func.date(column)
-        if period == "week":  # the next-or-same Sunday, less six days: that week's Monday
-            return func.date(column, "weekday 0", "-6 days")
-        return func.strftime("%Y-%m-01", column)
-    if dialect == "postgresql":
-        return cast(func.date_trunc(period, func.timezone("UTC", column)), Date)
-    raise NotImplementedError(f"score trends are not implemented for {dialect!r}")
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def agent_trend(
     session: Session, agent_id: int, period: Period = "week",
     since: date | None = None, until: date | None = None,
@@ -66,9 +40,6 @@ def agent_trend(
     Calls with a start time are added up from ``agent_day_rollups`` (a few rows per agent and
     day, :mod:`pipeline.db.rollups`); the few without one fall in the bucket of their
     scorecard's ``created_at``, which no rollup knows, so they are grouped from the calls."""
-    from pipeline.db.models import AgentDayRollup
-    from pipeline.db.rollups import day_bucket  # rollups builds on this module
-
     agent = session.get(Agent, agent_id)
     if agent is None:
         raise LookupError(f"agent {agent_id}")
@@ -109,7 +80,7 @@ def agent_trend(
     sums: dict[date, list[float]] = {}  # bucket: mine sum, mine n, fails, team sum, team n
     for query in (dated, undated):
         for row in session.execute(query):
-            acc = sums.setdefault(_as_date(row[0]), [0.0, 0, 0, 0.0, 0])
+            acc = sums.setdefault(as_date(row[0]), [0.0, 0, 0, 0.0, 0])
             for i, value in enumerate(row[1:]):
                 acc[i] += value or 0
     buckets = []

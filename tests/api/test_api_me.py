@@ -109,8 +109,9 @@ def test_daily_and_monthly_trend_and_date_range(me: Api) -> None:
 
 
 def test_trend_bucketing_in_sql_matches_python_on_this_database(me: Api) -> None:
+    from pipeline.db.buckets import bucket_start
     from pipeline.db.session import session_scope
-    from pipeline.db.trends import agent_trend, bucket_start
+    from pipeline.db.trends import agent_trend
 
     with session_scope(me.world.url) as s:
         weeks = agent_trend(s, agent_id(me, "A-1"), "week")

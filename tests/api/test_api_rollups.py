@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from pipeline.db.buckets import PERIODS
 from pipeline.db.dashboards import GROUP_BYS as GROUPS
-from pipeline.db.trends import PERIODS
 from tests.api.conftest import World, flag, scorecard, seed
 
 

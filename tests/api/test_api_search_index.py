@@ -148,8 +148,9 @@ def test_rare_and_common_plans_agree_and_a_capped_count_says_so(
 
 def test_the_index_serves_the_lookup(api: Api) -> None:
     """Both databases answer through their trigram index, not a scan of every utterance."""
+    from pipeline.db.search import indexed_utterance_ids
     from pipeline.db.session import get_engine
-    from pipeline.db.text_index import FTS_TABLE, TRGM_INDEX, indexed_utterance_ids
+    from pipeline.db.text_index import FTS_TABLE, TRGM_INDEX
 
     engine = get_engine(api.world.url)
     dialect = engine.dialect.name
