@@ -64,7 +64,7 @@ PROMPT_VARIABLES = ("CALLQA_ASR_INITIAL_PROMPT", "CALLQA_ASR_HOTWORDS")
 def prompt_problems(settings: Settings, service: str) -> list[Problem]:
     """A decoding prompt or hotwords that hold a rubric phrase (:mod:`scoring.prompt_guard`):
     refused in production, a warning in development (workers remove it from every call)."""
-    from flows.scoring import rubric_candidates
+    from flows.score_calls import rubric_candidates
     from pipeline.config_check import Problem
     from pipeline.errors import CallqaError
     from scoring.prompt_guard import guard_prompt

@@ -269,9 +269,8 @@ class LocalCluster:
     ) -> str:
         """Deploy a flow of this checkout (``package.module:flow``) to the pool; its id.
 
-        The entrypoint is a module path, not ``flows/x.py:flow``: Prefect loads a file
-        entrypoint with the file's folder first on ``sys.path``, where ``flows/scoring.py``
-        would shadow the ``scoring`` package. The deployment is registered directly
+        The entrypoint is a module path, not ``flows/x.py:flow``, as in ``prefect.yaml``:
+        the flows are imported from the installed package. The deployment is registered directly
         (``to_deployment().apply()``): Prefect 3.8.8's ``Flow.deploy`` first lists the pool's
         workers with ``limit=None``, which its own server answers with 422.
         """

@@ -93,9 +93,8 @@ def register(deployments: list[dict[str, Any]], pool: str | None = None) -> dict
         if "/" in module_path or module_path.endswith(".py"):
             raise ConfigError(
                 f"deployment {spec['name']!r}: entrypoint {spec['entrypoint']!r} is a file path",
-                hint="Use a module path (flows.process:process_recording): under a worker a "
-                     "file path puts flows/ first on sys.path, where flows/scoring.py "
-                     "shadows the scoring package.")
+                hint="Use a module path (flows.process:process_recording): a worker imports "
+                     "the flows from the installed callqa package, not from a file.")
         flow: Any = getattr(importlib.import_module(module_path), attr)
         work_pool = spec.get("work_pool") or {}
         deployment = flow.to_deployment(

@@ -21,7 +21,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.scoring import ScoreOutcome, models_for, rubric_candidates, score_or_report
+from flows.score_calls import ScoreOutcome, models_for, rubric_candidates, score_or_report
 from pipeline.audio import content_hash
 from pipeline.db import claims, repository
 from pipeline.db.models import CallStatus

@@ -19,7 +19,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.scoring import ScoreOutcome, models_for, rubric_candidates, score_or_report
+from flows.score_calls import ScoreOutcome, models_for, rubric_candidates, score_or_report
 from pipeline.db import scores as score_db
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.process import ProgressHook

@@ -134,7 +134,7 @@ def test_upload_is_listed_and_activation_switches_the_active_version(api: Api) -
 
 
 def test_rubric_selection_keeps_the_shipped_rubrics_until_one_is_activated(api: Api) -> None:
-    from flows.scoring import rubric_candidates
+    from flows.score_calls import rubric_candidates
     from scoring.rubric import builtin_rubrics
 
     assert rubric_candidates(api.settings) == builtin_rubrics()
@@ -150,7 +150,7 @@ def test_rubric_selection_keeps_the_shipped_rubrics_until_one_is_activated(api: 
 
 @pytest.mark.slow
 def test_a_call_scored_after_activation_uses_the_active_version(api: Api) -> None:
-    from flows.scoring import models_for, rubric_candidates, score_stored_call
+    from flows.score_calls import models_for, rubric_candidates, score_stored_call
     from pipeline.db.scores import current_score
     from pipeline.db.session import session_scope
 

@@ -21,8 +21,7 @@ def deployments() -> dict[str, dict]:  # type: ignore[type-arg]
 def test_every_deployment_entrypoint_is_a_flow_by_module_path() -> None:
     for name, deployment in deployments().items():
         module_path, func = deployment["entrypoint"].split(":")
-        # A file entrypoint puts flows/ first on sys.path under a worker, where
-        # flows/scoring.py shadows the scoring package: module paths only.
+        # Module paths only: a worker imports the flows from the installed package.
         assert "/" not in module_path and not module_path.endswith(".py"), name
         flow = getattr(importlib.import_module(module_path), func)
         assert isinstance(flow, Flow), name

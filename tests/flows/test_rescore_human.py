@@ -54,7 +54,7 @@ def test_is_human_score_knows_reviews_and_accepted_disputes(api: Api) -> None:
 
 
 def test_scoring_a_reviewed_call_keeps_the_human_score_current(api: Api) -> None:
-    from flows.scoring import models_for, score_stored_call
+    from flows.score_calls import models_for, score_stored_call
     from pipeline.db.session import session_scope
     from scoring import parse_rubric
 
