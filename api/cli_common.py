@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,9 @@ app.add_typer(rubric_app, name="rubric")
 out = Console()
 err = Console(stderr=True)
 
-SAMPLES = Path(__file__).resolve().parent.parent / "pipeline" / "samples"
+# The sample calls are package data of pipeline (pipeline/samples/), found through it
+# (callqa installs as files, a wheel or an editable checkout: the resource is a folder).
+SAMPLES = Path(str(resources.files("pipeline") / "samples"))
 
 
 def quiet_prefect(verbose: bool) -> None:

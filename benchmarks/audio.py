@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 import wave
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.audio import load_audio
 
-SAMPLES = Path(__file__).resolve().parents[1] / "pipeline" / "samples"
+# The sample calls are package data of pipeline (pipeline/samples/), found through it
+# (callqa installs as files, a wheel or an editable checkout: the resource is a folder).
+SAMPLES = Path(str(resources.files("pipeline") / "samples"))
 
 
 def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0,
