@@ -150,7 +150,7 @@ def test_an_english_only_model_leaves_the_turkish_samples_out_and_refuses_them_c
 def test_the_calls_table_fits_80_columns_when_piped(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from api.render import calls_table
+    from api.cli.render import calls_table
     from pipeline.db.models import Agent, Call, CallMetricsRecord
 
     call = Call(id="1e945aac-0000", content_hash="x", source_key="k", store_url="s",

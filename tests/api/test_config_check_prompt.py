@@ -1,5 +1,5 @@
 """``callqa config check`` names a decoding prompt that holds a rubric phrase: refused in
-production, a warning in development (``api.cli_ops.prompt_problems``)."""
+production, a warning in development (``api.cli.ops.prompt_problems``)."""
 
 from __future__ import annotations
 

@@ -40,6 +40,13 @@ def fail(exc: BaseException) -> typer.Exit:
     return typer.Exit(1)
 
 
+def safe_url(url: str) -> str:
+    """A database URL for printing: its password hidden."""
+    from pipeline.db.session import _safe
+
+    return _safe(url)
+
+
 def settings():  # type: ignore[no-untyped-def]
     from pipeline.settings import get_settings
 

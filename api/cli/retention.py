@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import Verbose, app, err, fail, out, quiet_prefect, settings
+from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, settings
 
 retention_app = typer.Typer(help="Retention per queue (KVKK/GDPR): policies and the run "
                                  "that erases expired calls.", no_args_is_help=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import app, fail, out, settings
+from api.cli.common import app, fail, out, settings
 
 user_app = typer.Typer(help="Users of the web API: add and list them.", no_args_is_help=True)
 app.add_typer(user_app, name="user")

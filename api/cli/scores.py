@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
+from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
 
 
 @app.command()
@@ -21,7 +21,7 @@ def score(
 
     Example: ``callqa score 3f9c2a1b``
     """
-    from api.render_score import score_dict, scorecard
+    from api.cli.render_score import score_dict, scorecard
     from pipeline.db.repository import get_call
     from pipeline.db.scores import current_score
     from pipeline.db.session import ensure_schema, session_scope

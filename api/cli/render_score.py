@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from api.render import clock
+from api.cli.render import clock
 from pipeline.db.models import Call, ScoreRecord
 
 MARK = {"pass": ("✓", "green"), "fail": ("✗", "red"), "na": ("–", "dim")}

@@ -1,8 +1,5 @@
-"""The ``callqa`` command line: a thin layer over the flows and the library.
-
-Every command turns callqa's errors into one line on stderr and a non-zero exit code.
-Scoring commands live in :mod:`api.cli_scoring`; both register on one Typer app.
-"""
+"""Recordings and calls: ``callqa demo``, ``process``, ``ingest`` and ``calls`` (the list;
+``calls delete`` is :mod:`api.cli.retention`'s)."""
 
 from __future__ import annotations
 
@@ -13,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli_common import SAMPLES, Verbose, app, db_app, err, out
-from api.cli_common import fail as _fail
-from api.cli_common import quiet_prefect as _quiet_prefect
-from api.cli_common import settings as _settings
+from api.cli.common import SAMPLES, Verbose, app, err, out, safe_url
+from api.cli.common import fail as _fail
+from api.cli.common import quiet_prefect as _quiet_prefect
+from api.cli.common import settings as _settings
 
 
 @app.command()
@@ -39,7 +36,7 @@ def demo(
     settings = _settings()
     try:
         copied, held_back = _copy_samples(settings, all_languages)
-        out.print(f"database:   {_safe_url(settings.resolved_database_url)}")
+        out.print(f"database:   {safe_url(settings.resolved_database_url)}")
         out.print(f"recordings: {settings.resolved_store_url}")
         out.print(f"ASR models: {_models_line(settings)}", highlight=False, soft_wrap=True)
         out.print(f"copied {copied} sample recording(s) into the store")
@@ -126,7 +123,7 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from api.render import calls_table
+    from api.cli.render import calls_table
     from pipeline.db.models import Call
     from pipeline.db.session import session_scope
 
@@ -143,7 +140,7 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
         out.print(calls_table(calls, title=f"Calls from {store_url}", width=out.width))
         done = [c for c in calls if c.status == "done"]
         if done and settings.scoring:
-            from api.render_score import scores_table
+            from api.cli.render_score import scores_table
             from pipeline.db.scores import current_score
 
             rows = [(c, current_score(session, c.id)) for c in done]
@@ -173,7 +170,7 @@ def process(
     Example: ``callqa process calls/2026-11-24/0412.wav`` or ``callqa process --json samples/x.ogg``
     """
     _quiet_prefect(verbose)
-    from api.render import call_dict, transcript_lines
+    from api.cli.render import call_dict, transcript_lines
     from flows.process import process_recording
     from pipeline.db.repository import get_call
     from pipeline.db.session import session_scope
@@ -243,7 +240,7 @@ def ingest(
         raise typer.Exit(2)
 
 
-calls_app = typer.Typer(help="Processed calls: list them, erase one (api.cli_retention).")
+calls_app = typer.Typer(help="Processed calls: list them, erase one.")
 app.add_typer(calls_app, name="calls")
 
 
@@ -257,7 +254,7 @@ def list_calls(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from api.render import calls_table
+    from api.cli.render import calls_table
     from pipeline.db.repository import list_calls as fetch
     from pipeline.db.session import ensure_schema, session_scope
 
@@ -265,86 +262,3 @@ def list_calls(
     ensure_schema(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
         out.print(calls_table(fetch(session, limit), width=out.width))
-
-
-@db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
-    """Migrate the database (``CALLQA_DATABASE_URL``) to the latest schema.
-
-    Example: ``CALLQA_DATABASE_URL=postgresql+psycopg://callqa@db/callqa callqa db upgrade``
-    """
-    from pipeline.db.session import _safe, upgrade
-    from pipeline.errors import CallqaError
-
-    url = _settings().resolved_database_url
-    try:
-        upgrade(url, revision)
-    except CallqaError as exc:
-        raise _fail(exc) from None
-    out.print(f"database {_safe(url)} is at revision {revision}")
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-) -> None:
-    """Serve the web API (REST under /api/v1, docs at /api/docs) with uvicorn.
-
-    Migrates the database first; the embedded default (SQLite and a recordings folder
-    under CALLQA_HOME) needs no other service. Create the first user with
-    ``callqa user add``.
-
-    Example: ``callqa serve --host 0.0.0.0 --port 8000``
-    """
-    import uvicorn
-    from sqlalchemy import func, select
-
-    from api.cli_ops import validate_or_exit
-    from pipeline.db.people import User
-    from pipeline.db.session import ensure_schema, session_scope
-    from pipeline.errors import CallqaError
-
-    validate_or_exit("api")
-    settings = _settings()
-    try:
-        ensure_schema(settings.resolved_database_url)
-        with session_scope(settings.resolved_database_url) as session:
-            users = session.scalar(select(func.count()).select_from(User)) or 0
-    except CallqaError as exc:
-        raise _fail(exc) from None
-    out.print(f"callqa API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/api/docs)"
-              f"\ndatabase:   {_safe_url(settings.resolved_database_url)}", highlight=False)
-    if not users:
-        out.print("[yellow]no users yet: add one with `callqa user add admin --role admin`"
-                  "[/yellow]")
-    uvicorn.run("api.app:app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
-
-
-def _safe_url(url: str) -> str:
-    from pipeline.db.session import _safe
-
-    return _safe(url)
-
-
-def main() -> None:
-    from pipeline.errors import CallqaError
-
-    try:
-        app()
-    except CallqaError as exc:  # settings errors raised before a command's own handler
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(1)
-
-
-import api.cli_ops  # noqa: E402  registers config check|show and worker
-import api.cli_scoring  # noqa: E402,F401  registers the scoring commands
-from api import cli_retention as _cli_retention  # noqa: E402  retention commands
-from api import cli_users as _cli_users  # noqa: E402,F401  registers the user commands
-
-calls_app.command("delete")(_cli_retention.calls_delete)
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,5 @@
-"""Running callqa as services: ``callqa config check|show``, ``deploy`` and ``worker``.
+"""Running callqa as services: ``callqa serve``, ``db upgrade``, ``config check|show``,
+``deploy`` and ``worker``.
 
 Every long-running service validates its configuration before it starts, with every
 missing variable named at once: ``callqa serve`` does it itself, a container's entrypoint
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli_common import app, err, fail, out
+from api.cli.common import app, db_app, err, fail, out, safe_url
+from api.cli.common import settings as _settings
 
 if TYPE_CHECKING:
     from pipeline.config_check import Problem
@@ -118,6 +120,61 @@ def config_show() -> None:
 
     for name, shown in describe(get_settings()):
         out.print(f"{name:34} {shown}", highlight=False, soft_wrap=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the database (``CALLQA_DATABASE_URL``) to the latest schema.
+
+    Example: ``CALLQA_DATABASE_URL=postgresql+psycopg://callqa@db/callqa callqa db upgrade``
+    """
+    from pipeline.db.session import _safe, upgrade
+    from pipeline.errors import CallqaError
+
+    url = _settings().resolved_database_url
+    try:
+        upgrade(url, revision)
+    except CallqaError as exc:
+        raise fail(exc) from None
+    out.print(f"database {_safe(url)} is at revision {revision}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web API (REST under /api/v1, docs at /api/docs) with uvicorn.
+
+    Migrates the database first; the embedded default (SQLite and a recordings folder
+    under CALLQA_HOME) needs no other service. Create the first user with
+    ``callqa user add``.
+
+    Example: ``callqa serve --host 0.0.0.0 --port 8000``
+    """
+    import uvicorn
+    from sqlalchemy import func, select
+
+    from pipeline.db.people import User
+    from pipeline.db.session import ensure_schema, session_scope
+    from pipeline.errors import CallqaError
+
+    validate_or_exit("api")
+    settings = _settings()
+    try:
+        ensure_schema(settings.resolved_database_url)
+        with session_scope(settings.resolved_database_url) as session:
+            users = session.scalar(select(func.count()).select_from(User)) or 0
+    except CallqaError as exc:
+        raise fail(exc) from None
+    out.print(f"callqa API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/api/docs)"
+              f"\ndatabase:   {safe_url(settings.resolved_database_url)}", highlight=False)
+    if not users:
+        out.print("[yellow]no users yet: add one with `callqa user add admin --role admin`"
+                  "[/yellow]")
+    uvicorn.run("api.app:app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @app.command()
