@@ -44,6 +44,9 @@ def verdict(said: str, wanted: str, language: str = "tr", fuzzy: float = 85) -> 
         ("Kimliyinizi doğrulamam gerekiyor.", "kimliğinizi doğrula"),
         ("Bizi tercih etdiğiniz için teşekkür ederiz.", "bizi tercih ettiğiniz için"),
         ("Başka bir isteyiniz var mı?", "başka bir isteğiniz var mı"),
+        # an early word misheard AND a suffix on the last one; base wrote this for the
+        # shipped tr_fatura_stereo ("… kalite standartları gereği kayıt altına alınmaktadır")
+        ("Bu göğüs mekalitesi anadolu gibi hikayet altına alınmaktadır.", "kayıt altına alın"),
     ],
 )
 def test_turkish_asr_errors_still_match(said: str, wanted: str) -> None:
@@ -56,6 +59,10 @@ def test_turkish_asr_errors_still_match(said: str, wanted: str) -> None:
     [
         # the agent logged a complaint: not "this call is recorded"
         ("Şikayetinizi kayıt altına aldım.", "kayıt altına alın"),
+        ("Şikayet altına altım.", "kayıt altına alın"),  # base wrote this for the same
+        # secured, protected: something else taken "altına"
+        ("Kişisel verileriniz güvence altına alınmaktadır.", "kayıt altına alın"),
+        ("Hattınız koruma altına alındı.", "kayıt altına alın"),
         # negated: the agent could not do it
         ("Kaydınızı oluşturamadım, sistemde sorun var.", "kaydınızı oluşturdum"),
         ("Talebinizi oluşturamadım.", "talebinizi oluşturdum"),
