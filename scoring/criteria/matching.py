@@ -241,13 +241,18 @@ def _fuzzy(hay: Haystack, needle: str, n: int, threshold: float,
         better = scores > best
         best[better], best_k[better] = scores[better], ks[better]
 
-    for k in range(max(1, n - 1), n + 3):
-        runs = _runs(hay.words, k)
+    def take_runs(target: str, runs: Sequence[str], k: int) -> bool:
+        """Score ``target`` against the runs of ``k`` words by start; False: none left."""
         if not runs:
-            break
+            return False
         scores = np.zeros(size, dtype=np.float32)
-        scores[: len(runs)] = _scores(needle, runs, threshold)
+        scores[: len(runs)] = _scores(target, runs, threshold)
         take(scores, k)
+        return True
+
+    for k in range(max(1, n - 1), n + 3):
+        if not take_runs(needle, _runs(hay.words, k), k):
+            break
     # The run cut to the needle's length: a suffix on its last word costs nothing.
     heads = _heads(hay.words, hay.seg_end, n + 2, len(needle))
     take(_scores(needle, heads, threshold),
@@ -255,21 +260,13 @@ def _fuzzy(hay: Haystack, needle: str, n: int, threshold: float,
     if tolerant:  # each run's last word cut to the phrase's last word
         last = len(needle.rsplit(" ", 1)[-1])
         for k in (n, n + 1):
-            cut = _cut_runs(hay.words, k, last)
-            if not cut:
+            if not take_runs(needle, _cut_runs(hay.words, k, last), k):
                 break
-            scores = np.zeros(size, dtype=np.float32)
-            scores[: len(cut)] = _scores(needle, cut, threshold)
-            take(scores, k)
     said = sound(needle) if tolerant else ""
     if len(said) >= MIN_SOUND_LENGTH:
         for k in range(max(1, n - 1), n + 3):
-            sounds = _sound_runs(hay.words, k)
-            if not sounds:
+            if not take_runs(said, _sound_runs(hay.words, k), k):
                 break
-            scores = np.zeros(size, dtype=np.float32)
-            scores[: len(sounds)] = _scores(said, sounds, threshold)
-            take(scores, k)
         sound_heads, counts = _sound_heads(hay.words, hay.seg_end, n + 2, len(said))
         take(_scores(said, sound_heads, threshold), counts)
     hits = np.flatnonzero(best[start:] >= threshold)
