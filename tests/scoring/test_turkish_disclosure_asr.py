@@ -33,7 +33,10 @@ pytestmark = pytest.mark.slow
 # whether the call is recorded).
 # Base writes the second "... cidrösmenin kaybedilmektedir": found by the sound-form match
 # of the rubric's "kaydedilmektedir" (scoring/criteria/turkish.py).
-SAID = {16: "Görüşmemiz kayıt altına alınmaktadır.",
+# Each is heard without Whisper's temperature fallback, which samples at random: call 16
+# ("Görüşmemiz kayıt altına alınmaktadır.") came out found on one run and "Gököşme Mizkâ
+# Yötal Töhâlün Maktatör" on the next, so it is not one of them.
+SAID = {21: "Görüşmemiz kalite standartları gereği kayıt altına alınmaktadır.",
         10: "Hizmet kalitemiz için görüşmeniz kaydedilmektedir."}
 NOT_SAID = {8: "complaint_registered", 34: "customer_mentions"}
 
