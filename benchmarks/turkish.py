@@ -110,7 +110,7 @@ def worker_rss() -> dict[str, float]:
     """Peak RSS of a fresh process that loads tiny.en and base and transcribes with both
     (a worker's ASR side after its first calls), and with tiny.en alone."""
     script = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from pipeline.audio import load_audio
 from pipeline.transcribe import ModelOptions, TranscribeOptions, get_transcriber
@@ -119,7 +119,9 @@ audio = load_audio(Path(sys.argv[1]))[0]
 for m in models:
     get_transcriber(ModelOptions(model=m, cpu_threads=2)).transcribe(audio, TranscribeOptions(
         language=None if m.endswith(".en") else "tr"))
-print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork + exec.
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps(int(hwm.split()[1]) / 1024))
 """
     out = {}
     for label, models in (("tiny.en alone", ["bundled:tiny.en"]),
