@@ -144,7 +144,7 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
             from pipeline.db.scores import current_score
 
             rows = [(c, current_score(session, c.id)) for c in done]
-            out.print(scores_table(rows, title="Scores and review flags"))
+            out.print(scores_table(rows, title="Scores and review flags", width=out.width))
             out.print("see a scorecard with its evidence: callqa score <call>", style="dim")
         for call in calls:
             for note in call.notes or []:

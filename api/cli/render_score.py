@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from api.cli.render import clock
+from api.cli.render import WIDE, clock
 from pipeline.db.models import Call, ScoreRecord
 
 MARK = {"pass": ("✓", "green"), "fail": ("✗", "red"), "na": ("–", "dim")}
@@ -82,23 +83,31 @@ def scorecard(call: Call, score: ScoreRecord) -> Group:
     return Group(*parts)
 
 
-def scores_table(rows: list[tuple[Call, ScoreRecord | None]], title: str = "Scores") -> Table:
-    table = Table(title=title, header_style="bold")
-    for name, justify in [("call", "left"), ("agent", "left"), ("rubric", "left"),
-                          ("score", "right"), ("customer sentiment", "left"),
-                          ("flags (priority)", "left")]:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+def scores_table(rows: list[tuple[Call, ScoreRecord | None]], title: str = "Scores",
+                 width: int = WIDE) -> Table:
+    """One row per call; narrower than :data:`WIDE` columns (80, a pipe) the sentiment
+    column is left out, flags go one per line and the borders are lighter."""
+    wide = width >= WIDE
+    table = Table(title=title, header_style="bold",
+                  box=box.HEAVY_HEAD if wide else box.SIMPLE_HEAD, pad_edge=wide)
+    columns = [("call", "left"), ("agent", "left"), ("rubric", "left"), ("score", "right"),
+               ("customer sentiment", "left"), ("flags (priority)", "left")]
+    for name, justify in columns:
+        if wide or name != "customer sentiment":
+            table.add_column(name, justify=justify, overflow="fold",  # type: ignore[arg-type]
+                             no_wrap=not wide and name in ("call", "score"))
     for call, score in rows:
         agent = (call.agent.name or call.agent.external_id) if call.agent else "-"
         if score is None:
-            table.add_row(call.id[:8], agent, "-", "-", "-", "not scored")
-            continue
-        total = f"[bold red]{score.total:.0f} AUTO-FAIL[/bold red]" if score.auto_failed \
-            else f"{score.total:.0f}"
-        flags = ", ".join(f.code for f in score.flags)
-        flags = f"{flags} ({score.priority:.0f})" if flags else "[green]none[/green]"
-        table.add_row(call.id[:8], agent, f"{score.rubric.name} v{score.rubric.version}", total,
-                      _trajectory(score.sentiment, "customer"), flags)
+            cells = [call.id[:8], agent, "-", "-", "-", "not scored"]
+        else:
+            total = f"[bold red]{score.total:.0f} AUTO-FAIL[/bold red]" if score.auto_failed \
+                else f"{score.total:.0f}"
+            flags = (", " if wide else "\n").join(f.code for f in score.flags)
+            flags = f"{flags} ({score.priority:.0f})" if flags else "[green]none[/green]"
+            cells = [call.id[:8], agent, f"{score.rubric.name} v{score.rubric.version}", total,
+                     _trajectory(score.sentiment, "customer"), flags]
+        table.add_row(*(cells if wide else cells[:4] + cells[5:]))
     return table
 
 

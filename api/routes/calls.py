@@ -121,7 +121,8 @@ def get_call(
     return CallDetail(
         **call_public(call, score).model_dump(), source_key=call.source_key, error=call.error,
         language_source=call.language_source, language_reason=call.language_reason,
-        asr_model=call.asr_model, channels=call.channels, diarization=call.diarization, notes=call.notes,
+        asr_model=call.asr_model, channels=call.channels, diarization=call.diarization,
+        notes=call.notes,
         metrics=({c.key: getattr(m, c.key) for c in m.__table__.columns if c.key != "call_id"}
                  if m else None),
         utterances=[UtterancePublic(
