@@ -10,9 +10,11 @@ Decoding choices that matter for phone calls, each measured on the shipped sampl
 - Silero VAD finds the speech first (:mod:`pipeline.vad`), so Whisper's own no-speech gate
   is switched off (``no_speech_threshold=None``). That gate drops a whole 30 s window when
   the model thinks it holds no speech *and* its words are unsure; on robotic or noisy
-  Turkish speech (espeak-ng voices, a bad line) both happen at once, and the shipped
-  ``tr_fatura_stereo`` lost its last two agent turns ("Rica ederim…", "Bizi tercih
-  ettiğiniz için…") that way. Speech the VAD heard is never thrown away after decoding.
+  Turkish speech (espeak-ng voices, a bad line) both happen at once: the last window of
+  the shipped ``tr_fatura_stereo``'s agent channel measured no-speech 0.74 at a log-prob
+  near -1, the most likely way it lost its last two agent turns ("Rica ederim…", "Bizi
+  tercih ettiğiniz için…") in an earlier run. Speech the VAD heard is never thrown away
+  after decoding.
 - The temperature fallback stops at 0.4: past it, Whisper samples freely and writes
   fluent text that nobody said; a low-confidence transcript of what was said is better
   for QA than a confident invention. The fallback itself stays: without it base fell into
@@ -93,8 +95,10 @@ class Transcriber(Protocol):
         ...
 
 
-# Language detection reads at most this much speech (two of Whisper's 30 s windows).
+# Language detection reads at most this much speech (two of Whisper's 30 s windows),
+# with this little silence kept around each region: detection needs speech, not edges.
 DETECT_SECONDS = 60
+_DETECT_PAD_MS = 200
 
 
 class WhisperTranscriber:
@@ -133,7 +137,8 @@ class WhisperTranscriber:
 
         audio = audio[: 2 * DETECT_SECONDS * vad.SAMPLE_RATE]  # speech starts early in a call
         speech = vad.detect(audio)
-        chunks = vad.regions(speech, 0.35, 500, 200)
+        d = TranscribeOptions()  # the same speech as transcription finds, padded less
+        chunks = vad.regions(speech, d.vad_threshold, d.vad_min_silence_ms, _DETECT_PAD_MS)
         if chunks:
             audio = np.concatenate(collect_chunks(audio, chunks)[0])
         audio = audio[: DETECT_SECONDS * vad.SAMPLE_RATE]
