@@ -2,9 +2,10 @@
 spoken-PII span of the call that overlaps it silenced.
 
 Only the clip's part is decoded: the demuxer seeks to (just before) the clip's start and
-decoding stops at its end. A local recording is read in place; an S3 object is read through
-the store's client with ranged GETs (a seekable file over the object), so a 20 s cut of a
-2-hour call fetches a few blocks, not the whole object.
+decoding stops at its end. The recording comes from the store's ``open_reader``: a local
+file read in place, or an S3 object read in ranged GETs
+(:class:`pipeline.store_s3.S3RangeReader`), so a 20 s cut of a 2-hour call fetches a few
+blocks, not the whole object.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from pipeline.errors import AudioDecodeError
 FADE_SECONDS = 0.005  # ramp in the audio around a silenced span, so cuts do not click
 MAX_CLIP_SECONDS = 15 * 60.0
 _SEEK_MARGIN = 0.5  # seek this far before the start: a seek may land on a later frame
-_BLOCK = 1 << 20  # bytes per ranged GET
 
 
 @dataclass(frozen=True)
@@ -43,73 +43,6 @@ def clip_spans(pii: Iterable[Any], start: float, end: float) -> list[Span]:
     spans = [Span(p.kind, max(p.start, start) - start, min(p.end, end) - start)
              for p in pii if p.end > start and p.start < end and p.end > p.start]
     return sorted(spans, key=lambda s: (s.start, s.end))
-
-
-class S3RangeReader(io.RawIOBase):
-    """A read-only, seekable file over one S3 object, read in ranged GETs of ``_BLOCK``."""
-
-    def __init__(self, store: Any, key: str) -> None:
-        self.store, self.key = store, key
-        self.name = store.prefix + key
-        try:
-            self.size = int(store.client.stat_object(store.bucket, self.name).size)
-        except Exception as exc:
-            raise store._guard("read", exc, key) from exc
-        self.pos = 0
-        self._block_start = -1
-        self._block = b""
-        self.gets = 0  # ranged GETs made (for tests and logs)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence]
-        self.pos = max(0, base + offset)
-        return self.pos
-
-    def _load(self, start: int) -> None:
-        length = min(_BLOCK, self.size - start)
-        try:
-            response = self.store.client.get_object(self.store.bucket, self.name,
-                                                    offset=start, length=length)
-            try:
-                self._block = response.read()
-            finally:
-                response.close()
-                response.release_conn()
-        except Exception as exc:
-            raise self.store._guard("read", exc, self.key) from exc
-        self._block_start = start
-        self.gets += 1
-
-    def read(self, size: int = -1) -> bytes:
-        if self.pos >= self.size:
-            return b""
-        if size is None or size < 0:
-            size = self.size - self.pos
-        out = bytearray()
-        while size > 0 and self.pos < self.size:
-            inside = self._block_start <= self.pos < self._block_start + len(self._block)
-            if not inside:
-                self._load(self.pos - self.pos % _BLOCK)
-            at = self.pos - self._block_start
-            piece = self._block[at : at + size]
-            out += piece
-            self.pos += len(piece)
-            size -= len(piece)
-        return bytes(out)
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def decode_span(source: Path | BinaryIO | io.RawIOBase, start: float, end: float,

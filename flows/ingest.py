@@ -23,7 +23,7 @@ from pipeline.db import recordings
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.process import ProgressHook
 from pipeline.settings import get_settings
-from pipeline.store import open_store
+from pipeline.store import open_store_at
 from pipeline.sweep import SweepReport, sweep
 
 
@@ -51,7 +51,7 @@ class IngestReport:
 def sweep_store(store_url: str, full_pass: bool | None = None) -> SweepReport:
     """List what is new in the store (everything, on a full pass) and notice it."""
     settings = get_settings()
-    store = open_store(settings.model_copy(update={"store_url": store_url}))
+    store = open_store_at(store_url, settings)
     return sweep(
         store, settings.resolved_database_url, store_url=store_url, full_pass=full_pass,
         full_pass_every=timedelta(hours=settings.sweep_full_pass_hours),

@@ -36,7 +36,7 @@ from pipeline.process import (
     transcribe_recording,
 )
 from pipeline.settings import Settings, get_settings
-from pipeline.store import open_store
+from pipeline.store import open_store_at
 from pipeline.types import Transcript
 from scoring.prompt_guard import guard_prompt
 
@@ -83,7 +83,7 @@ def _retry_store_errors(task, task_run, state) -> bool:  # type: ignore[no-untyp
 @task(name="fetch-recording", retries=3, retry_delay_seconds=[1, 5, 15],
       retry_condition_fn=_retry_store_errors, cache_policy=NO_CACHE)
 def fetch_recording(key: str, store_url: str, workdir: Path) -> Fetched:
-    store = open_store(get_settings().model_copy(update={"store_url": store_url}))
+    store = open_store_at(store_url, get_settings())
     path = store.fetch(key, workdir)
     digest = content_hash(path)
     try:

@@ -16,12 +16,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import urlparse
 
 from pipeline.errors import RecordingNotFound, StoreError, StoreUnavailable
 from pipeline.settings import Settings
+from pipeline.store_s3 import S3RangeReader, object_size, s3_error
 
 AUDIO_SUFFIXES = frozenset(
     {".wav", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".wma", ".webm", ".mp4"}
@@ -42,7 +44,8 @@ class ObjectInfo:
 
 
 class RecordingStore(Protocol):
-    """What the pipeline needs of a store. Keys use ``/`` separators."""
+    """What the pipeline and the API need of a store. Keys use ``/`` separators; ``fetch``,
+    ``size``, ``open_reader`` and ``local_path`` raise RecordingNotFound for a missing key."""
 
     url: str
 
@@ -61,6 +64,25 @@ class RecordingStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove one object; a missing object is already gone, not an error."""
+        ...
+
+    def size(self, key: str) -> int:
+        """The recording's size in bytes."""
+        ...
+
+    def open_reader(self, key: str) -> BinaryIO:
+        """The recording as a read-only, seekable binary file, read where it lies (no copy);
+        close it (``with``) when done."""
+        ...
+
+    def share_url(self, key: str, expires: timedelta) -> str | None:
+        """A URL that fetches the recording without callqa for ``expires`` (HTTP Range
+        included), or None: serve it yourself (:meth:`local_path`, :meth:`open_reader`).
+        It does not check that the key exists: a missing object answers 404 at the URL."""
+        ...
+
+    def local_path(self, key: str) -> Path | None:
+        """The recording's file on this machine, or None where it is not a file here."""
         ...
 
 
@@ -89,10 +111,25 @@ class LocalStore:
 
     def fetch(self, key: str, dest: Path) -> Path:
         # Local files are read in place: no copy.
+        return self._file(key)
+
+    def _file(self, key: str) -> Path:
         path = self._path(key)
         if not path.is_file():
             raise RecordingNotFound(f"no recording {key!r} in {self.root}", key=key)
         return path
+
+    def size(self, key: str) -> int:
+        return self._file(key).stat().st_size
+
+    def open_reader(self, key: str) -> BinaryIO:
+        return self._file(key).open("rb")
+
+    def share_url(self, key: str, expires: timedelta) -> str | None:
+        return None  # a folder has no URL of its own: the API serves the file
+
+    def local_path(self, key: str) -> Path | None:
+        return self._file(key)
 
     def read_metadata(self, key: str) -> dict[str, Any] | None:
         sidecar = self._path(key + SIDECAR_SUFFIX)
@@ -129,29 +166,7 @@ class S3Store:
         self.url = url or f"s3://{bucket}/{self.prefix}"
 
     def _guard(self, action: str, exc: Exception, key: str | None = None) -> StoreError:
-        from minio.error import S3Error
-
-        if isinstance(exc, S3Error):
-            if exc.code == "NoSuchBucket":
-                return StoreUnavailable(
-                    f"bucket {self.bucket!r} does not exist",
-                    hint="Create it or fix CALLQA_STORE_URL.",
-                    key=key,
-                )
-            if exc.code in ("NoSuchKey", "NotFound"):
-                return RecordingNotFound(f"no object {key!r} in {self.url}", key=key)
-            if exc.code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
-                return StoreUnavailable(
-                    f"S3 refused to {action}: {exc.code}",
-                    hint="Check CALLQA_S3_ACCESS_KEY and CALLQA_S3_SECRET_KEY.",
-                    key=key,
-                )
-            return StoreError(f"S3 error while trying to {action}: {exc.code}", key=key)
-        return StoreUnavailable(
-            f"cannot reach the S3 endpoint to {action} ({type(exc).__name__}: {exc})",
-            hint="Check CALLQA_S3_ENDPOINT and that the object store is running.",
-            key=key,
-        )
+        return s3_error(self, action, exc, key)
 
     def list_recordings(
         self, start_after: str | None = None, prefix: str | None = None
@@ -233,6 +248,25 @@ class S3Store:
         except Exception as exc:
             raise self._guard("delete", exc, key) from exc
 
+    def size(self, key: str) -> int:
+        return object_size(self, key)
+
+    def open_reader(self, key: str) -> BinaryIO:
+        # Ranged GETs: a decoder that seeks into a long call fetches a few blocks.
+        return cast(BinaryIO, S3RangeReader(self, key))
+
+    def share_url(self, key: str, expires: timedelta) -> str | None:
+        """A presigned GET URL of the object."""
+        try:
+            url: str = self.client.presigned_get_object(self.bucket, self.prefix + key,
+                                                        expires=expires)
+        except Exception as exc:
+            raise self._guard("sign a URL", exc, key) from exc
+        return url
+
+    def local_path(self, key: str) -> Path | None:
+        return None
+
 
 def _walk(folder: Path, base: str, start_after: str, prefix: str) -> Iterator[ObjectInfo]:
     """Files under ``folder`` in the order of their keys, without reading the whole tree.
@@ -276,13 +310,24 @@ def _parse_json(text: str, key: str) -> dict[str, Any]:
 
 def open_store(settings: Settings) -> RecordingStore:
     """The store named by ``CALLQA_STORE_URL``: a folder path or ``s3://bucket/prefix``."""
+    return open_store_at(settings.resolved_store_url, settings)
+
+
+def open_store_at(url: str, settings: Settings, *, create: bool = True) -> RecordingStore:
+    """The store at ``url`` (a folder path, ``file://`` or ``s3://bucket/prefix``, such as
+    a call's ``store_url``), reached with ``settings``' S3 endpoint and credentials.
+
+    A missing folder is made when ``create`` is true (a store recordings are written to);
+    a reader passes False, so reading a call's recording never makes folders.
+    """
     return _open_store(
-        settings.resolved_store_url,
+        url,
         settings.s3_endpoint,
         settings.s3_access_key,
         settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None,
         settings.s3_secure,
         settings.s3_region,
+        create,
     )
 
 
@@ -294,11 +339,13 @@ def _open_store(
     secret_key: str | None,
     secure: bool,
     region: str | None,
+    create: bool = True,
 ) -> RecordingStore:
     parsed = urlparse(url)
     if parsed.scheme != "s3":
         root = Path(parsed.path if parsed.scheme == "file" else url)
-        root.mkdir(parents=True, exist_ok=True)
+        if create:
+            root.mkdir(parents=True, exist_ok=True)
         return LocalStore(root)
     if not endpoint:
         from pipeline.errors import ConfigError

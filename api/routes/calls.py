@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -145,16 +144,17 @@ def get_audio(
     call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     range_: Annotated[str | None, Header(alias="range", description="bytes=START-END")] = None,
 ) -> FileResponse | RedirectResponse:
-    from pipeline.store import LocalStore, S3Store, open_store
+    from pipeline.store import open_store_at
 
     call = visible_call(session, user, call_id)
-    if call.store_url.startswith("s3://"):
-        store = open_store(settings.model_copy(update={"store_url": call.store_url}))
-        assert isinstance(store, S3Store)
-        url = store.client.presigned_get_object(store.bucket, store.prefix + call.source_key,
-                                                expires=timedelta(minutes=15))
+    store = open_store_at(call.store_url, settings, create=False)
+    url = store.share_url(call.source_key, timedelta(minutes=15))
+    if url is not None:  # S3: the browser fetches (and ranges) the object itself
         return RedirectResponse(url, status_code=307)
-    path = LocalStore(call.store_url).fetch(call.source_key, Path("."))  # local: read in place
+    path = store.local_path(call.source_key)  # a folder: the file, served in place
+    if path is None:
+        raise ApiError(500, f"the store {store.url} can neither share nor serve recordings; "
+                       "keep recordings in a folder or an S3 bucket")
     _check_range(range_, path.stat().st_size)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type, filename=path.name,

@@ -4,7 +4,6 @@ with their transcript, always redacted. Agents see only clips of their own calls
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from api.clip_audio import (
     MAX_CLIP_SECONDS,
-    S3RangeReader,
     clip_spans,
     decode_span,
     silence,
@@ -140,7 +138,7 @@ def get_clip_audio(
     clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     download: Annotated[bool, Query(description="As an attachment, not inline.")] = False,
 ) -> Response:
-    from pipeline.store import LocalStore, S3Store, open_store
+    from pipeline.store import open_store_at
 
     clip = _visible(session, user, clip_id)
     if clip.end - clip.start > MAX_CLIP_SECONDS:
@@ -149,14 +147,9 @@ def get_clip_audio(
     call = session.get(Call, clip.call_id)
     assert call is not None
     spans = clip_spans(_pii(session, clip), clip.start, clip.end)
-    if call.store_url.startswith("s3://"):
-        store = open_store(settings.model_copy(update={"store_url": call.store_url}))
-        assert isinstance(store, S3Store)
-        with S3RangeReader(store, call.source_key) as reader:
-            samples = decode_span(reader, clip.start, clip.end)
-    else:
-        path = LocalStore(call.store_url).fetch(call.source_key, Path("."))  # read in place
-        samples = decode_span(path, clip.start, clip.end)
+    store = open_store_at(call.store_url, settings, create=False)
+    with store.open_reader(call.source_key) as reader:  # in place, or ranged GETs on S3
+        samples = decode_span(reader, clip.start, clip.end)
     body = wav_bytes(silence(samples, spans))
     disposition = "attachment" if download else "inline"
     return Response(body, media_type="audio/wav", headers={

@@ -68,7 +68,7 @@ from pipeline.db.operations import Acknowledgement, Recording, RecordingState
 from pipeline.db.people import AuditLog, Clip, CriterionOverride, Dispute, Review, User, audit
 from pipeline.errors import CallqaError, StoreError
 from pipeline.settings import Settings
-from pipeline.store import SIDECAR_SUFFIX, RecordingStore, open_store
+from pipeline.store import SIDECAR_SUFFIX, RecordingStore, open_store_at
 
 PENDING = "erasure: the recording object is not deleted yet"
 ERASED_TEXT = "[erased]"
@@ -170,7 +170,7 @@ def store_opener(settings: Settings) -> StoreOpener:
     """Opens the store at a URL with ``settings``' S3 endpoint and credentials."""
 
     def open_at(url: str) -> RecordingStore:
-        return open_store(settings.model_copy(update={"store_url": url}))
+        return open_store_at(url, settings)
 
     return open_at
 

@@ -149,10 +149,11 @@ def test_only_the_needed_part_is_decoded(tmp_path: Path) -> None:
 def test_on_s3_the_clip_is_cut_from_ranged_reads(api: Api, s3_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import update
 
-    from api.clip_audio import S3RangeReader, decode_span
+    from api.clip_audio import decode_span
     from pipeline.db.models import Call
     from pipeline.db.session import session_scope
     from pipeline.settings import get_settings
+    from pipeline.store_s3 import S3RangeReader
 
     source = source_wav(tmp_path / "call.wav")
     s3_store.put("2026/a2_flagged.wav", tmp_path / "call.wav")
