@@ -35,7 +35,7 @@ from scoring.types import (
     Verdict,
 )
 
-__all__ = ["applicability", "score_call"]
+__all__ = ["applicability", "score_call", "scorecard_of"]
 
 _NOT_EVALUATED = "not evaluated: "
 
@@ -119,35 +119,52 @@ def score_call(view: CallView, rubric: Rubric, models: ModelProvider | None = No
         view, parties, sentiment_error = _with_sentiment(view, models)
 
     results: list[CriterionResult] = []
-    sections: list[SectionScore] = []
     for section in rubric.sections:
-        mine = []
         for c in section.criteria:
             reason = not_applying[c.id]
             if reason is not None:
-                mine.append(not_applicable(c, reason, section.id))
+                results.append(not_applicable(c, reason, section.id))
             else:
-                mine.append(evaluate(c, view, models, section_id=section.id,
-                                     sentiment=parties, sentiment_error=sentiment_error))
-        results.extend(mine)
-        sections.append(SectionScore(
-            section.id, section.title, section.weight,
-            points=round(sum(r.points for r in mine), 3),
-            max_points=round(sum(r.max_points for r in mine), 3)))
+                results.append(evaluate(c, view, models, section_id=section.id,
+                                        sentiment=parties, sentiment_error=sentiment_error))
+    return scorecard_of(rubric, view, results, parties, sentiment_error=sentiment_error)
 
-    total, scored = _total(sections)
+
+def scorecard_of(
+    rubric: Rubric, view: CallView, results: Sequence[CriterionResult],
+    parties: Sequence[PartySentiment] | None, *, sentiment_error: Message | None = None,
+    total: float | None = None, notes: Sequence[str] | None = None,
+) -> Scorecard:
+    """The scorecard of these verdicts: sections, total, auto-fail and flags, by one rule.
+
+    The automatic scorer and a person's verdicts (a review, a dispute) both come here, so a
+    total always adds up from its criteria and its flags always follow the total shown.
+    ``total`` is a person's final score in place of the computed one (the flags follow it
+    too); ``notes`` replace the scorer's own notes.
+    """
+    sections = tuple(
+        SectionScore(section.id, section.title, section.weight,
+                     points=round(sum(r.points for r in mine), 3),
+                     max_points=round(sum(r.max_points for r in mine), 3))
+        for section in rubric.sections
+        for mine in ([r for r in results if r.section_id == section.id],))
+    computed, scored = _total(sections)
     auto_failed = any(r.auto_fail and r.verdict is Verdict.FAIL for r in results)
     if auto_failed:
-        total = 0.0
+        computed = 0.0
+    if total is not None:
+        computed, scored = round(total, 1), True
+        auto_failed = auto_failed and computed <= 0
     titles = {c.id: dict(c.titles or ((rubric.language, c.title),))
               for _, c in rubric.criteria()}
-    flags = evaluate_flags(rubric.flags, view, total=total if scored else None,
+    flags = evaluate_flags(rubric.flags, view, total=computed if scored else None,
                            results=results, sentiment=parties, titles=titles)
     return Scorecard(
         rubric=rubric.name, rubric_version=rubric.version, rubric_hash=rubric.hash,
-        total=total, auto_failed=auto_failed, sections=tuple(sections),
-        results=tuple(results), sentiment=parties or (), flags=flags,
-        notes=_notes(rubric, results, scored, sentiment_error),
+        total=computed, auto_failed=auto_failed, sections=sections,
+        results=tuple(results), sentiment=tuple(parties or ()), flags=flags,
+        notes=(tuple(notes) if notes is not None
+               else _notes(rubric, results, scored, sentiment_error)),
     )
 
 
