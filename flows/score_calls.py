@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.db import scores as score_db
-from pipeline.db.scores import StoredCall
 from pipeline.db.session import session_scope
 from pipeline.errors import CallqaError, ModelError, RubricError
 from pipeline.settings import Settings
@@ -23,6 +22,7 @@ from scoring import Rubric, builtin_rubrics, load_rubric, score_call, select_rub
 from scoring.models.provider import DefaultModels
 from scoring.rubric import parse_rubric
 from scoring.types import CallView
+from scoring.view import view_of_stored
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +39,6 @@ class ScoreOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
-
-
-def view_of(stored: StoredCall) -> CallView:
-    call = stored.call
-    return CallView(
-        key=call.source_key, language=call.language or "", direction=call.direction,
-        queue=call.queue, duration=call.duration or stored.metrics.duration,
-        utterances=stored.utterances, metrics=stored.metrics,
-        redacted=tuple(u.text for u in stored.utterances), pii=stored.pii, call_id=call.id,
-    )
 
 
 def rubric_candidates(settings: Settings) -> tuple[Rubric, ...]:
@@ -135,7 +125,7 @@ def score_stored_call(
     ``override_human``: a rubric change must not silently undo a supervisor's judgement.
     """
     stored = score_db.load_stored_call(session, call_id)
-    view = view_of(stored)
+    view = view_of_stored(stored)
     rubric = select_rubric(rubrics, view)
     if rubric is None:
         names = ", ".join(f"{r.name} ({r.language})" for r in rubrics)
