@@ -21,7 +21,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.score_calls import ScoreOutcome, models_for, rubric_candidates, score_or_report
+from flows.score_calls import ScoreOutcome, models_for, score_or_report
 from pipeline.audio import content_hash
 from pipeline.db import claims, repository
 from pipeline.db.models import CallStatus
@@ -38,6 +38,7 @@ from pipeline.process import (
 from pipeline.settings import Settings, get_settings
 from pipeline.store import open_store_at
 from pipeline.types import Transcript
+from scoring.in_force import rubrics_in_force
 from scoring.prompt_guard import guard_prompt
 
 
@@ -126,7 +127,7 @@ def score_task(call_id: str) -> ScoreOutcome:
     """Score a stored call; a scoring problem is reported, never fails the processed call."""
     settings = get_settings()
     outcome = score_or_report(settings.resolved_database_url, call_id,
-                              rubric_candidates(settings), models_for(settings))
+                              rubrics_in_force(settings), models_for(settings))
     if outcome.note.startswith("not scored"):
         get_run_logger().error("call %s: %s", call_id, outcome.note)
     return outcome
@@ -260,7 +261,7 @@ def guarded_options(settings: Settings) -> tuple[ProcessOptions, tuple[str, ...]
     if not (asr.initial_prompt or asr.hotwords):
         return options, ()
     try:
-        guard = guard_prompt(rubric_candidates(settings), asr.initial_prompt, asr.hotwords,
+        guard = guard_prompt(rubrics_in_force(settings), asr.initial_prompt, asr.hotwords,
                              settings.company_names)
         prompt, hotwords, notes = guard.initial_prompt, guard.hotwords, guard.notes
     except CallqaError as exc:

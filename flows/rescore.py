@@ -9,6 +9,10 @@ A call whose current scorecard a person made (a closed review, an accepted dispu
 it: the new automatic scorecard is stored in the history, not current, and the report
 says "kept human score" for that call. ``override_human=True`` (``callqa rescore
 --override-human``) makes the new automatic scorecard current there too.
+
+The rubric is a file or shipped name (``rubric``: ``callqa rescore --rubric PATH``), a
+stored version (``rubric_id``: the admin route, parsed from its stored YAML, so no file is
+written), or, with neither, the rubrics in force (:mod:`scoring.in_force`).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.score_calls import ScoreOutcome, models_for, rubric_candidates, score_or_report
+from flows.score_calls import ScoreOutcome, models_for, score_or_report
 from pipeline.db import scores as score_db
 from pipeline.db.session import ensure_schema, session_scope
+from pipeline.errors import RubricError
 from pipeline.process import ProgressHook
 from pipeline.settings import get_settings
-from scoring import load_rubric
+from scoring import Rubric, load_rubric
+from scoring.in_force import rubrics_in_force, stored_rubric
 
 BATCH = 50  # calls per task run: a task costs ~0.1 s of orchestration, a call ~0.05 s
 
@@ -44,10 +50,11 @@ class RescoreReport:
 
 
 @task(name="rescore-batch", cache_policy=NO_CACHE)
-def rescore_batch(call_ids: list[str], rubric: str | None,
+def rescore_batch(call_ids: list[str], rubric: Rubric | None,
                   override_human: bool = False) -> list[ScoreOutcome]:
+    """Score these calls again with ``rubric``, or with the rubrics in force when None."""
     settings = get_settings()
-    rubrics = (load_rubric(rubric),) if rubric else rubric_candidates(settings)
+    rubrics = (rubric,) if rubric is not None else rubrics_in_force(settings)
     models = models_for(settings)
     return [score_or_report(settings.resolved_database_url, call_id, rubrics, models,
                             override_human)
@@ -61,23 +68,25 @@ def rescore(
     limit: int | None = None,
     hook: ProgressHook | None = None,
     override_human: bool = False,
+    rubric_id: int | None = None,
 ) -> RescoreReport:
-    """Score stored calls again: with ``rubric`` (a file or shipped name) or as configured.
+    """Score stored calls again: with ``rubric`` (a file or shipped name), the stored
+    version ``rubric_id``, or as configured.
 
     Human scorecards stay current unless ``override_human``."""
     settings = get_settings()
     ensure_schema(settings.resolved_database_url)
     logger = get_run_logger()
-    if rubric:
-        load_rubric(rubric)  # a bad rubric fails the run before any call is touched
+    # read (and so checked) once, here: a bad rubric fails the run before any call is touched
+    chosen = _chosen(settings.resolved_database_url, rubric, rubric_id)
     if call_ids is None:
         with session_scope(settings.resolved_database_url) as session:
             call_ids = score_db.scored_call_ids(session, limit)
-    report = RescoreReport(rubric)
+    report = RescoreReport(rubric or (chosen.source if chosen else None))
     if hook:
         hook("rescore", completed=0, total=len(call_ids))
     for start in range(0, len(call_ids), BATCH):
-        for outcome in rescore_batch(call_ids[start:start + BATCH], rubric, override_human):
+        for outcome in rescore_batch(call_ids[start:start + BATCH], chosen, override_human):
             report.outcomes.append(outcome)
             if outcome.total is None:
                 report.unscored += 1
@@ -91,3 +100,17 @@ def rescore(
     logger.info("rescore: %d scored (%d kept a human score), %d not scored",
                 report.scored, report.kept_human, report.unscored)
     return report
+
+
+def _chosen(url: str, rubric: str | None, rubric_id: int | None) -> Rubric | None:
+    """The rubric to rescore with: a file or shipped name, a stored version, or None (the
+    rubrics in force). A stored version's name never becomes a path: it is parsed from the
+    database, not written to a file."""
+    if rubric and rubric_id is not None:
+        raise RubricError("give a rubric file or a stored rubric id to rescore with, not both")
+    if rubric:
+        return load_rubric(rubric)
+    if rubric_id is not None:
+        with session_scope(url) as session:
+            return stored_rubric(session, rubric_id)
+    return None

@@ -15,17 +15,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 
 from scoring.criteria import evaluate, not_applicable
 from scoring.criteria.matching import find_ref
-from scoring.criteria.semantic import model_failure
 from scoring.flags import SENTIMENT_RULES, evaluate_flags
 from scoring.messages import Message, message, render
 from scoring.protocols import ModelProvider
 from scoring.rubric_types import Criterion, Rubric, SentimentCriterion
+from scoring.sentiment import with_sentiment
 from scoring.types import (
     CallView,
     CriterionResult,
@@ -74,32 +73,6 @@ def applicability(criterion: Criterion, view: CallView) -> Message | None:
     return None
 
 
-def _with_sentiment(
-    view: CallView, models: ModelProvider | None
-) -> tuple[CallView, tuple[PartySentiment, ...] | None, Message | None]:
-    """The view with per-utterance sentiment, per-party sentiment, or the reason there is none."""
-    if not any(s is not None for s in view.sentiment):
-        if models is None:
-            return view, None, message("reason.no_sentiment_model")
-        try:
-            model = models.sentiment()
-            from scoring.sentiment import utterance_sentiment
-
-            scores = utterance_sentiment(view.utterances, model)
-        except Exception as exc:  # the model is optional: N/A, never a crash
-            return view, None, message("reason.sentiment_model_failed",
-                                       error=model_failure(exc))
-        view = dataclasses.replace(view, sentiment=tuple(scores))
-    try:
-        from scoring.sentiment import call_sentiment
-
-        parties = tuple(call_sentiment(view.utterances, view.sentiment, view.duration))
-    except Exception as exc:
-        return view, None, message("reason.sentiment_summary_failed",
-                                   error=model_failure(exc))
-    return view, parties, None
-
-
 def _plural(n: int) -> str:
     return f"{n} criterion" if n == 1 else f"{n} criteria"
 
@@ -116,7 +89,7 @@ def score_call(view: CallView, rubric: Rubric, models: ModelProvider | None = No
     parties: tuple[PartySentiment, ...] | None = None
     sentiment_error: Message | None = None
     if needs_sentiment:
-        view, parties, sentiment_error = _with_sentiment(view, models)
+        view, parties, sentiment_error = with_sentiment(view, models)
 
     results: list[CriterionResult] = []
     for section in rubric.sections:

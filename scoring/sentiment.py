@@ -5,16 +5,21 @@ utterance that has text (batched, not one call per utterance). :func:`call_senti
 sums them up per party: the call is cut into thirds by time, each utterance counts in
 the third that holds its midpoint, weighted by its number of words (a long complaint
 weighs more than "okay"), and the trajectory compares the end with the start.
+:func:`with_sentiment` does both for a call's view: the one path the scorer and the
+scoring flow share.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from pipeline.errors import ModelError
 from pipeline.types import Role, Utterance
-from scoring.protocols import SentimentModel
-from scoring.types import PartySentiment, SentimentScore
+from scoring.criteria.semantic import model_failure
+from scoring.messages import Message, message
+from scoring.protocols import ModelProvider, SentimentModel
+from scoring.types import CallView, PartySentiment, SentimentScore
 
 TRAJECTORY_THRESHOLD = 0.2  # a change of the mean score by more than this is not "steady"
 
@@ -98,3 +103,30 @@ def call_sentiment(
         party_sentiment(Role.AGENT, utterances, scores, duration, threshold),
         party_sentiment(Role.CUSTOMER, utterances, scores, duration, threshold),
     )
+
+
+def with_sentiment(
+    view: CallView, models: ModelProvider | None
+) -> tuple[CallView, tuple[PartySentiment, ...] | None, Message | None]:
+    """The view with per-utterance sentiment, the per-party sentiment, and why there is none.
+
+    Scores the view already has are kept; otherwise they come from ``models.sentiment()``.
+    The model is optional, so this never raises: with no model, or one that fails, the
+    view comes back as it was, with no parties and the reason as a message (the scorer
+    makes sentiment criteria N/A with it; the scoring flow logs it and goes on).
+    """
+    if not any(s is not None for s in view.sentiment):
+        if models is None:
+            return view, None, message("reason.no_sentiment_model")
+        try:
+            scores = utterance_sentiment(view.utterances, models.sentiment())
+        except Exception as exc:  # the model is optional: N/A, never a crash
+            return view, None, message("reason.sentiment_model_failed",
+                                       error=model_failure(exc))
+        view = dataclasses.replace(view, sentiment=tuple(scores))
+    try:
+        parties = tuple(call_sentiment(view.utterances, view.sentiment, view.duration))
+    except Exception as exc:
+        return view, None, message("reason.sentiment_summary_failed",
+                                   error=model_failure(exc))
+    return view, parties, None

@@ -66,9 +66,9 @@ PROMPT_VARIABLES = ("CALLQA_ASR_INITIAL_PROMPT", "CALLQA_ASR_HOTWORDS")
 def prompt_problems(settings: Settings, service: str) -> list[Problem]:
     """A decoding prompt or hotwords that hold a rubric phrase (:mod:`scoring.prompt_guard`):
     refused in production, a warning in development (workers remove it from every call)."""
-    from flows.score_calls import rubric_candidates
     from pipeline.config_check import Problem
     from pipeline.errors import CallqaError
+    from scoring.in_force import rubrics_in_force
     from scoring.prompt_guard import guard_prompt
 
     if service not in ("worker", "all") or not (settings.asr_initial_prompt
@@ -76,7 +76,7 @@ def prompt_problems(settings: Settings, service: str) -> list[Problem]:
         return []
     fatal = settings.environment == "production"
     try:
-        guard = guard_prompt(rubric_candidates(settings), settings.asr_initial_prompt,
+        guard = guard_prompt(rubrics_in_force(settings), settings.asr_initial_prompt,
                              settings.asr_hotwords, settings.company_names)
     except CallqaError as exc:
         return [Problem("CALLQA_ASR_INITIAL_PROMPT", f"cannot be checked against the rubrics "

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.table import Table
 
 from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
 
@@ -126,18 +128,32 @@ def rubric_check(
 
 @rubric_app.command("list")
 def rubric_list() -> None:
-    """List the shipped rubrics (and the configured one) with their language and scope.
+    """List the rubrics in force, as scoring picks from them, and where each came from.
+
+    ``CALLQA_RUBRIC`` alone when set; otherwise the ``CALLQA_RUBRICS_DIR`` folder's rubrics
+    or the shipped ones, with the stored versions an admin activated in their place.
 
     Example: ``callqa rubric list``
     """
-    from scoring import builtin_rubrics, load_rubric
+    from pipeline.db.session import ensure_schema
+    from pipeline.errors import CallqaError
+    from scoring.in_force import SETTING, in_force
 
     s = settings()
-    rubrics = list(builtin_rubrics())
-    if s.rubric:
-        rubrics.insert(0, load_rubric(s.rubric))
-    for r in rubrics:
+    try:
+        if not s.rubric:  # activated versions are in the database
+            ensure_schema(s.resolved_database_url)
+        rubrics = in_force(s)
+    except CallqaError as exc:
+        raise fail(exc) from None
+    table = Table(title="Rubrics in force", title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("rubric", "version", "lang", "applies to", "from"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("version", "lang"))
+    for f in rubrics:
+        r = f.rubric
         scope = ", ".join(filter(None, [
             "/".join(r.applies_to.direction), "/".join(r.applies_to.queue)])) or "any call"
-        out.print(f"{r.name:28} v{r.version:6} {r.language}  {scope}  ({r.source})",
-                  highlight=False)
+        origin = f"{f.origin}={s.rubric}" if f.origin == SETTING else f.origin
+        table.add_row(r.name, r.version, r.language, scope, origin)
+    out.print(table, highlight=False)

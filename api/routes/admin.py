@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -247,15 +245,14 @@ def rescore_with_rubric(
     at once with the flow run's id; a long rescore then never holds a request open.
     The calls a rubric does not fit (another language, say) count as not scored; a call
     whose current score a person made keeps it unless ``override_human`` (``kept_human``).
+    The flow reads the version from the database by id: nothing is written to a file, so a
+    rubric's name (``../x``, say) never becomes a path.
     """
     from flows.rescore import rescore
 
     record = _record(session, rubric_id)
     label = f"{record.name} v{record.version}"
-    with tempfile.TemporaryDirectory(prefix="callqa-rubric-") as folder:
-        path = Path(folder) / f"{record.name}.yaml"
-        path.write_text(record.source, encoding="utf-8")
-        report = rescore(str(path), override_human=override_human)
+    report = rescore(rubric_id=record.id, override_human=override_human)
     audit(session, admin, "rubric.rescore", "rubric", record.id, name=record.name,
           version=record.version, scored=report.scored, unscored=report.unscored,
           kept_human=report.kept_human, override_human=override_human)

@@ -191,7 +191,7 @@ class RubricRecord(Base):
     path: Mapped[str | None] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # at most one version per name is active: it scores new calls instead of a shipped
-    # rubric (or a CALLQA_RUBRICS_DIR file) of the same name (flows.score_calls.rubric_candidates)
+    # rubric (or a CALLQA_RUBRICS_DIR file) of the same name (scoring.in_force)
     active: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 

@@ -3,6 +3,10 @@ admins only, every change in the audit log."""
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.api.conftest import RUBRIC, Api
@@ -134,14 +138,14 @@ def test_upload_is_listed_and_activation_switches_the_active_version(api: Api) -
 
 
 def test_rubric_selection_keeps_the_shipped_rubrics_until_one_is_activated(api: Api) -> None:
-    from flows.score_calls import rubric_candidates
+    from scoring.in_force import rubrics_in_force
     from scoring.rubric import builtin_rubrics
 
-    assert rubric_candidates(api.settings) == builtin_rubrics()
+    assert rubrics_in_force(api.settings) == builtin_rubrics()
     v2 = upload(api)
-    assert rubric_candidates(api.settings) == builtin_rubrics()  # stored, not active
+    assert rubrics_in_force(api.settings) == builtin_rubrics()  # stored, not active
     api.post(f"{ADMIN}/rubrics/{v2['id']}/activate", "admin")
-    chosen = {r.name: r.version for r in rubric_candidates(api.settings)}
+    chosen = {r.name: r.version for r in rubrics_in_force(api.settings)}
     assert chosen["inbound_service_en"] == "2.0"
     assert chosen["outbound_sales_en"] == next(r.version for r in builtin_rubrics()
                                                if r.name == "outbound_sales_en")
@@ -150,15 +154,16 @@ def test_rubric_selection_keeps_the_shipped_rubrics_until_one_is_activated(api: 
 
 @pytest.mark.slow
 def test_a_call_scored_after_activation_uses_the_active_version(api: Api) -> None:
-    from flows.score_calls import models_for, rubric_candidates, score_stored_call
+    from flows.score_calls import models_for, score_stored_call
     from pipeline.db.scores import current_score
     from pipeline.db.session import session_scope
+    from scoring.in_force import rubrics_in_force
 
     v2 = upload(api)
     api.post(f"{ADMIN}/rubrics/{v2['id']}/activate", "admin")
     call_id = api.world.calls["a1_flagged"]
     with session_scope(api.world.url) as session:
-        outcome = score_stored_call(session, call_id, rubric_candidates(api.settings),
+        outcome = score_stored_call(session, call_id, rubrics_in_force(api.settings),
                                     models_for(api.settings))
     assert outcome.rubric == "inbound_service_en v2.0", outcome
     with session_scope(api.world.url) as session:
@@ -189,6 +194,32 @@ def test_the_rescore_route_gives_calls_a_scorecard_of_that_version(api: Api) -> 
     entries = api.audit("rubric.rescore")
     assert len(entries) == 1 and entries[0]["detail"]["scored"] == 1
     assert entries[0]["user_id"] == api.world.users["admin"]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("name", ["../../evil", "/tmp/x", "absolute"])
+def test_rescoring_with_a_rubric_named_like_a_path_writes_no_file(
+    api: Api, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored rubric's name is text, never a path: the route hands the flow the stored
+    version, so rescoring with one named ``../../evil`` or ``/tmp/x`` writes no file."""
+    scratch = tmp_path / "scratch" / "tmp"  # where a temporary folder would be made
+    scratch.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    if name == "absolute":
+        name = str(tmp_path / "x")
+    before = Path(f"{name}.yaml").exists() if name.startswith("/") else False
+    text = V2.replace("name: inbound_service_en", f"name: {json.dumps(name)}", 1)
+    assert text != V2
+    stored = upload(api, text)
+    r = api.post(f"{ADMIN}/rubrics/{stored['id']}/rescore", "admin")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"rubric": f"{name} v2.0", "scored": 1, "unscored": 2, "kept_human": 0}
+    assert sorted(p.name for p in tmp_path.rglob("*.yaml")) == []
+    assert not (tmp_path / "scratch" / "evil.yaml").exists()  # ../../ from scratch/tmp/<dir>
+    if name.startswith("/"):
+        assert Path(f"{name}.yaml").exists() == before
 
 
 def test_admin_routes_are_for_admins_only(api: Api) -> None:
