@@ -7,25 +7,23 @@ user, role checks, a page of results, and the scope rules (what an agent may see
     PageDep         ``?skip=&limit=`` (limit at most 200)
     ReaderLanguage  "tr" or "en": the user's stored language, else Accept-Language, else en
 
-Scope: an agent user sees only calls whose ``agent_id`` is their own Agent; anything else
-answers 404 exactly as a missing object does (:func:`visible_call`), so ids cannot be probed.
+Scope (which calls a user sees) is a rule of the library, :mod:`scoring.work.access`: an
+agent sees only their own calls; anything else answers 404 exactly as a missing object does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from api.errors import ApiError, forbidden, not_found
+from api.errors import ApiError, forbidden
 from api.i18n import reader_language
 from api.security import TokenProblem, user_for_token
-from pipeline.db.models import Call
 from pipeline.db.people import Role, User
 from pipeline.db.session import get_engine
 from pipeline.settings import Settings
@@ -111,27 +109,3 @@ def get_page(
 
 
 PageDep = Annotated[Page, Depends(get_page)]
-
-
-def agent_scope(user: User) -> Collection[int] | None:
-    """The agents whose calls ``user`` may see: None for everyone, else their own only."""
-    if user.role != Role.AGENT:
-        return None
-    return (user.agent_id,) if user.agent_id is not None else ()
-
-
-def can_see(user: User, agent_id: int | None) -> bool:
-    scope = agent_scope(user)
-    return scope is None or (agent_id is not None and agent_id in scope)
-
-
-def visible_call(session: Session, user: User, call_id: str, *, full: bool = False) -> Call:
-    """The call if ``user`` may see it; 404 when it is missing or someone else's."""
-    query = select(Call).options(selectinload(Call.agent), selectinload(Call.team))
-    if full:
-        query = query.options(selectinload(Call.utterances), selectinload(Call.metrics),
-                              selectinload(Call.pii))
-    call = session.scalar(query.where(Call.id == call_id))
-    if call is None or not can_see(user, call.agent_id):
-        raise not_found(f"call {call_id}")
-    return call

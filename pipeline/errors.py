@@ -15,7 +15,12 @@
     │   ├── MetadataError        the sidecar JSON or object metadata is invalid
     │   └── LanguageNotSupported the ASR model cannot transcribe the call's language
     ├── DatabaseError            the database cannot be reached or is not migrated
-    └── LeaseLost                another worker took over a recording this one held
+    ├── LeaseLost                another worker took over a recording this one held
+    └── Refused                  a person's request the rules refuse (the human side)
+        ├── NotFound             missing, or someone else's (404)
+        ├── Forbidden            not this person's to do (403)
+        ├── Conflict             not in a state that allows it: closed, replaced (409)
+        └── Invalid              a value out of bounds (422)
 
 Each error carries ``key`` (the recording) and ``call_id`` where known, a stable ``code``
 that is stored on a failed call, and a ``hint``. ``str(err)`` is the one line a person
@@ -134,3 +139,41 @@ class LeaseLost(CallqaError):
     was released): the work is abandoned, and the new holder's result stands."""
 
     code = "lease_lost"
+
+
+class Refused(CallqaError):
+    """A person's request that the rules refuse (the human side: reviews, disputes, clips).
+
+    Said as written, with no recording named and no period added: the message is the
+    sentence the person reads. ``http_status`` tells the API which answer it is.
+    """
+
+    code = "bad_request"
+    http_status = 400
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class NotFound(Refused):
+    """Missing, or someone else's: the same answer, so ids cannot be probed."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class Forbidden(Refused):
+    code = "forbidden"
+    http_status = 403
+
+
+class Conflict(Refused):
+    """The object is not in a state that allows this (closed, replaced, taken)."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class Invalid(Refused):
+    code = "validation_error"
+    http_status = 422

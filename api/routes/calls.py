@@ -15,8 +15,6 @@ from api.deps import (
     ReaderLanguage,
     SessionDep,
     SettingsDep,
-    agent_scope,
-    visible_call,
 )
 from api.errors import ApiError
 from api.schemas.calls import (
@@ -32,6 +30,7 @@ from pipeline.db.people import Role, audit
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
 from pipeline.settings import Settings
+from scoring.work.access import agent_scope, visible_call
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 

@@ -6,32 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from api.deps import CurrentUser, PageDep, ReaderLanguage, SessionDep, visible_call
-from api.errors import ApiError, not_found
+from api.deps import CurrentUser, PageDep, ReaderLanguage, SessionDep
 from api.schemas.calls import ScorePublic, ScoresPublic
 from api.scorecards import score_public, score_summary
 from pipeline.db.models import ScoreRecord
-from pipeline.db.people import User
+from scoring.work.access import visible_call, visible_score
 
 router = APIRouter(prefix="/api/v1/scores", tags=["scores"])
-
-
-def visible_score(session: Session, user: User, score_id: int) -> ScoreRecord:
-    """The scorecard if ``user`` may see its call; 404 when missing or someone else's."""
-    score = session.scalar(
-        select(ScoreRecord).options(selectinload(ScoreRecord.results),
-                                    selectinload(ScoreRecord.flags),
-                                    selectinload(ScoreRecord.rubric))
-        .where(ScoreRecord.id == score_id))
-    if score is None:
-        raise not_found(f"scorecard {score_id}")
-    try:
-        visible_call(session, user, score.call_id)
-    except ApiError:
-        raise not_found(f"scorecard {score_id}") from None
-    return score
 
 
 @router.get("", summary="A call's scorecards, newest first (history of versions)")

@@ -19,7 +19,7 @@ from tests.api.conftest import seed
 def test_two_simultaneous_acknowledgements_record_one(
     both_db_url: str, callqa_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import api.routes.me as me
+    import scoring.work.acknowledgements as me
     from api.app import create_app
     from pipeline.db.operations import Acknowledgement
     from pipeline.db.people import AuditLog

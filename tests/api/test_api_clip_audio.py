@@ -130,8 +130,8 @@ def test_a_recording_shorter_than_the_clip_gives_what_there_is(api: Api) -> None
 
 
 def test_only_the_needed_part_is_decoded(tmp_path: Path) -> None:
-    from api.clip_audio import decode_span
     from pipeline.audio import load_audio
+    from pipeline.clip_audio import decode_span
 
     path = tmp_path / "long.wav"
     source_wav(path, seconds=120.0, channels=2, rate=8000)
@@ -149,7 +149,7 @@ def test_only_the_needed_part_is_decoded(tmp_path: Path) -> None:
 def test_on_s3_the_clip_is_cut_from_ranged_reads(api: Api, s3_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import update
 
-    from api.clip_audio import decode_span
+    from pipeline.clip_audio import decode_span
     from pipeline.db.models import Call
     from pipeline.db.session import session_scope
     from pipeline.settings import get_settings

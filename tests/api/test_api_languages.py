@@ -119,17 +119,17 @@ def test_rows_stored_before_messages_keep_their_text_and_get_the_rubrics_titles(
 
 
 def test_a_human_verdict_on_a_turkish_scorecard_reads_in_both_languages(api: Api) -> None:
-    from api.scorecards import Judgement, human_card, save_human_score
     from pipeline.db.scores import current_score
     from pipeline.db.session import session_scope
+    from scoring.work.human_scores import Judgement, human_scorecard, save_human_score
 
     turkish_scorecard(api)
     with session_scope(api.world.url) as s:
         base = current_score(s, api.world.calls["a2_flagged"])
         assert base is not None
         disclosure = next(r for r in base.results if r.criterion_id == "kayit_bilgilendirmesi")
-        card = human_card(base, {disclosure.id: Judgement("pass", 10.0, 10.0)})
-        human_id = save_human_score(s, base, card, card["total"], "review").id
+        card = human_scorecard(s, base, {disclosure.id: Judgement("pass", 10.0, 10.0)})
+        human_id = save_human_score(s, base, card, "review").id
     tr = by_id(read(api, f"/api/v1/scores/{human_id}", "tr"))["kayit_bilgilendirmesi"]
     en = by_id(read(api, f"/api/v1/scores/{human_id}", "en"))["kayit_bilgilendirmesi"]
     assert tr["verdict"] == "pass"

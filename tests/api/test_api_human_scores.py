@@ -1,0 +1,43 @@
+"""A person's scorecard follows the scorer's rule: its total adds up from its criteria and
+its flags follow the total shown (issue 15: one rule for a total and its flags, whoever
+made the verdicts). Runs on SQLite."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+
+
+def flags_of(api: Api, call: str) -> dict[str, str]:
+    card = api.get(f"/api/v1/calls/{call}", "sup").json()["scorecard"]
+    return {f["code"]: f["reason"] for f in card["flags"]}
+
+
+def test_an_accepted_dispute_drops_the_low_score_flag_of_the_old_total(api: Api) -> None:
+    w = api.world
+    call = w.calls["a2_flagged"]
+    assert "low_score" in flags_of(api, call)  # the automatic scorecard's
+    api.post(f"/api/v1/disputes/{w.disputes['a2_flagged']}/decision", "sup",
+             json={"decision": "accepted", "final_score": 90, "comment": "ok"})
+    flags = flags_of(api, call)
+    assert "low_score" not in flags, flags  # 90 is not below 70
+    assert "legal_threat" in flags  # "I call my lawyer" is still in the call
+
+
+def test_a_closed_review_flags_the_total_it_makes_and_names_the_failed_criteria(
+    api: Api,
+) -> None:
+    w = api.world
+    call, results = w.calls["a1_clean"], w.results["a1_clean"]
+    review = api.post("/api/v1/reviews", "sup", json={"call_id": call}).json()
+    api.put(f"/api/v1/reviews/{review['id']}/criteria/{results['empathy']}", "sup",
+            json={"verdict": "fail", "comment": "no empathy at all"})
+    diff = api.get(f"/api/v1/reviews/{review['id']}/diff", "sup").json()
+    api.post(f"/api/v1/reviews/{review['id']}/close", "sup", json={})
+    card = api.get(f"/api/v1/calls/{call}", "sup").json()["scorecard"]
+    assert card["total"] == diff["human_total"]
+    # the sections add up to the total by the scorer's weighted mean
+    counted = [s for s in card["sections"] if s["max_points"] > 0]
+    weighted = sum(s["weight"] * 100 * s["points"] / s["max_points"] for s in counted)
+    assert round(weighted / sum(s["weight"] for s in counted), 1) == card["total"]
+    assert card["total"] < 70
+    assert f"{card['total']:g}" in flags_of(api, call)["low_score"]
