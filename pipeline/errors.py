@@ -158,22 +158,18 @@ class Refused(CallqaError):
 class NotFound(Refused):
     """Missing, or someone else's: the same answer, so ids cannot be probed."""
 
-    code = "not_found"
-    http_status = 404
+    code, http_status = "not_found", 404
 
 
 class Forbidden(Refused):
-    code = "forbidden"
-    http_status = 403
+    code, http_status = "forbidden", 403
 
 
 class Conflict(Refused):
     """The object is not in a state that allows this (closed, replaced, taken)."""
 
-    code = "conflict"
-    http_status = 409
+    code, http_status = "conflict", 409
 
 
 class Invalid(Refused):
-    code = "validation_error"
-    http_status = 422
+    code, http_status = "validation_error", 422

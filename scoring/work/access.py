@@ -5,15 +5,25 @@ else sees every call. Anything out of sight answers exactly as a missing object 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db.accounts import Role, User
 from pipeline.db.models import Call, ScoreRecord
-from pipeline.db.people import Role, User
 from pipeline.errors import Forbidden, NotFound
 
-__all__ = ["agent_scope", "can_see", "require_role", "visible_call", "visible_score"]
+
+class _HasCall(Protocol):
+    @property
+    def call_id(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_HasCall)
+
+__all__ = ["agent_scope", "can_see", "require_role", "seen_through_call", "visible_call",
+           "visible_score"]
 
 
 def agent_scope(user: User) -> Collection[int] | None:
@@ -53,10 +63,16 @@ def visible_score(session: Session, user: User, score_id: int) -> ScoreRecord:
                                     selectinload(ScoreRecord.flags),
                                     selectinload(ScoreRecord.rubric))
         .where(ScoreRecord.id == score_id))
-    if score is None:
-        raise NotFound(f"no scorecard {score_id}")
+    return seen_through_call(session, user, score, f"scorecard {score_id}")
+
+
+def seen_through_call(session: Session, user: User, obj: _Row | None, what: str) -> _Row:
+    """``obj`` (a row with a ``call_id``) if it exists and ``user`` may see its call;
+    ``NotFound("no <what>")`` otherwise, whichever it is."""
+    if obj is None:
+        raise NotFound(f"no {what}")
     try:
-        visible_call(session, user, score.call_id)
+        visible_call(session, user, obj.call_id)
     except NotFound:
-        raise NotFound(f"no scorecard {score_id}") from None
-    return score
+        raise NotFound(f"no {what}") from None
+    return obj

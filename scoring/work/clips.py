@@ -14,12 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.clip_audio import MAX_CLIP_SECONDS, Span, clip_spans, decode_span, silence, wav_bytes
+from pipeline.db.accounts import Role, User
+from pipeline.db.audit import audit
 from pipeline.db.models import Call, PIIRecord, UtteranceRecord
-from pipeline.db.people import Clip, Role, User, audit
-from pipeline.errors import Forbidden, Invalid, NotFound
+from pipeline.db.review_records import Clip
+from pipeline.errors import Forbidden, Invalid
 from pipeline.settings import Settings
 from pipeline.store import open_store_at
-from scoring.work.access import agent_scope, visible_call
+from scoring.work.access import agent_scope, seen_through_call, visible_call
 
 __all__ = ["clip_lines", "clip_silenced", "clip_wav", "create_clip", "delete_clip",
            "list_clips", "visible_clip"]
@@ -27,14 +29,7 @@ __all__ = ["clip_lines", "clip_silenced", "clip_wav", "create_clip", "delete_cli
 
 def visible_clip(session: Session, user: User, clip_id: int) -> Clip:
     """The clip if ``user`` may see its call; :class:`NotFound` otherwise."""
-    clip = session.get(Clip, clip_id)
-    if clip is None:
-        raise NotFound(f"no clip {clip_id}")
-    try:
-        visible_call(session, user, clip.call_id)
-    except NotFound:
-        raise NotFound(f"no clip {clip_id}") from None
-    return clip
+    return seen_through_call(session, user, session.get(Clip, clip_id), f"clip {clip_id}")
 
 
 def create_clip(session: Session, user: User, *, call_id: str, start: float, end: float,
