@@ -1,4 +1,5 @@
-"""The audit log (admins): who did what to which object, and when."""
+"""The audit log (admins): who did what to which object, and when
+(read by :mod:`scoring.work.audit_log`)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
 
 from api.deps import AdminUser, PageDep, SessionDep
 from api.schemas.users import AuditPublic, AuditsPublic
-from pipeline.db.people import AuditLog, User
+from scoring.work.audit_log import list_entries
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -24,16 +24,9 @@ def list_audit(
     user_id: Annotated[int | None, Query()] = None,
     since: Annotated[datetime | None, Query()] = None,
 ) -> AuditsPublic:
-    query = select(AuditLog, User.username).outerjoin(User, User.id == AuditLog.user_id)
-    for column, value in ((AuditLog.action, action), (AuditLog.object_type, object_type),
-                          (AuditLog.object_id, object_id), (AuditLog.user_id, user_id)):
-        if value is not None:
-            query = query.where(column == value)
-    if since is not None:
-        query = query.where(AuditLog.at >= since)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(AuditLog.id.desc()).offset(page.skip)
-                           .limit(page.limit)).all()
+    rows, count = list_entries(session, action=action, object_type=object_type,
+                               object_id=object_id, user_id=user_id, since=since,
+                               skip=page.skip, limit=page.limit)
     return AuditsPublic(data=[
         AuditPublic(id=e.id, at=e.at, user_id=e.user_id, username=name, action=e.action,
                     object_type=e.object_type, object_id=e.object_id, detail=e.detail)

@@ -9,7 +9,8 @@
 
 After an erasure no route reveals the call: its rows are gone, so every lookup by id
 answers 404 and lists, searches and dashboards no longer count it
-(tests/api/test_api_erasure.py walks every route). See :mod:`pipeline.db.erasure`.
+(tests/api/test_api_erasure.py walks every route). The rules are
+:mod:`scoring.work.erasure` over :mod:`pipeline.db.erasure` and :mod:`pipeline.db.retention`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
-from sqlalchemy import select
 
 from api.deps import AdminUser, SessionDep, SettingsDep
-from api.errors import ApiError, not_found
+from api.errors import ApiError
 from api.schemas.erasure import (
     ErasurePublic,
     ErasureRequest,
@@ -28,10 +28,8 @@ from api.schemas.erasure import (
     RetentionsPublic,
     RetentionUpdate,
 )
-from pipeline.db.erasure import erase_call, store_opener
-from pipeline.db.models import Call
-from pipeline.db.operations import RetentionPolicy
-from pipeline.db.retention import default_days, list_policies, remove_policy, set_policy
+from pipeline.db.retention import RetentionPolicy, default_days, list_policies
+from scoring.work import erasure
 
 router = APIRouter(prefix="/api/v1")
 
@@ -46,9 +44,7 @@ def erase(
     why = body.reason if body is not None else reason
     if not why or not why.strip():
         raise ApiError(422, 'say why the call is erased: send {"reason": "..."} or ?reason=')
-    if session.scalar(select(Call.id).where(Call.id == call_id)) is None:
-        raise not_found(f"call {call_id}")
-    report = erase_call(session, store_opener(settings), call_id, actor=admin, reason=why)
+    report = erasure.erase(session, settings, admin, call_id, reason=why)
     return ErasurePublic(**{**report.to_dict(), "at": report.at})
 
 
@@ -71,16 +67,12 @@ def list_retention(admin: AdminUser, session: SessionDep,
             summary='Keep a queue\'s calls this many days ("*": every other queue; audited)')
 def put_retention(queue: str, body: RetentionUpdate, admin: AdminUser,
                   session: SessionDep) -> RetentionPublic:
-    policy = set_policy(session, queue, body.days, actor=admin)
-    session.commit()
-    return _public(policy)
+    return _public(erasure.set_retention(session, admin, queue, body.days))
 
 
 @router.delete("/admin/retention/{queue}", status_code=status.HTTP_204_NO_CONTENT,
                response_class=Response, tags=["admin"],
                summary="Remove a queue's retention policy (audited; 404 if it has none)")
 def delete_retention(queue: str, admin: AdminUser, session: SessionDep) -> Response:
-    if not remove_policy(session, queue, actor=admin):
-        raise not_found(f"retention policy for queue {queue!r}")
-    session.commit()
+    erasure.remove_retention(session, admin, queue)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,18 +1,18 @@
-"""Users and roles (admins only); an agent user is tied to one Agent by its external id."""
+"""Users and roles (admins only); an agent user is tied to one Agent by its external id.
+Listing and looking up is :mod:`scoring.work.directory`; creating and changing a user
+(password rules and hashing, token revocation) is :mod:`api.accounts`, shared with the CLI."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from api.accounts import create_user, update_user
 from api.deps import AdminUser, PageDep, SessionDep
-from api.errors import not_found
 from api.schemas.users import RoleName, UserCreate, UserPublic, UsersPublic, UserUpdate
-from pipeline.db.people import User
+from pipeline.db.accounts import User
+from scoring.work import directory
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -41,31 +41,20 @@ def list_users(
     role: Annotated[RoleName | None, Query()] = None,
     active: Annotated[bool | None, Query()] = None,
 ) -> UsersPublic:
-    query = select(User)
-    if role is not None:
-        query = query.where(User.role == role)
-    if active is not None:
-        query = query.where(User.active == active)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = session.scalars(query.options(selectinload(User.agent)).order_by(User.username)
-                            .offset(page.skip).limit(page.limit))
+    users, count = directory.list_users(session, role=role, active=active, skip=page.skip,
+                                        limit=page.limit)
     return UsersPublic(data=[user_public(u) for u in users], count=count)
 
 
 @router.get("/{user_id}", summary="One user")
 def get_user(user_id: int, admin: AdminUser, session: SessionDep) -> UserPublic:
-    user = session.get(User, user_id)
-    if user is None:
-        raise not_found(f"user {user_id}")
-    return user_public(user)
+    return user_public(directory.get_user(session, user_id))
 
 
 @router.patch("/{user_id}",
               summary="Change a user: name, role, agent, password; active=false deactivates")
 def update(user_id: int, body: UserUpdate, admin: AdminUser, session: SessionDep) -> UserPublic:
-    user = session.get(User, user_id)
-    if user is None:
-        raise not_found(f"user {user_id}")
+    user = directory.get_user(session, user_id)
     update_user(session, user, by=admin, full_name=body.full_name, role=body.role,
                 agent=body.agent, active=body.active, password=body.password)
     session.commit()
