@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from api.i18n import UI_LANGUAGES
 from api.security import hash_password, revoke_all, revoke_others, verify_password
+from pipeline.db.accounts import Role, User
+from pipeline.db.audit import audit
 from pipeline.db.models import Agent
-from pipeline.db.people import Role, User, audit
 from pipeline.errors import CallqaError
 
 

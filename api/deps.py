@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from api.errors import ApiError, forbidden
 from api.i18n import reader_language
 from api.security import TokenProblem, user_for_token
-from pipeline.db.people import Role, User
+from pipeline.db.accounts import Role, User
 from pipeline.db.session import get_engine
 from pipeline.settings import Settings
 

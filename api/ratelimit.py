@@ -151,7 +151,7 @@ class SharedLoginLimiter:
     def check(self, username: str, address: str) -> None:
         from sqlalchemy import select
 
-        from pipeline.db.people import LoginThrottle
+        from pipeline.db.accounts import LoginThrottle
         from pipeline.db.session import session_scope
 
         now = self._clock()
@@ -165,7 +165,7 @@ class SharedLoginLimiter:
     def failed(self, username: str, address: str) -> bool:
         from sqlalchemy import delete, select
 
-        from pipeline.db.people import LoginThrottle
+        from pipeline.db.accounts import LoginThrottle
         from pipeline.db.session import session_scope, upsert_insert
 
         now = self._clock()
@@ -194,7 +194,7 @@ class SharedLoginLimiter:
     def succeeded(self, username: str, address: str) -> None:
         from sqlalchemy import delete
 
-        from pipeline.db.people import LoginThrottle
+        from pipeline.db.accounts import LoginThrottle
         from pipeline.db.session import session_scope
 
         with session_scope(self.db_url) as session:

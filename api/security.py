@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from pipeline.db.people import ApiToken, User, as_utc
+from pipeline.db.accounts import ApiToken, User
+from pipeline.db.times import as_utc
 
 SCHEME = "scrypt"
 VERSION = "1"

@@ -76,6 +76,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
     from sqlalchemy import insert, text
 
     from api.security import hash_password, issue_token
+    from pipeline.db.accounts import User
     from pipeline.db.dashboards import customer_end
     from pipeline.db.models import (
         Agent,
@@ -88,7 +89,6 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
         Team,
         UtteranceRecord,
     )
-    from pipeline.db.people import User
     from pipeline.db.rollups import rebuild as rebuild_rollups
     from pipeline.db.session import get_engine, session_scope, upgrade
     from pipeline.db.text_index import search_key

@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.score_calls import ScoreOutcome, models_for, score_or_report
 from pipeline.audio import content_hash
-from pipeline.db import claims, repository
+from pipeline.db import calls, claims
 from pipeline.db.models import CallStatus
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.errors import CallqaError, RecordingError, RecordingNotFound, StoreError
@@ -111,7 +111,7 @@ def analyse_and_store(
     with session_scope(get_settings().resolved_database_url) as session:
         claims.hold(session, claim)
         claims.complete(session, claim.recording_id, claim.worker, call_id)
-        repository.save_analysis(
+        calls.save_analysis(
             session,
             call_id,
             analysis,
@@ -191,7 +191,7 @@ def process_claimed(
             beat.check()
             with session_scope(db_url) as session:
                 claims.hold(session, claim)
-                existing = repository.call_by_hash(session, fetched.content_hash)
+                existing = calls.call_by_hash(session, fetched.content_hash)
                 if existing is not None and existing.status == CallStatus.DONE and not force:
                     claims.complete(session, claim.recording_id, claim.worker, existing.id)
                     reason = f"the same recording was already processed as call {existing.id}"
@@ -214,12 +214,12 @@ def process_claimed(
                     except CallqaError as exc:
                         error = exc
                 if error is not None:  # stored as a failed call, committed before raising
-                    call_id = repository.record_unreadable(
+                    call_id = calls.record_unreadable(
                         session, content_hash=fetched.content_hash, key=key,
                         store_url=store_url, error=error,
                     ).id
                 else:
-                    call_id = repository.begin_call(
+                    call_id = calls.begin_call(
                         session, content_hash=fetched.content_hash, key=key,
                         store_url=store_url, metadata=metadata,
                     ).id
@@ -292,7 +292,7 @@ def _give_back(
             held = claims.release(session, claim.recording_id, claim.worker, message,
                                   max_attempts=max_attempts, final=final)
             if held and call_id is not None:
-                repository.mark_failed(session, call_id, failure)
+                calls.mark_failed(session, call_id, failure)
     except Exception as exc:  # the lease expires on its own; another worker retries
         get_run_logger().warning("%s: claim not released: %s", claim.key, type(exc).__name__)
 

@@ -172,7 +172,7 @@ def process(
     _quiet_prefect(verbose)
     from api.cli.render import call_dict, transcript_lines
     from flows.process import process_recording
-    from pipeline.db.repository import get_call
+    from pipeline.db.calls import get_call
     from pipeline.db.session import session_scope
     from pipeline.errors import CallqaError
 
@@ -255,7 +255,7 @@ def list_calls(
     if ctx.invoked_subcommand is not None:
         return
     from api.cli.render import calls_table
-    from pipeline.db.repository import list_calls as fetch
+    from pipeline.db.calls import list_calls as fetch
     from pipeline.db.session import ensure_schema, session_scope
 
     settings = _settings()

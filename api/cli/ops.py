@@ -156,7 +156,7 @@ def serve(
     import uvicorn
     from sqlalchemy import func, select
 
-    from pipeline.db.people import User
+    from pipeline.db.accounts import User
     from pipeline.db.session import ensure_schema, session_scope
     from pipeline.errors import CallqaError
 

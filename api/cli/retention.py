@@ -53,8 +53,8 @@ def calls_delete(  # registered as `callqa calls delete` by api.cli
 
     Example: ``callqa calls delete 3f9c2a1b --reason "KVKK request 2026-42" --yes``
     """
+    from pipeline.db.calls import get_call
     from pipeline.db.erasure import erase_call, store_opener
-    from pipeline.db.repository import get_call
     from pipeline.db.session import session_scope
     from pipeline.errors import CallqaError
 

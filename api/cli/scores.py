@@ -24,7 +24,7 @@ def score(
     Example: ``callqa score 3f9c2a1b``
     """
     from api.cli.render_score import score_dict, scorecard
-    from pipeline.db.repository import get_call
+    from pipeline.db.calls import get_call
     from pipeline.db.scores import current_score
     from pipeline.db.session import ensure_schema, session_scope
 
@@ -67,7 +67,7 @@ def rescore(
     """
     quiet_prefect(verbose)
     from flows.rescore import rescore as rescore_flow
-    from pipeline.db.repository import get_call
+    from pipeline.db.calls import get_call
     from pipeline.db.session import session_scope
     from pipeline.errors import CallqaError
 

@@ -65,7 +65,7 @@ def user_list() -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from pipeline.db.people import User
+    from pipeline.db.accounts import User
     from pipeline.db.session import ensure_schema, session_scope
 
     url = settings().resolved_database_url

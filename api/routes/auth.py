@@ -30,7 +30,8 @@ from api.security import (
     verify_password,
     waste_time_like_a_check,
 )
-from pipeline.db.people import User, audit
+from pipeline.db.accounts import User
+from pipeline.db.audit import audit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 Limiter = LoginLimiter | SharedLoginLimiter

@@ -25,8 +25,9 @@ from api.schemas.calls import (
     UtterancePublic,
 )
 from api.scorecards import score_public
+from pipeline.db.accounts import Role
+from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
-from pipeline.db.people import Role, audit
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
 from pipeline.settings import Settings

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, PageDep, SessionDep, SettingsDep, StaffUser
 from api.schemas.work import ClipCreate, ClipDetail, ClipLine, ClipPublic, ClipsPublic
-from pipeline.db.people import Clip
+from pipeline.db.review_records import Clip
 from scoring.work import clips
 
 router = APIRouter(prefix="/api/v1/clips", tags=["clips"])

@@ -20,7 +20,7 @@ from api.schemas.work import (
     ReviewPublic,
     ReviewsPublic,
 )
-from pipeline.db.people import Review
+from pipeline.db.review_records import Review
 from scoring.work import reviews
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])

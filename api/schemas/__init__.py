@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from pipeline.db.people import as_utc
+from pipeline.db.times import as_utc
 
 # Timestamps callqa writes itself are UTC; SQLite hands them back naive, so mark them.
 # (A call's started_at is left as stored: on SQLite it is the recording's wall clock.)

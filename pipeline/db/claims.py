@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from pipeline.db.operations import Recording, RecordingState, due
+from pipeline.db.recording_queue import Recording, RecordingState, due
 from pipeline.db.session import session_scope, upsert_insert
 from pipeline.errors import LeaseLost
 

@@ -55,6 +55,8 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from pipeline.db import rollups
+from pipeline.db.accounts import User
+from pipeline.db.audit import AuditLog, audit
 from pipeline.db.models import (
     Call,
     CallMetricsRecord,
@@ -64,8 +66,8 @@ from pipeline.db.models import (
     ScoreRecord,
     UtteranceRecord,
 )
-from pipeline.db.operations import Acknowledgement, Recording, RecordingState
-from pipeline.db.people import AuditLog, Clip, CriterionOverride, Dispute, Review, User, audit
+from pipeline.db.recording_queue import Recording, RecordingState
+from pipeline.db.review_records import Acknowledgement, Clip, CriterionOverride, Dispute, Review
 from pipeline.errors import CallqaError, StoreError
 from pipeline.settings import Settings
 from pipeline.store import SIDECAR_SUFFIX, RecordingStore, open_store_at

@@ -1,4 +1,4 @@
-"""The processed-keys table (:class:`~pipeline.db.operations.Recording`) and the sweep's
+"""The processed-keys table (:class:`~pipeline.db.recording_queue.Recording`) and the sweep's
 cursor, as plain functions over a Session: nothing here knows Prefect or HTTP.
 
 A recording is *noticed* once, by whoever sees it first (a bucket event, the sweep, a
@@ -23,7 +23,7 @@ from sqlalchemy import Table, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.db.models import Call, CallStatus
-from pipeline.db.operations import IngestCursor, Recording, RecordingState, due
+from pipeline.db.recording_queue import IngestCursor, Recording, RecordingState, due
 from pipeline.db.session import upsert_insert
 from pipeline.store import ObjectInfo, is_recording_key
 

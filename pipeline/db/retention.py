@@ -1,6 +1,7 @@
 """Retention: how many days calls are kept per queue, and which calls are past it.
 
-    retention_policies   one row per queue: keep its calls this many days; the queue
+    RetentionPolicy      the ``retention_policies`` table, here beside the rules over it:
+                         one row per queue, keep its calls this many days; the queue
                          ``"*"`` is the default for every queue without a row of its own
                          (and for calls without a queue)
     CALLQA_RETENTION_DAYS  the default when there is no ``"*"`` row; unset keeps calls
@@ -18,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, DateTime, Integer, String, and_, func, or_, select, true
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from pipeline.db.models import Call
-from pipeline.db.operations import RetentionPolicy
-from pipeline.db.people import User, as_utc, audit
+from pipeline.db.accounts import User
+from pipeline.db.audit import audit
+from pipeline.db.models import Base, Call
+from pipeline.db.times import as_utc, utc_now
 from pipeline.errors import CallqaError
 
 DEFAULT_QUEUE = "*"
@@ -35,6 +37,14 @@ class RetentionError(CallqaError):
 
     code = "retention"
     http_status = 422
+
+
+class RetentionPolicy(Base):
+    __tablename__ = "retention_policies"
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)  # "*": the default
+    days: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 @dataclass(frozen=True)

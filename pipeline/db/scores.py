@@ -110,7 +110,7 @@ def is_human_score(session: Session, score_id: int) -> bool:
     A rescore keeps such a scorecard current (a supervisor's judgement outranks a new
     rubric version) unless told to override it; see :mod:`flows.rescore`.
     """
-    from pipeline.db.people import Dispute, Review
+    from pipeline.db.review_records import Dispute, Review
 
     return session.scalar(select(
         exists().where(Review.final_score_id == score_id)

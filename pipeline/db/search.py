@@ -51,7 +51,7 @@ from pipeline.db.models import (
     Team,
     UtteranceRecord,
 )
-from pipeline.db.people import Dispute, DisputeStatus, Review, ReviewStatus
+from pipeline.db.review_records import Dispute, DisputeStatus, Review, ReviewStatus
 from pipeline.db.text_index import FTS_TABLE, MIN_INDEXED, fts_phrase, search_key
 
 RARE_UTTERANCES = 2000  # words in at most this many utterances: the text index leads

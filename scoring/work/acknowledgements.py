@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db.accounts import Role, User
+from pipeline.db.audit import AuditLog, audit
 from pipeline.db.models import Agent, Call, ScoreRecord
-from pipeline.db.operations import Acknowledgement
-from pipeline.db.people import AuditLog, Dispute, DisputeStatus, Role, User, audit
+from pipeline.db.review_records import Acknowledgement, Dispute, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
 from scoring.work.access import visible_score
 

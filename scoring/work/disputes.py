@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db.accounts import Role, User
+from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
-from pipeline.db.people import Dispute, DisputeStatus, Role, User, audit
+from pipeline.db.review_records import Dispute, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
 from scoring.work.access import agent_scope, can_see, visible_score
 from scoring.work.human_scores import human_scorecard, save_human_score

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.db.accounts import Role, User
+from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
-from pipeline.db.people import CriterionOverride, Review, ReviewStatus, Role, User, audit
+from pipeline.db.review_records import CriterionOverride, Review, ReviewStatus
 from pipeline.db.scores import current_score
 from pipeline.errors import Conflict, Forbidden, NotFound
 from scoring.titles import rubric_titles

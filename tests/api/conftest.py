@@ -111,6 +111,7 @@ def seed(url: str, store: Path) -> World:
     from sqlalchemy import select
 
     from api.security import issue_token
+    from pipeline.db.accounts import User
     from pipeline.db.models import (
         Agent,
         Call,
@@ -120,7 +121,7 @@ def seed(url: str, store: Path) -> World:
         Team,
         UtteranceRecord,
     )
-    from pipeline.db.people import Clip, Dispute, Review, User
+    from pipeline.db.review_records import Clip, Dispute, Review
     from pipeline.db.scores import save_scorecard, upsert_rubric
     from pipeline.db.session import session_scope, upgrade
 

@@ -21,8 +21,8 @@ def test_two_simultaneous_acknowledgements_record_one(
 ) -> None:
     import scoring.work.acknowledgements as me
     from api.app import create_app
-    from pipeline.db.operations import Acknowledgement
-    from pipeline.db.people import AuditLog
+    from pipeline.db.audit import AuditLog
+    from pipeline.db.review_records import Acknowledgement
     from pipeline.db.session import session_scope
     from pipeline.settings import Settings
 

@@ -57,7 +57,7 @@ def test_login_gives_a_token_that_expires_after_the_configured_time(api: Api) ->
 
 def test_the_token_is_stored_only_as_its_digest(api: Api) -> None:
     from api.security import token_digest
-    from pipeline.db.people import ApiToken
+    from pipeline.db.accounts import ApiToken
     from pipeline.db.session import session_scope
 
     token = api.world.tokens["sup"]
@@ -68,7 +68,7 @@ def test_the_token_is_stored_only_as_its_digest(api: Api) -> None:
 
 def test_an_expired_token_is_refused(api: Api) -> None:
     from api.security import token_digest
-    from pipeline.db.people import ApiToken
+    from pipeline.db.accounts import ApiToken
     from pipeline.db.session import session_scope
 
     assert api.get("/api/v1/auth/me", "trainer").status_code == 200

@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 def test_user_add_reads_the_password_from_stdin_and_ties_agents(callqa_home: Path) -> None:
     from api.cli import app
     from api.security import verify_password
-    from pipeline.db.people import User
+    from pipeline.db.accounts import User
     from pipeline.db.session import session_scope
     from pipeline.settings import get_settings
 

@@ -87,7 +87,7 @@ def _dashboard_calls(api: Api) -> tuple[int, int]:
 
 
 def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
-    from pipeline.db.operations import Recording, RecordingState
+    from pipeline.db.recording_queue import Recording, RecordingState
     from pipeline.db.session import session_scope
 
     w = api.world
@@ -206,8 +206,11 @@ def test_retention_policy_routes_are_admin_only_and_audited(api: Api) -> None:
 
 def test_every_table_that_hangs_off_calls_is_erased() -> None:
     """A new table with a foreign key path to ``calls`` must be in the erasure plan."""
-    import pipeline.db.operations
-    import pipeline.db.people  # noqa: F401  (their tables join the metadata)
+    import pipeline.db.accounts
+    import pipeline.db.audit
+    import pipeline.db.recording_queue
+    import pipeline.db.retention
+    import pipeline.db.review_records  # noqa: F401  (their tables join the metadata)
     from pipeline.db.erasure import ERASED_TABLES
     from pipeline.db.models import Base
 
@@ -262,7 +265,7 @@ def test_a_store_failure_keeps_the_rows_erased_and_a_later_run_deletes_the_objec
     api: Api, s3_store: Any, tmp_path: Path,
 ) -> None:
     from pipeline.db.erasure import PENDING, erase_call, retry_pending_deletions
-    from pipeline.db.operations import Recording
+    from pipeline.db.recording_queue import Recording
     from pipeline.db.session import session_scope
     from pipeline.errors import StoreUnavailable
 

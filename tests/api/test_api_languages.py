@@ -83,7 +83,7 @@ def test_a_turkish_scorecard_reads_in_turkish_and_in_english(api: Api) -> None:
 
 def test_the_call_and_the_queue_speak_the_readers_language_and_a_stored_choice_wins(
         api: Api) -> None:
-    from pipeline.db.people import User
+    from pipeline.db.accounts import User
     from pipeline.db.session import session_scope
 
     turkish_scorecard(api)

@@ -27,8 +27,8 @@ def add_billing_agent(world: World) -> None:
     from sqlalchemy import select
 
     from api.security import issue_token
+    from pipeline.db.accounts import User
     from pipeline.db.models import Agent, Call, RubricRecord, Team
-    from pipeline.db.people import User
     from pipeline.db.scores import save_scorecard
     from pipeline.db.session import session_scope
     from tests.api.conftest import password_hash

@@ -14,8 +14,11 @@ def test_0003_upgrades_downgrades_and_matches_the_models(both_db_url: str) -> No
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    import pipeline.db.operations
-    import pipeline.db.people  # noqa: F401  the people's tables are in the metadata
+    import pipeline.db.accounts
+    import pipeline.db.audit
+    import pipeline.db.recording_queue
+    import pipeline.db.retention
+    import pipeline.db.review_records  # noqa: F401  every record module's tables are in the metadata
     from pipeline.db.models import Base
     from pipeline.db.session import alembic_config, get_engine, table_names, upgrade
     from pipeline.db.text_index import include_name

@@ -95,9 +95,9 @@ def test_rollups_follow_rescore_review_metadata_and_erasure(
     from sqlalchemy import select
 
     from api.app import create_app
+    from pipeline.db.calls import begin_call
     from pipeline.db.erasure import erase_call
     from pipeline.db.models import Call, RubricRecord
-    from pipeline.db.repository import begin_call
     from pipeline.db.scores import save_scorecard
     from pipeline.db.session import session_scope
     from pipeline.metadata import CallMetadata

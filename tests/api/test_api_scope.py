@@ -91,7 +91,7 @@ def test_list_filters_cannot_widen_an_agents_scope(api: Api) -> None:
 def test_an_agent_user_whose_agent_is_gone_sees_nothing(api: Api) -> None:
     from sqlalchemy import update
 
-    from pipeline.db.people import User
+    from pipeline.db.accounts import User
     from pipeline.db.session import session_scope
 
     with session_scope(api.world.url) as s:

@@ -28,7 +28,7 @@ def db_url(both_db_url: str) -> str:
 
 def store_turkish_call(api: Api, name: str, customer: str) -> str:
     """A stereo Turkish call through the pipeline's own write path (no audio needed)."""
-    from pipeline.db.repository import begin_call, save_analysis
+    from pipeline.db.calls import begin_call, save_analysis
     from pipeline.db.session import session_scope
     from pipeline.metadata import CallMetadata
     from pipeline.process import ProcessOptions, analyse

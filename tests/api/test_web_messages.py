@@ -67,7 +67,7 @@ def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
 
 def test_codes_people_see_have_names_in_both_languages() -> None:
     from api.i18n import UI_LANGUAGES
-    from pipeline.db.people import Role
+    from pipeline.db.accounts import Role
     from scoring.flag_defaults import DEFAULT_FLAG_RULES
 
     rubric_flags = set()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from pipeline.db import claims
 from pipeline.db.models import Call, UtteranceRecord
-from pipeline.db.operations import Recording, RecordingState
+from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.settings import get_settings
 from tests.flows.test_workers import write_calls
@@ -114,7 +114,7 @@ def test_the_same_audio_under_two_keys_at_once_is_transcribed_once(callqa_home: 
     from flows.drain import process_queue
     from flows.process import process_recording
     from pipeline.audio import content_hash
-    from pipeline.db import repository
+    from pipeline.db import calls
     from pipeline.metadata import CallMetadata
 
     db, store, (first,) = setup_store([(2.0, 8.0)])
@@ -123,8 +123,8 @@ def test_the_same_audio_under_two_keys_at_once_is_transcribed_once(callqa_home: 
         shutil.copyfile(Path(store) / (first + suffix), Path(store) / (second + suffix))
     with session_scope(db) as s:  # worker A, mid-call on the first key
         assert isinstance(claims.claim_key(s, store, first, "host:1:A", 600), claims.Claim)
-        call_a = repository.begin_call(s, content_hash=content_hash(Path(store) / first),
-                                       key=first, store_url=store, metadata=CallMetadata()).id
+        call_a = calls.begin_call(s, content_hash=content_hash(Path(store) / first),
+                                  key=first, store_url=store, metadata=CallMetadata()).id
 
     outcome = process_recording(second)
     assert (outcome.status, outcome.call_id) == ("skipped", call_a)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pipeline.db.operations import Recording
+from pipeline.db.recording_queue import Recording
 from pipeline.db.session import session_scope
 from pipeline.settings import get_settings
 from tests.conftest import _clear_caches

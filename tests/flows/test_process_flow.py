@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from pipeline.db.calls import get_call
 from pipeline.db.models import Call, UtteranceRecord
-from pipeline.db.repository import get_call
 from pipeline.db.session import session_scope
 from pipeline.settings import get_settings
 from tests.conftest import pyannote_sample, rttm_turns

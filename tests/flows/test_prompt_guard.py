@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.db.repository import get_call
+from pipeline.db.calls import get_call
 from pipeline.db.session import session_scope
 from pipeline.settings import get_settings
 from tests.flows.test_process_flow import put_local

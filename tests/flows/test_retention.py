@@ -141,8 +141,8 @@ def test_the_flow_erases_expired_calls_and_a_dry_run_erases_nothing(
 
     from api.cli import app
     from flows.retention import expire_calls
-    from pipeline.db.operations import Recording, RecordingState
-    from pipeline.db.people import AuditLog
+    from pipeline.db.audit import AuditLog
+    from pipeline.db.recording_queue import Recording, RecordingState
 
     store = Path(get_settings().resolved_store_url)
     old = add_call(db, "billing_old", "billing", 40)

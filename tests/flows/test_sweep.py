@@ -14,7 +14,7 @@ from sqlalchemy import event, select
 
 from pipeline.db import recordings
 from pipeline.db.models import Call, CallStatus
-from pipeline.db.operations import Recording
+from pipeline.db.recording_queue import Recording
 from pipeline.db.session import ensure_schema, get_engine, session_scope
 from pipeline.store import LocalStore, ObjectInfo
 from pipeline.sweep import sweep

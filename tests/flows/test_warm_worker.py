@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from benchmarks.cluster import LocalCluster
 from pipeline.db.models import Call, UtteranceRecord
-from pipeline.db.operations import Recording
+from pipeline.db.recording_queue import Recording
 from pipeline.db.session import session_scope, upgrade
 from tests.flows.test_workers import notice_pending, write_calls
 

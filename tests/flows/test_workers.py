@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from benchmarks.cluster import LocalCluster
 from pipeline.audio import load_audio
 from pipeline.db.models import Call, UtteranceRecord
-from pipeline.db.operations import Recording, RecordingState
+from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.session import session_scope, upgrade
 from tests.conftest import SAMPLES
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from pipeline.db import claims
-from pipeline.db.operations import Recording, RecordingState
+from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.session import ensure_schema, session_scope
 
 STORE = "s3://calls/incoming"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select, update
 
 from pipeline.db import recordings
-from pipeline.db.operations import Recording, RecordingState
+from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.session import ensure_schema, get_engine, session_scope
 from pipeline.errors import CallqaError
 from pipeline.events import ObjectEvent, parse_event, store_objects

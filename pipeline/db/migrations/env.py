@@ -3,8 +3,12 @@
 from alembic import context
 from sqlalchemy import pool
 
-import pipeline.db.operations  # recordings, cursors, retention, acks: part of the metadata
-import pipeline.db.people  # noqa: F401  the people's records are part of the metadata
+# every module that defines records joins them to Base.metadata when imported
+import pipeline.db.accounts
+import pipeline.db.audit
+import pipeline.db.recording_queue
+import pipeline.db.retention
+import pipeline.db.review_records  # noqa: F401
 from pipeline.db.models import Base
 from pipeline.db.session import get_engine
 from pipeline.db.text_index import include_name  # the text index is not in the metadata

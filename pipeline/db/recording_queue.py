@@ -1,5 +1,4 @@
-"""Records of production operation: recordings seen in a store and who is working on them,
-the sweep's listing cursor, retention policies, and acknowledgements.
+"""The recording queue: every recording seen in a store, its state, and who is working on it.
 
     Recording        one object key in one store, noticed by a bucket event or the sweep.
                      It doubles as the processed-keys table (the sweep skips keys it has)
@@ -8,20 +7,21 @@ the sweep's listing cursor, retention policies, and acknowledgements.
                      (the worker died) may be taken over by another worker.
     IngestCursor     per store: the last key the sweep listed, so a sweep of a bucket with
                      a million objects lists only what is after it (plus a periodic full pass)
-    RetentionPolicy  how many days calls of a queue are kept ("*" is every other queue)
-    Acknowledgement  an agent's "I have read it" on one scorecard: one row per scorecard,
-                     so two simultaneous acknowledgements cannot both be recorded
+    RecordingState   a recording's states (pending, claimed, done, failed, erased)
+    due              the SQL condition for a recording a worker may take now
+
+The functions over them live in :mod:`pipeline.db.recordings` (noticing, the sweep's
+cursor) and :mod:`pipeline.db.claims` (claims and leases).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -32,10 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pipeline.db.models import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from pipeline.db.times import utc_now
 
 
 class RecordingState:
@@ -70,8 +67,8 @@ class Recording(Base):
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # dispatched
     call_id: Mapped[str | None] = mapped_column(String(36))  # no FK: calls may be erased
     error: Mapped[str | None] = mapped_column(Text)
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class IngestCursor(Base):
@@ -80,21 +77,3 @@ class IngestCursor(Base):
     last_key: Mapped[str | None] = mapped_column(String(1024))
     full_pass_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class RetentionPolicy(Base):
-    __tablename__ = "retention_policies"
-    queue: Mapped[str] = mapped_column(String(200), primary_key=True)  # "*": the default
-    days: Mapped[int] = mapped_column(Integer)
-    updated_by: Mapped[str | None] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-class Acknowledgement(Base):
-    __tablename__ = "acknowledgements"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    score_id: Mapped[int] = mapped_column(
-        ForeignKey("scores.id", ondelete="CASCADE"), unique=True
-    )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
