@@ -9,6 +9,8 @@ user, role checks, a page of results, and the scope rules (what an agent may see
 
 Scope (which calls a user sees) is a rule of the library, :mod:`scoring.work.access`: an
 agent sees only their own calls; anything else answers 404 exactly as a missing object does.
+Tokens are the library's too (:mod:`scoring.work.credentials`); here a refused one gets
+its 401 with ``WWW-Authenticate: Bearer``.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api.errors import ApiError, forbidden
+from api.errors import ApiError
 from api.i18n import reader_language
-from api.security import TokenProblem, user_for_token
 from pipeline.db.accounts import Role, User
 from pipeline.db.session import get_engine
 from pipeline.settings import Settings
+from scoring.work.access import require_role
+from scoring.work.credentials import TokenProblem, user_for_token
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -72,11 +75,11 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def require_roles(*roles: str) -> Callable[[User], User]:
-    """A dependency that lets through only users with one of ``roles`` (403 otherwise)."""
+    """A dependency that lets through only users with one of ``roles`` (403 otherwise:
+    :func:`scoring.work.access.require_role`)."""
 
     def check(user: CurrentUser) -> User:
-        if user.role not in roles:
-            raise forbidden(f"this needs the role {' or '.join(roles)} (you are {user.role})")
+        require_role(user, *roles)
         return user
 
     return check

@@ -3,7 +3,7 @@
     HTTPException (FastAPI's, Starlette's)  its status; code from :class:`ApiError` or the status
     RequestValidationError                  422 ``validation_error``; ``details`` lists each field
     CallqaError (pipeline.errors tree)      status by class (:data:`STATUS`), code = ``err.code``
-      └── api.accounts.AccountError         its own ``http_status`` (409; UnknownAgent 404)
+      └── scoring.work.accounts.AccountError  its ``http_status`` (409; UnknownAgent 404)
     anything else                           500 ``internal``; the traceback goes to the log only
 
 Routes raise :class:`ApiError` (or its helpers :func:`not_found`, :func:`forbidden`,

@@ -10,7 +10,8 @@ fallback for anything else.
 
 from __future__ import annotations
 
-UI_LANGUAGES = ("tr", "en")
+from scoring.work.accounts import UI_LANGUAGES
+
 DEFAULT_LANGUAGE = "en"
 
 

@@ -75,7 +75,6 @@ def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list
 def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seeded:
     from sqlalchemy import insert, text
 
-    from api.security import hash_password, issue_token
     from pipeline.db.accounts import User
     from pipeline.db.dashboards import customer_end
     from pipeline.db.models import (
@@ -92,6 +91,7 @@ def seed(url: str, n_calls: int, *, seed_value: int = 7, days: int = 90) -> Seed
     from pipeline.db.rollups import rebuild as rebuild_rollups
     from pipeline.db.session import get_engine, session_scope, upgrade
     from pipeline.db.text_index import search_key
+    from scoring.work.credentials import hash_password, issue_token
 
     rng = random.Random(seed_value)
     upgrade(url)

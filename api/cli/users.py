@@ -38,9 +38,9 @@ def user_add(
     Example: ``callqa user add ayse --role agent --agent A-17 --language tr`` or
     ``echo "$PW" | callqa user add admin --role admin --password-stdin``
     """
-    from api.accounts import create_user
     from pipeline.db.session import ensure_schema, session_scope
     from pipeline.errors import CallqaError
+    from scoring.work.accounts import create_user
 
     password = _read_password(password_stdin)
     url = settings().resolved_database_url

@@ -25,13 +25,10 @@ from api.schemas.calls import (
     UtterancePublic,
 )
 from api.scorecards import score_public
-from pipeline.db.accounts import Role
-from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
-from pipeline.settings import Settings
-from scoring.work.access import agent_scope, visible_call
+from scoring.work.access import agent_scope, allow_original, visible_call
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -93,14 +90,6 @@ def list_calls(user: CurrentUser, session: SessionDep, page: PageDep,
     return CallsPublic(data=[call_public(c, s) for c, s in rows], count=count)
 
 
-def _may_read_original(user_role: str, settings: Settings) -> None:
-    if user_role not in (Role.ADMIN, Role.SUPERVISOR):
-        raise ApiError(403, "original text is for admins and supervisors only")
-    if not settings.keep_original_text:
-        raise ApiError(403, "original text is not kept (CALLQA_KEEP_ORIGINAL_TEXT is off)",
-                       code="original_not_kept")
-
-
 @router.get("/{call_id}",
             summary="One call: metrics, redacted transcript, current scorecard and flags")
 def get_call(
@@ -112,9 +101,7 @@ def get_call(
     (the user's stored language, else ``Accept-Language``, else English)."""
     call = visible_call(session, user, call_id, full=True)
     if original:
-        _may_read_original(user.role, settings)
-        audit(session, user, "call.view_original", "call", call.id)
-        session.commit()
+        allow_original(session, user, call, kept=settings.keep_original_text)
     score = current_score(session, call.id)
     m = call.metrics
     return CallDetail(

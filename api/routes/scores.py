@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from api.deps import CurrentUser, PageDep, ReaderLanguage, SessionDep
 from api.schemas.calls import ScorePublic, ScoresPublic
 from api.scorecards import score_public, score_summary
-from pipeline.db.models import ScoreRecord
-from scoring.work.access import visible_call, visible_score
+from scoring.work.access import call_scores, visible_score
 
 router = APIRouter(prefix="/api/v1/scores", tags=["scores"])
 
@@ -22,11 +19,7 @@ def list_scores(
     user: CurrentUser, session: SessionDep, page: PageDep,
     call_id: Annotated[str, Query(max_length=36)],
 ) -> ScoresPublic:
-    visible_call(session, user, call_id)
-    query = select(ScoreRecord).where(ScoreRecord.call_id == call_id)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    scores = session.scalars(query.options(selectinload(ScoreRecord.rubric))
-                             .order_by(ScoreRecord.id.desc()).offset(page.skip).limit(page.limit))
+    scores, count = call_scores(session, user, call_id, skip=page.skip, limit=page.limit)
     return ScoresPublic(data=[score_summary(s) for s in scores], count=count)
 
 

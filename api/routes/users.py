@@ -1,6 +1,7 @@
 """Users and roles (admins only); an agent user is tied to one Agent by its external id.
 Listing and looking up is :mod:`scoring.work.directory`; creating and changing a user
-(password rules and hashing, token revocation) is :mod:`api.accounts`, shared with the CLI."""
+(password rules and hashing, token revocation) is :mod:`scoring.work.accounts`, shared
+with the CLI."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.accounts import create_user, update_user
 from api.deps import AdminUser, PageDep, SessionDep
 from api.schemas.users import RoleName, UserCreate, UserPublic, UsersPublic, UserUpdate
 from pipeline.db.accounts import User
 from scoring.work import directory
+from scoring.work.accounts import create_user, update_user
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -30,8 +31,6 @@ def create(body: UserCreate, admin: AdminUser, session: SessionDep) -> UserPubli
     user = create_user(session, username=body.username, password=body.password,
                        role=body.role, full_name=body.full_name, agent=body.agent, by=admin,
                        language=body.language)
-    session.commit()
-    session.refresh(user)
     return user_public(user)
 
 
@@ -57,6 +56,4 @@ def update(user_id: int, body: UserUpdate, admin: AdminUser, session: SessionDep
     user = directory.get_user(session, user_id)
     update_user(session, user, by=admin, full_name=body.full_name, role=body.role,
                 agent=body.agent, active=body.active, password=body.password)
-    session.commit()
-    session.refresh(user)
     return user_public(user)

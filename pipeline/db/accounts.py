@@ -6,8 +6,10 @@
     ApiToken       an opaque bearer token, stored only as its SHA-256 digest, with an expiry
     LoginThrottle  failed sign-ins per key, shared by every API process
 
-The rules over them (creating users, checking passwords and tokens) live above, in
-:mod:`api.accounts` and :mod:`api.security`; these are only the tables.
+The rules over them (creating users, checking passwords and tokens, signing in, the
+failed sign-in counts) live above, in :mod:`scoring.work.accounts`,
+:mod:`scoring.work.credentials`, :mod:`scoring.work.sign_in` and
+:mod:`scoring.work.login_limits`; these are only the tables.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ class ApiToken(Base):
 
 class LoginThrottle(Base):
     """Failed sign-ins of one key (a username at an address, or an address), shared by
-    every API process: the counts behind ``api.ratelimit.SharedLoginLimiter``. Times are
-    seconds since the epoch."""
+    every API process: the counts behind ``scoring.work.login_limits.SharedLoginLimiter``.
+    Times are seconds since the epoch."""
 
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)  # kind:sha256

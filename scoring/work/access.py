@@ -1,16 +1,19 @@
 """Who sees what: an agent sees only calls whose ``agent_id`` is their own Agent; everyone
 else sees every call. Anything out of sight answers exactly as a missing object does
-(:class:`~pipeline.errors.NotFound`), so ids cannot be probed."""
+(:class:`~pipeline.errors.NotFound`), so ids cannot be probed. A call's un-redacted text
+is for admins and supervisors, only where it is kept, and each reading is audited
+(:func:`allow_original`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
+from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.errors import Forbidden, NotFound
 
@@ -22,8 +25,23 @@ class _HasCall(Protocol):
 
 _Row = TypeVar("_Row", bound=_HasCall)
 
-__all__ = ["agent_scope", "can_see", "require_role", "seen_through_call", "visible_call",
-           "visible_score"]
+__all__ = [
+    "OriginalNotKept",
+    "agent_scope",
+    "allow_original",
+    "call_scores",
+    "can_see",
+    "require_role",
+    "seen_through_call",
+    "visible_call",
+    "visible_score",
+]
+
+
+class OriginalNotKept(Forbidden):
+    """The un-redacted text was asked for where it is not kept."""
+
+    code = "original_not_kept"
 
 
 def agent_scope(user: User) -> Collection[int] | None:
@@ -76,3 +94,28 @@ def seen_through_call(session: Session, user: User, obj: _Row | None, what: str)
     except NotFound:
         raise NotFound(f"no {what}") from None
     return obj
+
+
+def call_scores(session: Session, user: User, call_id: str, *, skip: int = 0,
+                limit: int = 50) -> tuple[Sequence[ScoreRecord], int]:
+    """A page of the call's scorecards, newest first (its history of versions), with their
+    rubric, and how many there are; :class:`NotFound` if ``user`` may not see the call."""
+    visible_call(session, user, call_id)
+    query = select(ScoreRecord).where(ScoreRecord.call_id == call_id)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    scores = session.scalars(query.options(selectinload(ScoreRecord.rubric))
+                             .order_by(ScoreRecord.id.desc()).offset(skip).limit(limit)).all()
+    return scores, count
+
+
+def allow_original(session: Session, user: User, call: Call, *, kept: bool) -> None:
+    """Let ``user`` read ``call``'s un-redacted text, audited as ``call.view_original`` and
+    committed: :class:`Forbidden` unless they are an admin or a supervisor,
+    :class:`OriginalNotKept` when the original text is not kept (``kept``:
+    ``CALLQA_KEEP_ORIGINAL_TEXT``)."""
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise Forbidden("original text is for admins and supervisors only")
+    if not kept:
+        raise OriginalNotKept("original text is not kept (CALLQA_KEEP_ORIGINAL_TEXT is off)")
+    audit(session, user, "call.view_original", "call", call.id)
+    session.commit()

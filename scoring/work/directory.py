@@ -4,8 +4,8 @@ Teams and agents are created, changed and listed here; every change is audited i
 same transaction and committed. A team's name and an agent's external id are unique: a
 second one is refused with :class:`~pipeline.errors.Conflict`; an unknown id is
 :class:`~pipeline.errors.NotFound`. Users are listed and looked up here; creating and
-changing them (passwords, tokens, the web UI's languages) is :mod:`api.accounts`, which
-holds the password rules and hashing.
+changing them (passwords, tokens, the web UI's languages) is :mod:`scoring.work.accounts`,
+which holds the password rules; hashing is :mod:`scoring.work.credentials`.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class World:
 
 @functools.cache
 def password_hash() -> str:
-    from api.security import hash_password
+    from scoring.work.credentials import hash_password
 
     return hash_password(PASSWORD)
 
@@ -110,7 +110,6 @@ CALLS = {  # name -> agent, team, queue, direction, language, started, verdicts,
 def seed(url: str, store: Path) -> World:
     from sqlalchemy import select
 
-    from api.security import issue_token
     from pipeline.db.accounts import User
     from pipeline.db.models import (
         Agent,
@@ -124,6 +123,7 @@ def seed(url: str, store: Path) -> World:
     from pipeline.db.review_records import Clip, Dispute, Review
     from pipeline.db.scores import save_scorecard, upsert_rubric
     from pipeline.db.session import session_scope, upgrade
+    from scoring.work.credentials import issue_token
 
     upgrade(url)
     world = World(url=url, store=store)

@@ -26,7 +26,7 @@ def api_operations() -> list[tuple[str, str]]:
 
 
 def test_password_hash_is_not_the_password_and_verifies() -> None:
-    from api.security import hash_password, needs_rehash, verify_password
+    from scoring.work.credentials import hash_password, needs_rehash, verify_password
 
     stored = hash_password(PASSWORD)
     assert PASSWORD not in stored and stored != PASSWORD
@@ -56,9 +56,9 @@ def test_login_gives_a_token_that_expires_after_the_configured_time(api: Api) ->
 
 
 def test_the_token_is_stored_only_as_its_digest(api: Api) -> None:
-    from api.security import token_digest
     from pipeline.db.accounts import ApiToken
     from pipeline.db.session import session_scope
+    from scoring.work.credentials import token_digest
 
     token = api.world.tokens["sup"]
     with session_scope(api.world.url) as s:
@@ -67,9 +67,9 @@ def test_the_token_is_stored_only_as_its_digest(api: Api) -> None:
 
 
 def test_an_expired_token_is_refused(api: Api) -> None:
-    from api.security import token_digest
     from pipeline.db.accounts import ApiToken
     from pipeline.db.session import session_scope
+    from scoring.work.credentials import token_digest
 
     assert api.get("/api/v1/auth/me", "trainer").status_code == 200
     with session_scope(api.world.url) as s:

@@ -18,10 +18,10 @@ from tests.conftest import ROOT
 
 def test_user_add_reads_the_password_from_stdin_and_ties_agents(callqa_home: Path) -> None:
     from api.cli import app
-    from api.security import verify_password
     from pipeline.db.accounts import User
     from pipeline.db.session import session_scope
     from pipeline.settings import get_settings
+    from scoring.work.credentials import verify_password
 
     url = get_settings().resolved_database_url
     seed(url, callqa_home / "recordings")  # agents exist

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.ratelimit import LoginLimiter, LoginLimits, TooManyAttempts
+from scoring.work.login_limits import LoginLimiter, LoginLimits, TooManyAttempts
 from tests.api.conftest import PASSWORD, Api
 
 LOGIN = "/api/v1/auth/login"

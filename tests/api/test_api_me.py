@@ -26,11 +26,11 @@ def add_billing_agent(world: World) -> None:
     scorecard of A-1 that must not count."""
     from sqlalchemy import select
 
-    from api.security import issue_token
     from pipeline.db.accounts import User
     from pipeline.db.models import Agent, Call, RubricRecord, Team
     from pipeline.db.scores import save_scorecard
     from pipeline.db.session import session_scope
+    from scoring.work.credentials import issue_token
     from tests.api.conftest import password_hash
 
     with session_scope(world.url) as s:

@@ -1,4 +1,6 @@
-"""Passwords and bearer tokens.
+"""Passwords and bearer tokens: hashing and checking a password; issuing, looking up and
+revoking a token. The API's sign-in (:mod:`scoring.work.sign_in`) and its bearer check
+use these; so do the account rules (:mod:`scoring.work.accounts`).
 
 Passwords are hashed with scrypt (stdlib ``hashlib.scrypt``), a fresh 16-byte salt per
 password, and stored as a versioned string that names its own parameters::
@@ -28,6 +30,11 @@ from sqlalchemy.orm import Session
 
 from pipeline.db.accounts import ApiToken, User
 from pipeline.db.times import as_utc
+from pipeline.errors import Refused
+
+__all__ = ["TokenProblem", "hash_password", "issue_token", "needs_rehash", "revoke_all",
+           "revoke_others", "revoke_token", "token_digest", "user_for_token",
+           "verify_password", "waste_time_like_a_check"]
 
 SCHEME = "scrypt"
 VERSION = "1"
@@ -98,7 +105,8 @@ def token_digest(token: str) -> str:
 
 
 def issue_token(session: Session, user: User, ttl_minutes: int) -> tuple[str, datetime]:
-    """A new bearer token for ``user`` and its expiry; only the digest is stored."""
+    """A new bearer token for ``user`` and its expiry; only the digest is stored (the
+    caller commits)."""
     now = datetime.now(UTC)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + timedelta(minutes=ttl_minutes)
@@ -109,8 +117,11 @@ def issue_token(session: Session, user: User, ttl_minutes: int) -> tuple[str, da
     return token, expires_at
 
 
-class TokenProblem(Exception):
-    """Why a bearer token was refused (the message is safe to show)."""
+class TokenProblem(Refused):
+    """Why a bearer token was refused (the message is safe to show): 401, to which the API
+    adds ``WWW-Authenticate: Bearer``."""
+
+    code, http_status = "unauthorized", 401
 
 
 def user_for_token(session: Session, token: str) -> User:
@@ -129,10 +140,12 @@ def user_for_token(session: Session, token: str) -> User:
 
 
 def revoke_token(session: Session, token: str) -> None:
+    """Revoke this one token (signing out); the caller commits."""
     session.execute(delete(ApiToken).where(ApiToken.digest == token_digest(token)))
 
 
 def revoke_all(session: Session, user_id: int) -> None:
+    """Revoke every token of ``user_id`` (deactivated, or a new password); the caller commits."""
     session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
 
 

@@ -1,17 +1,35 @@
-"""Creating and changing users: one implementation for the API (``/api/v1/users``) and the
-CLI (``callqa user add``). Every change is written to the audit log."""
+"""Creating and changing users: one implementation for the API (``/api/v1/users``,
+``/api/v1/auth/password``, ``/api/v1/auth/language``) and the CLI (``callqa user add``).
+
+The rules: a known role, an agent user tied to an Agent, a password of at least 10
+characters that is not the username (:func:`check_strength`), a web UI language the UI
+has (:data:`UI_LANGUAGES`); an admin cannot deactivate or demote themselves; deactivating
+a user or setting a new password signs them out everywhere. Every change is written to the
+audit log and committed with it.
+
+The refusals are :class:`AccountError` and its kinds, each with its ``code`` and the
+``http_status`` the API answers (409; an unknown agent 404; a weak password or unknown
+language 422); like every :class:`~pipeline.errors.CallqaError` they read as a sentence
+followed by what to do.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.i18n import UI_LANGUAGES
-from api.security import hash_password, revoke_all, revoke_others, verify_password
 from pipeline.db.accounts import Role, User
 from pipeline.db.audit import audit
 from pipeline.db.models import Agent
 from pipeline.errors import CallqaError
+from scoring.work.credentials import hash_password, revoke_all, revoke_others, verify_password
+
+__all__ = ["MIN_PASSWORD", "UI_LANGUAGES", "AccountError", "UnknownAgent", "UnknownLanguage",
+           "WeakPassword", "change_own_password", "check_language", "check_strength",
+           "create_user", "set_language", "update_user"]
+
+UI_LANGUAGES = ("tr", "en")
+"""The languages the web UI has catalogues for (``api/web``); :mod:`api.i18n` picks among them."""
 
 
 class AccountError(CallqaError):
@@ -90,8 +108,9 @@ def create_user(
     full_name: str | None = None, agent: str | None = None, by: User | None = None,
     language: str | None = None,
 ) -> User:
-    """A new active user; ``agent`` is the external id of the Agent an agent user is;
-    ``language`` their web UI's (None: their browser's)."""
+    """A new active user, audited as ``user.create`` and committed; ``agent`` is the
+    external id of the Agent an agent user is; ``language`` their web UI's (None: their
+    browser's)."""
     language = check_language(language)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} exists already")
@@ -105,16 +124,19 @@ def create_user(
     session.flush()
     audit(session, by, "user.create", "user", user.id, username=username, role=role,
           agent=agent, language=language)
+    session.commit()
+    session.refresh(user)
     return user
 
 
 def set_language(session: Session, user: User, language: str | None) -> User:
     """A user's own web UI language (None: follow the browser), audited as
-    ``user.language`` with the old and new value."""
+    ``user.language`` with the old and new value, and committed."""
     language = check_language(language)
     if language != user.language:
         audit(session, user, "user.language", "user", user.id, old=user.language, new=language)
         user.language = language
+    session.commit()
     return user
 
 
@@ -123,7 +145,8 @@ def update_user(
     role: str | None = None, agent: str | None = None, active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    """Change what is given; deactivating or a new password signs the user out everywhere."""
+    """Change what is given, audited as ``user.update`` and committed; deactivating or a
+    new password signs the user out everywhere."""
     if by is not None and by.id == user.id and (active is False or role not in (None, Role.ADMIN)):
         raise AccountError("an admin cannot deactivate or demote themselves",
                            hint="Ask another admin.")
@@ -149,6 +172,8 @@ def update_user(
     if active is False or password is not None:
         revoke_all(session, user.id)
     audit(session, by, "user.update", "user", user.id, **changes)
+    session.commit()
+    session.refresh(user)
     return user
 
 
@@ -156,10 +181,12 @@ def change_own_password(session: Session, user: User, new_password: str, *,
                         keep_token: str) -> None:
     """A user's own password change (the caller checked the current one): the new one
     must be strong and differ from it; every other token of theirs is revoked, the one
-    in use (``keep_token``) stays, so the page that asked stays signed in."""
+    in use (``keep_token``) stays, so the page that asked stays signed in. Audited as
+    ``user.password_change`` and committed."""
     check_strength(user.username, new_password)
     if verify_password(new_password, user.password_hash):
         raise WeakPassword("the new password is the current one")
     user.password_hash = hash_password(new_password)
     revoked = revoke_others(session, user.id, keep_token)
     audit(session, user, "user.password_change", "user", user.id, other_sessions=revoked)
+    session.commit()

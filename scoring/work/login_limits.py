@@ -14,9 +14,10 @@ anyone lock a real user out by guessing wrong on purpose. Here the attacker only
 themselves out; the user, from their own address, signs in as usual, and even an
 attacker who shares their address waits at most ``max_delay``, never forever.
 
-Where the address comes from: ``request.client.host``. Behind a reverse proxy, run
-uvicorn with ``--proxy-headers --forwarded-allow-ips=<the proxy>`` so it is the user's
-address and not the proxy's (otherwise every user shares one per-address budget).
+Where the address comes from: the caller says (the API: ``request.client.host``, see
+:mod:`api.routes.auth`). Behind a reverse proxy, run uvicorn with ``--proxy-headers
+--forwarded-allow-ips=<the proxy>`` so it is the user's address and not the proxy's
+(otherwise every user shares one per-address budget).
 
 Where the counts live: :class:`SharedLoginLimiter` keeps them in the database
 (``login_throttle``), so every process of ``callqa serve --workers N`` and every replica
@@ -28,11 +29,20 @@ Sticky sessions would not do instead: a guesser does not keep cookies.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from pipeline.db.accounts import LoginThrottle
+from pipeline.db.session import session_scope, upsert_insert
+from pipeline.errors import Refused
+
+__all__ = ["Limiter", "LoginLimiter", "LoginLimits", "SharedLoginLimiter", "TooManyAttempts"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +62,11 @@ class _Count:
     blocked_until: float = 0.0
 
 
-class TooManyAttempts(Exception):
-    """Sign-in refused for now; ``retry_after`` is in whole seconds (at least 1)."""
+class TooManyAttempts(Refused):
+    """Sign-in refused for now; ``retry_after`` is in whole seconds (at least 1), which the
+    API sends as ``Retry-After``."""
+
+    code, http_status = "too_many_attempts", 429
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
@@ -143,17 +156,11 @@ class SharedLoginLimiter:
     def _row_keys(username: str, address: str) -> list[str]:
         """``user:<sha256>`` and ``addr:<sha256>``: fixed length, and no username or
         address is stored in the clear."""
-        import hashlib
-
         return [f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
                 for kind, value in _keys(username, address)]
 
     def check(self, username: str, address: str) -> None:
-        from sqlalchemy import select
-
-        from pipeline.db.accounts import LoginThrottle
-        from pipeline.db.session import session_scope
-
+        """Raise :class:`TooManyAttempts` while either key is blocked."""
         now = self._clock()
         with session_scope(self.db_url) as session:
             until = session.scalars(select(LoginThrottle.blocked_until).where(
@@ -163,11 +170,7 @@ class SharedLoginLimiter:
             raise TooManyAttempts(max(1, math.ceil(max(until) - now)))
 
     def failed(self, username: str, address: str) -> bool:
-        from sqlalchemy import delete, select
-
-        from pipeline.db.accounts import LoginThrottle
-        from pipeline.db.session import session_scope, upsert_insert
-
+        """Count a failure; True when it starts or lengthens a block (worth auditing)."""
         now = self._clock()
         blocked = False
         user_key, addr_key = self._row_keys(username, address)
@@ -192,11 +195,11 @@ class SharedLoginLimiter:
         return blocked
 
     def succeeded(self, username: str, address: str) -> None:
-        from sqlalchemy import delete
-
-        from pipeline.db.accounts import LoginThrottle
-        from pipeline.db.session import session_scope
-
+        """A correct password: this user's count from this address starts again."""
         with session_scope(self.db_url) as session:
             session.execute(delete(LoginThrottle).where(
                 LoginThrottle.key == self._row_keys(username, address)[0]))
+
+
+Limiter = LoginLimiter | SharedLoginLimiter
+"""Either keeper of the counts: the rule is the same."""

@@ -1,0 +1,99 @@
+"""Signing in and out, and changing one's own password: the rules behind ``/api/v1/auth``.
+
+    log_in           a username and password -> a bearer token and its expiry
+    log_out          revoke the token in use
+    change_password  the current password, then a new one; other sessions are signed out
+
+A sign-in first asks the limiter (:mod:`scoring.work.login_limits`) whether this username
+at this address may try at all (:class:`~scoring.work.login_limits.TooManyAttempts`
+otherwise: no password is checked and nothing is counted). A failure is counted and
+audited (``auth.login_failed``, with the reason: unknown user, deactivated, wrong
+password; never the password) and answers :class:`WrongCredentials`, one sentence for
+every reason, so a guesser learns nothing; an unknown username takes as long as a known
+one. A wrong current password on a password change counts like a failed sign-in
+(``user.password_change_failed``), so a stolen token cannot be used to guess it either.
+Each function commits what it writes, failures' audit entries included.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.db.accounts import User
+from pipeline.db.audit import audit
+from pipeline.errors import Forbidden, Refused
+from scoring.work.accounts import change_own_password
+from scoring.work.credentials import (
+    hash_password,
+    issue_token,
+    needs_rehash,
+    revoke_token,
+    verify_password,
+    waste_time_like_a_check,
+)
+from scoring.work.login_limits import Limiter
+
+__all__ = ["WRONG", "WrongCredentials", "change_password", "log_in", "log_out"]
+
+WRONG = "wrong username or password, or the user is deactivated"
+
+
+class WrongCredentials(Refused):
+    """The username, password or the user's state refused a sign-in (always :data:`WRONG`):
+    401, to which the API adds ``WWW-Authenticate: Bearer``."""
+
+    code, http_status = "unauthorized", 401
+
+
+def log_in(session: Session, limiter: Limiter, *, username: str, password: str,
+           address: str, ttl_minutes: int) -> tuple[str, datetime]:
+    """A new bearer token for the active user ``username`` whose password this is, and its
+    expiry; an outdated password hash is replaced on the way. Refused with
+    :class:`~scoring.work.login_limits.TooManyAttempts` while blocked, else
+    :class:`WrongCredentials` (counted and audited)."""
+    limiter.check(username, address)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        waste_time_like_a_check(password)
+    if user is None or not verify_password(password, user.password_hash) or not user.active:
+        blocked = limiter.failed(username, address)
+        reason = ("unknown user" if user is None else
+                  "deactivated" if not user.active else "wrong password")
+        audit(session, None, "auth.login_failed", "user",
+              user.id if user else username[:64], username=username[:100],
+              address=address, reason=reason, blocked=blocked)
+        session.commit()
+        raise WrongCredentials(WRONG)
+    limiter.succeeded(username, address)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token, expires_at = issue_token(session, user, ttl_minutes)
+    session.commit()
+    return token, expires_at
+
+
+def log_out(session: Session, token: str) -> None:
+    """Sign out: the token stops working at once."""
+    revoke_token(session, token)
+    session.commit()
+
+
+def change_password(session: Session, limiter: Limiter, user: User, *,
+                    current_password: str, new_password: str, address: str,
+                    keep_token: str) -> None:
+    """``user``'s own new password, once the current one is right: refused with
+    :class:`~scoring.work.login_limits.TooManyAttempts` while blocked, :class:`Forbidden`
+    for a wrong current password (counted and audited), or
+    :class:`~scoring.work.accounts.WeakPassword`; every session but ``keep_token``'s is
+    signed out (:func:`~scoring.work.accounts.change_own_password`)."""
+    limiter.check(user.username, address)
+    if not verify_password(current_password, user.password_hash):
+        blocked = limiter.failed(user.username, address)
+        audit(session, user, "user.password_change_failed", "user", user.id,
+              address=address, blocked=blocked)
+        session.commit()
+        raise Forbidden("the current password is wrong")
+    change_own_password(session, user, new_password, keep_token=keep_token)
