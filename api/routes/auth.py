@@ -77,7 +77,7 @@ def me(user: CurrentUser) -> UserPublic:
              summary="Sign out: revoke the token of this request")
 def logout(user: CurrentUser, session: SessionDep, credentials: Credentials) -> None:
     if credentials is not None:
-        sign_in.log_out(session, credentials.credentials)
+        sign_in.log_out(session, user, credentials.credentials)
 
 
 class PasswordChange(BaseModel):

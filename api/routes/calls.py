@@ -29,6 +29,7 @@ from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
 from scoring.work.access import agent_scope, allow_original, visible_call
+from scoring.work.downloads import record_download, starts_a_download
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -135,6 +136,8 @@ def get_audio(
 
     call = visible_call(session, user, call_id)
     store = open_store_at(call.store_url, settings, create=False)
+    if starts_a_download(range_):
+        record_download(session, user, "call.audio", "call", call.id)
     url = store.share_url(call.source_key, timedelta(minutes=15))
     if url is not None:  # S3: the browser fetches (and ranges) the object itself
         return RedirectResponse(url, status_code=307)

@@ -18,11 +18,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from api.csv_cells import csv_cell
 from api.deps import SessionDep, StaffUser
 from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
 from pipeline.db.buckets import Period
 from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, summary
 from pipeline.db.search import CallFilters
+from scoring.work.downloads import record_download
 
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
 
@@ -73,13 +75,18 @@ def dashboard_summary(_user: StaffUser, session: SessionDep, q: SummaryQueryDep)
 @router.get("/summary.csv", response_class=Response, response_model=None,
             summary="The dashboard summary as a CSV download",
             responses={200: {"content": {"text/csv": {}}, "description": "CSV, a header row"}})
-def dashboard_summary_csv(_user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> Response:
+def dashboard_summary_csv(user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> Response:
+    """Text cells that a spreadsheet would read as a formula get a leading ``'``; the
+    export is audited (``dashboard.export``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
-    for r in _rows(session, q):
-        writer.writerow(["" if (v := getattr(r, f)) is None else
-                         v.isoformat() if f == "start" else v for f in FIELDS])
+    rows = _rows(session, q)
+    for r in rows:
+        writer.writerow([v.isoformat() if f == "start" and (v := getattr(r, f)) is not None
+                         else csv_cell(getattr(r, f)) for f in FIELDS])
+    record_download(session, user, "dashboard.export", "dashboard", "summary",
+                    period=q.period, group_by=q.group_by, rows=len(rows))
     name = f"callqa-summary-{q.period}-{q.group_by}.csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -22,6 +22,7 @@ from pipeline.errors import Forbidden, Invalid
 from pipeline.settings import Settings
 from pipeline.store import open_store_at
 from scoring.work.access import agent_scope, seen_through_call, visible_call
+from scoring.work.downloads import record_download
 
 __all__ = ["clip_lines", "clip_silenced", "clip_wav", "create_clip", "delete_clip",
            "list_clips", "visible_clip"]
@@ -97,7 +98,9 @@ def clip_wav(session: Session, user: User, clip_id: int, settings: Settings) -> 
     store = open_store_at(call.store_url, settings, create=False)
     with store.open_reader(call.source_key) as reader:  # in place, or ranged GETs on S3
         samples = decode_span(reader, clip.start, clip.end)
-    return wav_bytes(silence(samples, clip_silenced(session, clip)))
+    body = wav_bytes(silence(samples, clip_silenced(session, clip)))
+    record_download(session, user, "clip.audio", "clip", clip.id, call_id=clip.call_id)
+    return body
 
 
 def delete_clip(session: Session, user: User, clip_id: int) -> None:

@@ -17,6 +17,7 @@ Each function commits what it writes, failures' audit entries included.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import select
@@ -62,8 +63,11 @@ def log_in(session: Session, limiter: Limiter, *, username: str, password: str,
         blocked = limiter.failed(username, address)
         reason = ("unknown user" if user is None else
                   "deactivated" if not user.active else "wrong password")
+        # A name that is no user's is often a password typed in the wrong box: only its
+        # fingerprint is kept, enough to see one name tried again and again.
+        typed = username[:100] if user is not None else f"sha256:{fingerprint(username)}"
         audit(session, None, "auth.login_failed", "user",
-              user.id if user else username[:64], username=username[:100],
+              user.id if user else typed, username=typed,
               address=address, reason=reason, blocked=blocked)
         session.commit()
         raise WrongCredentials(WRONG)
@@ -71,13 +75,20 @@ def log_in(session: Session, limiter: Limiter, *, username: str, password: str,
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, expires_at = issue_token(session, user, ttl_minutes)
+    audit(session, user, "auth.login", "user", user.id, address=address)
     session.commit()
     return token, expires_at
 
 
-def log_out(session: Session, token: str) -> None:
-    """Sign out: the token stops working at once."""
+def fingerprint(text: str) -> str:
+    """A short, one-way fingerprint of ``text`` (the first 12 hex digits of its SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def log_out(session: Session, user: User, token: str) -> None:
+    """Sign out: the token stops working at once; audited."""
     revoke_token(session, token)
+    audit(session, user, "auth.logout", "user", user.id)
     session.commit()
 
 

@@ -1,0 +1,34 @@
+"""Every download of call content is on record: a recording played or saved, a clip's
+audio, a CSV export. One audit entry per download, committed before the bytes go out.
+
+A player's seek is not a new download: a ranged request that does not start at byte 0
+continues one already recorded (:func:`starts_a_download`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pipeline.db.accounts import User
+from pipeline.db.audit import audit
+
+__all__ = ["record_download", "starts_a_download"]
+
+
+def starts_a_download(range_header: str | None) -> bool:
+    """True for a plain GET and for a range from byte 0 (what a player asks first)."""
+    unit, _, spec = (range_header or "").partition("=")
+    if unit.strip().lower() != "bytes":
+        return True
+    first = spec.split(",")[0].split("-")[0].strip()
+    return first in ("", "0")
+
+
+def record_download(session: Session, user: User, action: str, object_type: str,
+                    object_id: object, **detail: Any) -> None:
+    """Write and commit the audit entry of one download (``call.audio``, ``clip.audio``,
+    ``dashboard.export``)."""
+    audit(session, user, action, object_type, object_id, **detail)
+    session.commit()
