@@ -2,7 +2,9 @@
 
     uvicorn --factory api.app:app        (what ``callqa serve`` runs)
 
-REST under ``/api/v1``; OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs``.
+REST under ``/api/v1``; OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs`` (Swagger
+served from here, :mod:`api.docs`). Every response carries the security headers and every
+request body is held to CALLQA_MAX_REQUEST_BYTES (:mod:`api.http_guard`).
 The schema is brought to the latest migration when the app starts, so the embedded
 default (SQLite under CALLQA_HOME, a local recordings folder) needs no other step.
 """
@@ -15,6 +17,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from api.errors import ErrorBody, install_error_handlers
+from api.http_guard import BodyLimit, SecurityHeaders
 from pipeline.settings import Settings, get_settings
 
 TAGS = [
@@ -41,8 +44,10 @@ ERRORS = {status: {"model": ErrorBody, "description": text} for status, text in 
     (401, "Not signed in, or the token is invalid or expired"),
     (403, "Signed in, but the role may not do this"),
     (404, "No such object, or not yours to see"),
+    (413, "The request body is over CALLQA_MAX_REQUEST_BYTES"),
     (422, "The request is invalid"),
 ]}
+OPENAPI_URL = "/api/v1/openapi.json"
 
 
 def routers() -> list[APIRouter]:
@@ -84,15 +89,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="callqa", summary="Call quality monitoring: calls, scorecards, reviews.",
         version="1", openapi_tags=TAGS, lifespan=lifespan,
-        openapi_url="/api/v1/openapi.json", docs_url="/api/docs", redoc_url=None,
+        openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     for router in routers():
         app.include_router(router, responses=ERRORS)  # type: ignore[arg-type]
+    from api.docs import mount_docs
     from api.ui import mount_ui
 
+    mount_docs(app, OPENAPI_URL)
     mount_ui(app)  # the web UI at / (its files under /ui/)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: the 413 carries the headers too
     return app
 
 

@@ -6,6 +6,8 @@ user, role checks, a page of results, and the scope rules (what an agent may see
     AdminUser, SupervisorUser, StaffUser   CurrentUser with one of those roles, else 403
     PageDep         ``?skip=&limit=`` (limit at most 200)
     ReaderLanguage  "tr" or "en": the user's stored language, else Accept-Language, else en
+    IdPath, IdQuery a database id in the path / query: 1 .. 2**63-1, else 422 (a bigger
+                    number overflows the database's integer and used to answer 500)
 
 Scope (which calls a user sees) is a rule of the library, :mod:`scoring.work.access`: an
 agent sees only their own calls; anything else answers 404 exactly as a missing object does.
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,11 @@ from pipeline.db.session import get_engine
 from pipeline.settings import Settings
 from scoring.work.access import require_role
 from scoring.work.credentials import TokenProblem, user_for_token
+
+MAX_ID = 2**63 - 1  # the largest BIGINT; SQLite and PostgreSQL refuse anything above it
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A database id.")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="A database id.")]
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -105,7 +112,7 @@ class Page:
 
 
 def get_page(
-    skip: Annotated[int, Query(ge=0, description="How many results to skip.")] = 0,
+    skip: Annotated[int, Query(ge=0, le=MAX_ID, description="How many results to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=200, description="At most this many results.")] = 50,
 ) -> Page:
     return Page(skip, limit)

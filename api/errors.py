@@ -3,6 +3,8 @@
     HTTPException (FastAPI's, Starlette's)  its status; code from :class:`ApiError` or the status
     RequestValidationError                  422 ``validation_error``; ``details`` lists each field
     CallqaError (pipeline.errors tree)      status by class (:data:`STATUS`), code = ``err.code``
+      └── StoreError                        the same, but a message without the store's place
+                                            (a server folder or bucket): that goes to the log
       └── scoring.work.accounts.AccountError  its ``http_status`` (409; UnknownAgent 404)
     anything else                           500 ``internal``; the traceback goes to the log only
 
@@ -48,8 +50,9 @@ STATUS: dict[type[CallqaError], int] = {
 }
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 416: "range_not_satisfiable",
-         422: "validation_error", 500: "internal", 503: "unavailable"}
+         405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+         416: "range_not_satisfiable", 422: "validation_error", 500: "internal",
+         503: "unavailable"}
 
 
 class ErrorDetail(BaseModel):
@@ -124,7 +127,21 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _callqa_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CallqaError)
-    return _body(status_for(exc), exc.code, str(exc))
+    return _body(status_for(exc), exc.code, public_message(exc))
+
+
+def public_message(exc: CallqaError) -> str:
+    """What a client may read of ``exc``: the library's sentence, except for the store's
+    errors, whose sentences name the server's folder or bucket (logged here instead)."""
+    if not isinstance(exc, StoreError):
+        return str(exc)
+    log.warning("store error answered to a client: %s", exc)
+    key = getattr(exc, "key", None)
+    if isinstance(exc, RecordingNotFound):
+        return f"no recording {key!r} in the store" if key else "no such recording in the store"
+    if isinstance(exc, StoreUnavailable):
+        return "the recordings store is unavailable; try again later (the server log says why)"
+    return "the recordings store failed; the server log has the details"
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -54,6 +54,19 @@ class ObjectEvent:
 def parse_event(body: str | bytes | Mapping[str, Any]) -> list[ObjectEvent]:
     """The created objects an S3 / MinIO notification names (none for a test event).
 
+    A malformed record (a size that is no whole number, say) is left out with a warning;
+    the others still count. Raises :class:`~pipeline.errors.CallqaError` for a body that
+    is not an S3 event.
+    """
+    events, problems = parse_records(body)
+    for problem in problems:
+        log.warning("bucket event record left out: %s", problem)
+    return events
+
+
+def parse_records(body: str | bytes | Mapping[str, Any]) -> tuple[list[ObjectEvent], list[str]]:
+    """:func:`parse_event`'s events, and a sentence for each record left out as malformed.
+
     Raises :class:`~pipeline.errors.CallqaError` for a body that is not an S3 event.
     """
     data: Any = body
@@ -69,19 +82,53 @@ def parse_event(body: str | bytes | Mapping[str, Any]) -> list[ObjectEvent]:
         raise CallqaError("not an S3 event notification: not a JSON object",
                           hint="Send the bucket's event JSON as it is.")
     if data.get("Type") == "Notification" and isinstance(data.get("Message"), str):
-        return parse_event(data["Message"])  # through an SNS topic
+        return parse_records(data["Message"])  # through an SNS topic
     if data.get("Event") == "s3:TestEvent" or data.get("Event") == "TestEvent":
-        return []
+        return [], []
     records = data.get("Records")
     if not isinstance(records, list):
         raise CallqaError("not an S3 event notification: no Records",
                           hint="Send the bucket's event JSON as it is.")
-    events = []
-    for record in records:
-        event = _record(record)
+    events, problems = [], []
+    for number, record in enumerate(records, 1):
+        try:
+            event = _record(record)
+        except _BadRecord as exc:
+            problems.append(f"record {number}: {exc}")
+            continue
         if event is not None:
             events.append(event)
-    return events
+    return events, problems
+
+
+class _BadRecord(ValueError):
+    """A created-object record whose fields are not what S3 sends."""
+
+
+MAX_SIZE = 2**63 - 1  # the database's BIGINT
+
+
+def _mapping(value: Any, field: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _BadRecord(f"{field} is not a JSON object")
+    return value
+
+
+def _size(value: Any) -> int:
+    """The object's size in bytes: a whole number 0 .. 2**63-1 (as a number or digits)."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        size = int(value)
+    else:
+        raise _BadRecord(f"object size {str(value)[:40]!r} is not a whole number of bytes")
+    if not 0 <= size <= MAX_SIZE:
+        raise _BadRecord(f"object size {size} is out of range")
+    return size
 
 
 def _record(record: Any) -> ObjectEvent | None:
@@ -90,15 +137,15 @@ def _record(record: Any) -> ObjectEvent | None:
     name = str(record.get("eventName", "")).removeprefix("s3:")
     if not name.startswith(CREATED):
         return None
-    s3 = record.get("s3") or {}
-    bucket = (s3.get("bucket") or {}).get("name")
-    obj = s3.get("object") or {}
+    s3 = _mapping(record.get("s3"), "s3")
+    bucket = _mapping(s3.get("bucket"), "s3.bucket").get("name")
+    obj = _mapping(s3.get("object"), "s3.object")
     raw_key = obj.get("key")
     if not bucket or not raw_key:
         return None
     etag = obj.get("eTag") or obj.get("etag")
     return ObjectEvent(
-        bucket=str(bucket), key=unquote_plus(str(raw_key)), size=int(obj.get("size") or 0),
+        bucket=str(bucket), key=unquote_plus(str(raw_key)), size=_size(obj.get("size")),
         etag=str(etag).strip('"') if etag else None, name=name,
     )
 

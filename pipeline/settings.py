@@ -105,6 +105,7 @@ class Settings(BaseSettings):
     # nothing is signed, so there is no signing key to configure, and logout or
     # deactivating a user revokes them at once.
     token_ttl_minutes: int = Field(default=480, gt=0)
+    max_request_bytes: int = Field(default=1_048_576, gt=0)  # larger bodies answer 413
 
     # Retention (KVKK/GDPR) -------------------------------------------------------------
     # Days a call is kept when the retention_policies table has no row for its queue and

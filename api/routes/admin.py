@@ -19,7 +19,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import AdminUser, PageDep, SessionDep
+from api.deps import AdminUser, IdPath, PageDep, SessionDep
 from api.schemas.admin import (
     AgentCreate,
     AgentPublic,
@@ -83,7 +83,7 @@ def create_agent(body: AgentCreate, admin: AdminUser, session: SessionDep) -> Ag
 
 
 @router.patch("/agents/{agent_id}", summary="Change an agent's name or team")
-def update_agent(agent_id: int, body: AgentUpdate, admin: AdminUser,
+def update_agent(agent_id: IdPath, body: AgentUpdate, admin: AdminUser,
                  session: SessionDep) -> AgentPublic:
     sent = body.model_fields_set  # only the fields sent change; team_id: null clears it
     agent = directory.update_agent(
@@ -124,7 +124,7 @@ def upload_rubric(body: RubricSource, admin: AdminUser, session: SessionDep) -> 
 
 @router.post("/rubrics/{rubric_id}/activate",
              summary="Make this version the one that scores new calls (others of its name off)")
-def activate_rubric(rubric_id: int, admin: AdminUser, session: SessionDep) -> RubricPublic:
+def activate_rubric(rubric_id: IdPath, admin: AdminUser, session: SessionDep) -> RubricPublic:
     return _public(rubric_versions.activate(session, admin, rubric_id))
 
 
@@ -135,7 +135,7 @@ class RescoreDone(RescorePublic):
 @router.post("/rubrics/{rubric_id}/rescore",
              summary="Score the stored calls again with this rubric version")
 def rescore_with_rubric(
-    rubric_id: int, admin: AdminUser, session: SessionDep,
+    rubric_id: IdPath, admin: AdminUser, session: SessionDep,
     override_human: Annotated[bool, Query(
         description="Make the new score current even over a human (review or dispute) "
                     "score; by default a human score stays current.")] = False,

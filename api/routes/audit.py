@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AdminUser, PageDep, SessionDep
+from api.deps import AdminUser, IdQuery, PageDep, SessionDep
 from api.schemas.users import AuditPublic, AuditsPublic
 from scoring.work.audit_log import list_entries
 
@@ -21,7 +21,7 @@ def list_audit(
     action: Annotated[str | None, Query(max_length=60)] = None,
     object_type: Annotated[str | None, Query(max_length=40)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
-    user_id: Annotated[int | None, Query()] = None,
+    user_id: IdQuery = None,
     since: Annotated[datetime | None, Query()] = None,
 ) -> AuditsPublic:
     rows, count = list_entries(session, action=action, object_type=object_type,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
@@ -28,8 +29,11 @@ from api.scorecards import score_public
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
+from pipeline.errors import RecordingNotFound
 from scoring.work.access import agent_scope, allow_original, visible_call
 from scoring.work.downloads import record_download, starts_a_download
+
+log = logging.getLogger("callqa.api.calls")
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -141,9 +145,14 @@ def get_audio(
     url = store.share_url(call.source_key, timedelta(minutes=15))
     if url is not None:  # S3: the browser fetches (and ranges) the object itself
         return RedirectResponse(url, status_code=307)
-    path = store.local_path(call.source_key)  # a folder: the file, served in place
+    try:
+        path = store.local_path(call.source_key)  # a folder: the file, served in place
+    except RecordingNotFound:  # its message names the server's folder: not for the client
+        raise ApiError(404, f"call {call.id} has no recording {call.source_key!r} in the store "
+                            "any more (moved or deleted)") from None
     if path is None:
-        raise ApiError(500, f"the store {store.url} can neither share nor serve recordings; "
+        log.error("the store %s can neither share nor serve recordings", store.url)
+        raise ApiError(500, "the recordings store can neither share nor serve recordings; "
                        "keep recordings in a folder or an S3 bucket")
     _check_range(range_, path.stat().st_size)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

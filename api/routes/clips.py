@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, PageDep, SessionDep, SettingsDep, StaffUser
+from api.deps import CurrentUser, IdPath, PageDep, SessionDep, SettingsDep, StaffUser
 from api.schemas.work import ClipCreate, ClipDetail, ClipLine, ClipPublic, ClipsPublic
 from pipeline.db.review_records import Clip
 from scoring.work import clips
@@ -68,7 +68,7 @@ def list_clips(
 
 
 @router.get("/{clip_id}", summary="One clip with its redacted transcript")
-def get_clip(clip_id: int, user: CurrentUser, session: SessionDep) -> ClipDetailSilenced:
+def get_clip(clip_id: IdPath, user: CurrentUser, session: SessionDep) -> ClipDetailSilenced:
     return clip_detail(session, clips.visible_clip(session, user, clip_id))
 
 
@@ -79,7 +79,7 @@ def get_clip(clip_id: int, user: CurrentUser, session: SessionDep) -> ClipDetail
                      "description": "16-bit PCM WAV of the clip's span (stereo stays stereo)"}},
 )
 def get_clip_audio(
-    clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    clip_id: IdPath, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     download: Annotated[bool, Query(description="As an attachment, not inline.")] = False,
 ) -> Response:
     body = clips.clip_wav(session, user, clip_id, settings)
@@ -91,5 +91,5 @@ def get_clip_audio(
 
 @router.delete("/{clip_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a clip from the library (its author or an admin)")
-def delete_clip(clip_id: int, user: StaffUser, session: SessionDep) -> None:
+def delete_clip(clip_id: IdPath, user: StaffUser, session: SessionDep) -> None:
     clips.delete_clip(session, user, clip_id)

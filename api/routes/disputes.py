@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import DisputeUser, PageDep, SessionDep, SupervisorUser
+from api.deps import DisputeUser, IdPath, PageDep, SessionDep, SupervisorUser
 from api.schemas.work import DisputeCreate, DisputeDecision, DisputePublic, DisputesPublic
 from scoring.work import disputes
 
@@ -35,13 +35,13 @@ def list_disputes(
 
 
 @router.get("/{dispute_id}", summary="One dispute and its decision")
-def get_dispute(dispute_id: int, user: DisputeUser, session: SessionDep) -> DisputePublic:
+def get_dispute(dispute_id: IdPath, user: DisputeUser, session: SessionDep) -> DisputePublic:
     return DisputePublic.model_validate(disputes.visible_dispute(session, user, dispute_id))
 
 
 @router.post("/{dispute_id}/decision",
              summary="Accept (with the changed score) or reject a dispute (supervisors)")
-def decide(dispute_id: int, body: DisputeDecision, user: SupervisorUser,
+def decide(dispute_id: IdPath, body: DisputeDecision, user: SupervisorUser,
            session: SessionDep) -> DisputePublic:
     return DisputePublic.model_validate(disputes.decide_dispute(
         session, user, dispute_id, body.decision, body.final_score, body.comment))

@@ -8,6 +8,8 @@ MinIO cannot publish to SQS, so it posts each event to a webhook target instead:
 
 MinIO sends the token as ``Authorization: Bearer <token>``; it is compared in constant
 time and never logged. Without ``CALLQA_EVENTS_TOKEN`` the route answers 503 and says so.
+A malformed record (a size that is no number) answers 422 naming it; the post's other
+records are noticed all the same (a retry notices nothing twice).
 The keys are noticed (pending, once each) and the answer is 202: processing happens in
 the next sweep or watcher run, or at once on workers with ``CALLQA_DISPATCH=deployment``.
 """
@@ -25,7 +27,7 @@ from pydantic import BaseModel
 from api.deps import SessionDep, SettingsDep
 from api.errors import ApiError
 from pipeline.db import claims, recordings
-from pipeline.events import parse_event, store_objects
+from pipeline.events import parse_records, store_objects
 from pipeline.settings import Settings
 
 log = logging.getLogger("callqa.api.events")
@@ -65,7 +67,7 @@ def s3_event(
     background: BackgroundTasks,
     body: Annotated[dict[str, Any], Body(description="MinIO's event JSON, as sent.")],
 ) -> EventsAccepted:
-    events = parse_event(body)
+    events, problems = parse_records(body)
     store_url = settings.resolved_store_url
     objects = store_objects(events, store_url)
     noticed = recordings.notice(session, store_url, objects, source="event")
@@ -74,6 +76,10 @@ def s3_event(
         log.info("bucket event: %d new recording(s) in %s", len(noticed), store_url)
         if settings.dispatch == "deployment":
             background.add_task(_hand_on, store_url, settings)
+    if problems:  # the well-formed records above were noticed all the same
+        raise ApiError(422, f"{len(problems)} record(s) of the event were left out: "
+                            f"{'; '.join(problems[:5])}; the other {len(events)} were "
+                            "noticed. Send the bucket's event JSON as MinIO writes it.")
     return EventsAccepted(events=len(events), in_store=len(objects), noticed=noticed)
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import CurrentUser, PageDep, SessionDep
+from api.deps import MAX_ID, CurrentUser, IdPath, PageDep, SessionDep
 from api.schemas import UtcDatetime
 from pipeline.db.trends import agent_trend
 from scoring.work.acknowledgements import acknowledge, agent_scorecards, target_agent
@@ -63,7 +63,7 @@ class AcknowledgementPublic(BaseModel):
     acknowledged_by: str
 
 
-AgentIdQuery = Annotated[int | None, Query(
+AgentIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
     description="Supervisors and admins: the agent to show. Agents: only their own.")]
 
 
@@ -104,7 +104,7 @@ def my_scorecards(
 
 @router.post("/api/v1/scores/{score_id}/acknowledge",
              summary="Acknowledge your own current scorecard (agents)")
-def acknowledge_score(score_id: int, user: CurrentUser,
+def acknowledge_score(score_id: IdPath, user: CurrentUser,
                       session: SessionDep) -> AcknowledgementPublic:
     score, entry = acknowledge(session, user, score_id)
     return AcknowledgementPublic(score_id=score.id, call_id=score.call_id,

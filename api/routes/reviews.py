@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import PageDep, ReaderLanguage, SessionDep, SupervisorUser
+from api.deps import IdPath, PageDep, ReaderLanguage, SessionDep, SupervisorUser
 from api.schemas.work import (
     DiffRow,
     OverrideIn,
@@ -60,13 +60,13 @@ def list_reviews(
 
 
 @router.get("/{review_id}", summary="One review with its overrides")
-def get_review(review_id: int, user: SupervisorUser, session: SessionDep) -> ReviewPublic:
+def get_review(review_id: IdPath, user: SupervisorUser, session: SessionDep) -> ReviewPublic:
     return review_public(reviews.load_review(session, review_id))
 
 
 @router.put("/{review_id}/criteria/{criterion_result_id}",
             summary="Confirm or override one criterion's verdict, with a comment")
-def override(review_id: int, criterion_result_id: int, body: OverrideIn,
+def override(review_id: IdPath, criterion_result_id: IdPath, body: OverrideIn,
              user: SupervisorUser, session: SessionDep) -> OverridePublic:
     row = reviews.set_verdict(session, user, review_id, criterion_result_id, body.verdict,
                               body.points, body.comment)
@@ -75,7 +75,7 @@ def override(review_id: int, criterion_result_id: int, body: OverrideIn,
 
 @router.get("/{review_id}/diff",
             summary="What changed between the automatic and the human verdicts")
-def get_diff(review_id: int, user: SupervisorUser, session: SessionDep,
+def get_diff(review_id: IdPath, user: SupervisorUser, session: SessionDep,
              lang: ReaderLanguage) -> ReviewDiff:
     diff = reviews.review_diff(session, reviews.load_review(session, review_id), lang)
     return ReviewDiff(**{**dataclasses.asdict(diff), "criteria": [
@@ -84,7 +84,7 @@ def get_diff(review_id: int, user: SupervisorUser, session: SessionDep,
 
 @router.post("/{review_id}/close",
              summary="Close a review with a final score; it becomes the call's current score")
-def close_review(review_id: int, body: ReviewClose, user: SupervisorUser,
+def close_review(review_id: IdPath, body: ReviewClose, user: SupervisorUser,
                  session: SessionDep) -> ReviewPublic:
     return review_public(reviews.close_review(session, user, review_id, body.final_score,
                                               body.comment))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, PageDep, ReaderLanguage, SessionDep
+from api.deps import CurrentUser, IdPath, PageDep, ReaderLanguage, SessionDep
 from api.schemas.calls import ScorePublic, ScoresPublic
 from api.scorecards import score_public, score_summary
 from scoring.work.access import call_scores, visible_score
@@ -24,7 +24,7 @@ def list_scores(
 
 
 @router.get("/{score_id}", summary="One scorecard with its criteria, evidence and flags")
-def get_score(score_id: int, user: CurrentUser, session: SessionDep,
+def get_score(score_id: IdPath, user: CurrentUser, session: SessionDep,
               lang: ReaderLanguage) -> ScorePublic:
     """Titles, explanations and flag reasons come in the reader's language: the user's
     stored language, else the request's ``Accept-Language`` (tr or en), else English."""

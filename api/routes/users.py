@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import AdminUser, PageDep, SessionDep
+from api.deps import AdminUser, IdPath, PageDep, SessionDep
 from api.schemas.users import RoleName, UserCreate, UserPublic, UsersPublic, UserUpdate
 from pipeline.db.accounts import User
 from scoring.work import directory
@@ -46,13 +46,13 @@ def list_users(
 
 
 @router.get("/{user_id}", summary="One user")
-def get_user(user_id: int, admin: AdminUser, session: SessionDep) -> UserPublic:
+def get_user(user_id: IdPath, admin: AdminUser, session: SessionDep) -> UserPublic:
     return user_public(directory.get_user(session, user_id))
 
 
 @router.patch("/{user_id}",
               summary="Change a user: name, role, agent, password; active=false deactivates")
-def update(user_id: int, body: UserUpdate, admin: AdminUser, session: SessionDep) -> UserPublic:
+def update(user_id: IdPath, body: UserUpdate, admin: AdminUser, session: SessionDep) -> UserPublic:
     user = directory.get_user(session, user_id)
     update_user(session, user, by=admin, full_name=body.full_name, role=body.role,
                 agent=body.agent, active=body.active, password=body.password)

@@ -77,7 +77,7 @@ def list_agents(session: Session, *, team: str | None = None, skip: int = 0,
     query = select(Agent)
     if team is not None:
         condition = Team.name == team
-        if team.isdigit():
+        if team.isdigit() and int(team) < 2**63:  # a bigger number is no id (no overflow)
             condition = condition | (Team.id == int(team))
         query = query.join(Team, Agent.team_id == Team.id).where(condition)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
