@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # nothing is signed, so there is no signing key to configure, and logout or
     # deactivating a user revokes them at once.
     token_ttl_minutes: int = Field(default=480, gt=0)
+    # Proxies whose X-Forwarded-For/-Proto `callqa serve` believes ("10.0.0.2,10.0.0.3",
+    # uvicorn's forwarded_allow_ips); empty: none, the connection's own address counts.
+    trusted_proxies: str = ""
     max_request_bytes: int = Field(default=1_048_576, gt=0)  # larger bodies answer 413
 
     # Retention (KVKK/GDPR) -------------------------------------------------------------

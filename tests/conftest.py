@@ -35,6 +35,15 @@ for _name in [n for n in os.environ
     del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests hash passwords at scrypt N=2^14 (CALLQA_TEST_SCRYPT_N), not production's 2^17
+    (0.3 s and 128 MiB each): suites create and sign in hundreds of users. Production has
+    no such setting; tests that need the real cost set ``credentials.N`` back."""
+    from scoring.work import credentials
+
+    credentials.N = int(os.environ.get("CALLQA_TEST_SCRYPT_N", str(2**14)))
 SAMPLES = ROOT / "pipeline" / "samples"
 
 

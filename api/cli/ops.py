@@ -149,7 +149,8 @@ def serve(
 
     Migrates the database first; the embedded default (SQLite and a recordings folder
     under CALLQA_HOME) needs no other service. Create the first user with
-    ``callqa user add``.
+    ``callqa user add``. Behind a reverse proxy, name it in CALLQA_TRUSTED_PROXIES: only
+    then is its X-Forwarded-For believed.
 
     Example: ``callqa serve --host 0.0.0.0 --port 8000``
     """
@@ -173,8 +174,11 @@ def serve(
     if not users:
         out.print("[yellow]no users yet: add one with `callqa user add admin --role admin`"
                   "[/yellow]")
+    # Forwarded headers only from the proxies named (uvicorn trusts 127.0.0.1 by default,
+    # which would let anything on this host pick its address for sign-in limits and audit).
+    proxies = settings.trusted_proxies.strip()
     uvicorn.run("api.app:app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                log_level="info", proxy_headers=bool(proxies), forwarded_allow_ips=proxies)
 
 
 @app.command()

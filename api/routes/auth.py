@@ -10,12 +10,24 @@ or null to follow the browser).
 
 The rules are the library's (:mod:`scoring.work.sign_in`, :mod:`scoring.work.accounts`);
 here the limiter is made, the client's address read, and a refusal given its headers.
+
+Password checks are slow and memory-hungry on purpose (scrypt, 128 MiB each), so at most
+:data:`CHECKS_AT_ONCE` sign-ins or password changes run at once per process, each in a
+thread of its own, never in the pool that serves every other request: a flood of guesses
+waits here, holding no thread and no database connection, while signed-in users' requests
+go on. Beyond :data:`MOST_WAITING` waiting, a sign-in answers 503 with ``Retry-After``.
+The client's address is the connection's: ``X-Forwarded-For`` counts only when uvicorn
+trusts the proxy (``CALLQA_TRUSTED_PROXIES``, see ``callqa serve``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import os
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
@@ -43,6 +55,26 @@ def get_limiter(request: Request, settings: SettingsDep) -> Limiter:
 
 LimiterDep = Annotated[Limiter, Depends(get_limiter)]
 
+CHECKS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+"""Password checks running at once per process: one per core, at most 4 (512 MiB)."""
+MOST_WAITING = 200
+"""Sign-ins waiting for a check beyond which new ones are told to come back."""
+
+T = TypeVar("T")
+
+
+async def _checked(request: Request, work: Callable[[], T]) -> T:
+    """Run ``work`` (which checks a password) in a thread of its own, at most
+    :data:`CHECKS_AT_ONCE` at once in this app."""
+    state = request.app.state
+    slots: anyio.CapacityLimiter | None = getattr(state, "password_checks", None)
+    if slots is None:
+        slots = state.password_checks = anyio.CapacityLimiter(CHECKS_AT_ONCE)
+    if slots.statistics().tasks_waiting >= MOST_WAITING:
+        raise ApiError(503, "too many sign-ins at once; try again in a few seconds",
+                       code="busy", headers={"Retry-After": "5"})
+    return await anyio.to_thread.run_sync(work, limiter=slots)
+
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
@@ -55,12 +87,12 @@ def _too_many(exc: TooManyAttempts) -> ApiError:
 
 @router.post("/login", summary="Sign in with a username and password; get a bearer token",
              responses={429: {"description": "Too many failed sign-ins; see Retry-After"}})
-def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep,
-          limiter: LimiterDep) -> TokenPublic:
+async def login(body: LoginRequest, request: Request, session: SessionDep,
+                settings: SettingsDep, limiter: LimiterDep) -> TokenPublic:
     try:
-        token, expires_at = sign_in.log_in(
-            session, limiter, username=body.username, password=body.password,
-            address=client_address(request), ttl_minutes=settings.token_ttl_minutes)
+        token, expires_at = await _checked(request, functools.partial(
+            sign_in.log_in, session, limiter, username=body.username, password=body.password,
+            address=client_address(request), ttl_minutes=settings.token_ttl_minutes))
     except TooManyAttempts as exc:
         raise _too_many(exc) from None
     except WrongCredentials as exc:
@@ -89,17 +121,17 @@ class PasswordChange(BaseModel):
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT,
              summary="Change your own password; your other sessions are signed out",
              responses={429: {"description": "Too many wrong current passwords"}})
-def change_password(body: PasswordChange, request: Request, user: CurrentUser,
-                    session: SessionDep, credentials: Credentials,
-                    limiter: LimiterDep) -> None:
+async def change_password(body: PasswordChange, request: Request, user: CurrentUser,
+                          session: SessionDep, credentials: Credentials,
+                          limiter: LimiterDep) -> None:
     """A wrong current password answers 403 and counts like a failed sign-in, so a stolen
     token cannot be used to guess the password either."""
     assert credentials is not None  # CurrentUser insists on a token
     try:
-        sign_in.change_password(session, limiter, user, current_password=body.current_password,
-                                new_password=body.new_password,
-                                address=client_address(request),
-                                keep_token=credentials.credentials)
+        await _checked(request, functools.partial(
+            sign_in.change_password, session, limiter, user,
+            current_password=body.current_password, new_password=body.new_password,
+            address=client_address(request), keep_token=credentials.credentials))
     except TooManyAttempts as exc:
         raise _too_many(exc) from None
 

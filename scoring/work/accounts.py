@@ -2,7 +2,8 @@
 ``/api/v1/auth/password``, ``/api/v1/auth/language``) and the CLI (``callqa user add``).
 
 The rules: a known role, an agent user tied to an Agent, a password of at least 10
-characters that is not the username (:func:`check_strength`), a web UI language the UI
+characters that are not spaces, of at least 5 different ones, that is not the username
+(:func:`check_strength`), a web UI language the UI
 has (:data:`UI_LANGUAGES`); an admin cannot deactivate or demote themselves; deactivating
 a user or setting a new password signs them out everywhere. Every change is written to the
 audit log and committed with it.
@@ -24,9 +25,9 @@ from pipeline.db.models import Agent
 from pipeline.errors import CallqaError
 from scoring.work.credentials import hash_password, revoke_all, revoke_others, verify_password
 
-__all__ = ["MIN_PASSWORD", "UI_LANGUAGES", "AccountError", "UnknownAgent", "UnknownLanguage",
-           "WeakPassword", "change_own_password", "check_language", "check_strength",
-           "create_user", "set_language", "update_user"]
+__all__ = ["MIN_DISTINCT", "MIN_PASSWORD", "UI_LANGUAGES", "AccountError", "UnknownAgent",
+           "UnknownLanguage", "WeakPassword", "change_own_password", "check_language",
+           "check_strength", "create_user", "set_language", "update_user"]
 
 UI_LANGUAGES = ("tr", "en")
 """The languages the web UI has catalogues for (``api/web``); :mod:`api.i18n` picks among them."""
@@ -59,6 +60,7 @@ class UnknownLanguage(AccountError):
 
 
 MIN_PASSWORD = 10
+MIN_DISTINCT = 5
 
 
 def check_language(language: str | None) -> str | None:
@@ -74,15 +76,30 @@ def check_language(language: str | None) -> str | None:
     return code
 
 
+CHOOSE = "A few unrelated words make a long password that is easy to type and hard to guess."
+
+
 def check_strength(username: str, password: str) -> None:
-    """Refuse a password shorter than 10 characters or equal to the username (any case):
-    the one rule for a user's own change, an admin's reset and a new user."""
+    """Refuse a password shorter than 10 characters, equal to the username (any case),
+    only spaces, with fewer than 10 characters that are not spaces, or made of fewer than
+    :data:`MIN_DISTINCT` different characters ("aaaaaaaaaa", "1212121212"): the one rule
+    for a user's own change, an admin's reset and a new user."""
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(f"the new password is {len(password)} characters long; it needs "
-                           f"at least {MIN_PASSWORD}",
-                           hint="A few unrelated words make a long password easy to type.")
+                           f"at least {MIN_PASSWORD}", hint=CHOOSE)
     if password.strip().casefold() == username.casefold():
         raise WeakPassword("the new password must not be the username")
+    if not password.strip():
+        raise WeakPassword("the new password is only spaces", hint=CHOOSE)
+    visible = "".join(password.split())
+    if len(visible) < MIN_PASSWORD:
+        raise WeakPassword(f"the new password has {len(visible)} characters that are not "
+                           f"spaces; it needs at least {MIN_PASSWORD} characters that are "
+                           "not spaces", hint=CHOOSE)
+    if len(set(visible.casefold())) < MIN_DISTINCT:
+        raise WeakPassword(f"the new password uses only {len(set(visible.casefold()))} "
+                           f"different characters; it needs at least {MIN_DISTINCT} "
+                           "different characters", hint=CHOOSE)
 
 
 def _agent(session: Session, external_id: str) -> Agent:

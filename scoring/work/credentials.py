@@ -5,9 +5,14 @@ use these; so do the account rules (:mod:`scoring.work.accounts`).
 Passwords are hashed with scrypt (stdlib ``hashlib.scrypt``), a fresh 16-byte salt per
 password, and stored as a versioned string that names its own parameters::
 
-    scrypt$1$n=16384,r=8,p=1$<salt, urlsafe base64>$<key, urlsafe base64>
+    scrypt$1$n=131072,r=8,p=1$<salt, urlsafe base64>$<key, urlsafe base64>
 
-so the cost can be raised later without breaking stored hashes (:func:`needs_rehash`).
+so the cost can be raised later without breaking stored hashes: a hash at another cost
+verifies at its own and is replaced at the current one on the next sign-in
+(:func:`needs_rehash`). The cost is OWASP's advice for scrypt, N=2^17, r=8, p=1: 128 MiB of
+memory and about 0.3 s of one core per hash, which is why the API checks only a few
+passwords at once (:mod:`api.routes.auth`). The test suite lowers :data:`N` (see
+``tests/conftest.py``); nothing in the settings does.
 Checks compare in constant time (``hmac.compare_digest``).
 
 Tokens are opaque: 32 random bytes (``secrets.token_urlsafe``), handed to the user once
@@ -38,7 +43,8 @@ __all__ = ["TokenProblem", "hash_password", "issue_token", "needs_rehash", "revo
 
 SCHEME = "scrypt"
 VERSION = "1"
-N, R, P = 2**14, 8, 1  # 16 MiB of memory per hash; about 50 ms on one core
+DEFAULT_N = 2**17  # OWASP's scrypt advice: 128 MiB of memory per hash, ~0.3 s on one core
+N, R, P = DEFAULT_N, 8, 1  # the cost of new hashes; tests lower N (tests/conftest.py)
 SALT_BYTES = 16
 KEY_BYTES = 32
 TOKEN_PREFIX = "cqa_"
@@ -57,10 +63,12 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
                           maxmem=2 * 128 * n * r + 1024 * 1024, dklen=KEY_BYTES)
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, n: int | None = None) -> str:
+    """A new salted hash of ``password`` at the current cost (or at ``n``)."""
+    n = n or N
     salt = secrets.token_bytes(SALT_BYTES)
-    key = _scrypt(password, salt, N, R, P)
-    return f"{SCHEME}${VERSION}$n={N},r={R},p={P}${_b64(salt)}${_b64(key)}"
+    key = _scrypt(password, salt, n, R, P)
+    return f"{SCHEME}${VERSION}$n={n},r={R},p={P}${_b64(salt)}${_b64(key)}"
 
 
 def _parse(stored: str) -> tuple[dict[str, int], bytes, bytes] | None:
@@ -95,7 +103,7 @@ _DUMMY_HASH: str | None = None
 def waste_time_like_a_check(password: str) -> None:
     """Spend as long as a real check, so an unknown username answers as slowly as a known one."""
     global _DUMMY_HASH
-    if _DUMMY_HASH is None:
+    if _DUMMY_HASH is None or needs_rehash(_DUMMY_HASH):
         _DUMMY_HASH = hash_password(secrets.token_hex(8))
     verify_password(password, _DUMMY_HASH)
 

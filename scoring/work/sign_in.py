@@ -4,9 +4,13 @@
     log_out          revoke the token in use
     change_password  the current password, then a new one; other sessions are signed out
 
-A sign-in first asks the limiter (:mod:`scoring.work.login_limits`) whether this username
-at this address may try at all (:class:`~scoring.work.login_limits.TooManyAttempts`
-otherwise: no password is checked and nothing is counted). A failure is counted and
+A sign-in first asks the limiter (:mod:`scoring.work.login_limits`) for an attempt: refused
+while this username at this address (or the address) is blocked
+(:class:`~scoring.work.login_limits.TooManyAttempts`: no password is checked and nothing
+is counted), else counted as a failure at once, before the check, so guesses sent in
+parallel cannot all slip under the limit; a right password gives the count back. All of
+it runs on the caller's one session, and its transaction is over before the password is
+checked (scrypt is slow on purpose): no connection is held while it runs. A failure is
 audited (``auth.login_failed``, with the reason: unknown user, deactivated, wrong
 password; never the password) and answers :class:`WrongCredentials`, one sentence for
 every reason, so a guesser learns nothing; an unknown username takes as long as a known
@@ -55,24 +59,27 @@ def log_in(session: Session, limiter: Limiter, *, username: str, password: str,
     expiry; an outdated password hash is replaced on the way. Refused with
     :class:`~scoring.work.login_limits.TooManyAttempts` while blocked, else
     :class:`WrongCredentials` (counted and audited)."""
-    limiter.check(username, address)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None:
+    user_id, stored, active = (user.id, user.password_hash, user.active) if user else (
+        None, None, False)
+    blocked = limiter.attempt(username, address, session)  # commits: the connection is free
+    if stored is None:
         waste_time_like_a_check(password)
-    if user is None or not verify_password(password, user.password_hash) or not user.active:
-        blocked = limiter.failed(username, address)
-        reason = ("unknown user" if user is None else
-                  "deactivated" if not user.active else "wrong password")
+    if stored is None or not verify_password(password, stored) or not active:
+        reason = ("unknown user" if stored is None else
+                  "deactivated" if not active else "wrong password")
         # A name that is no user's is often a password typed in the wrong box: only its
         # fingerprint is kept, enough to see one name tried again and again.
-        typed = username[:100] if user is not None else f"sha256:{fingerprint(username)}"
+        typed = username[:100] if stored is not None else f"sha256:{fingerprint(username)}"
         audit(session, None, "auth.login_failed", "user",
-              user.id if user else typed, username=typed,
+              user_id if user_id is not None else typed, username=typed,
               address=address, reason=reason, blocked=blocked)
         session.commit()
         raise WrongCredentials(WRONG)
-    limiter.succeeded(username, address)
-    if needs_rehash(user.password_hash):
+    user = session.get(User, user_id)
+    assert user is not None  # it was there a moment ago; users are deactivated, not deleted
+    limiter.succeeded(username, address, session, attempted=True)
+    if needs_rehash(stored):
         user.password_hash = hash_password(password)
     token, expires_at = issue_token(session, user, ttl_minutes)
     audit(session, user, "auth.login", "user", user.id, address=address)
@@ -100,11 +107,11 @@ def change_password(session: Session, limiter: Limiter, user: User, *,
     for a wrong current password (counted and audited), or
     :class:`~scoring.work.accounts.WeakPassword`; every session but ``keep_token``'s is
     signed out (:func:`~scoring.work.accounts.change_own_password`)."""
-    limiter.check(user.username, address)
+    blocked = limiter.attempt(user.username, address, session)
     if not verify_password(current_password, user.password_hash):
-        blocked = limiter.failed(user.username, address)
         audit(session, user, "user.password_change_failed", "user", user.id,
               address=address, blocked=blocked)
         session.commit()
         raise Forbidden("the current password is wrong")
+    limiter.succeeded(user.username, address, session, attempted=True)
     change_own_password(session, user, new_password, keep_token=keep_token)
