@@ -83,8 +83,10 @@ class LocalCluster:
         startup_timeout: float = 120.0,
         worker_type: str = "callqa",
         crash_after: int | None = None,
+        auth: str | None = None,
     ) -> None:
         self.workdir = Path(workdir)
+        self.auth = auth  # "user:password": the server asks for it, the workers send it
         self.env = dict(env or {})
         self.n_workers = workers
         self.pool = pool
@@ -125,6 +127,8 @@ class LocalCluster:
             "PREFECT_LOGGING_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
         })
+        if self.auth:
+            env["PREFECT_API_AUTH_STRING"] = self.auth
         return env
 
     def _spawn(
@@ -144,7 +148,9 @@ class LocalCluster:
         try:
             self.server = self._spawn(
                 [*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                "server.log", self._base_env(),
+                "server.log", {**self._base_env(),
+                               **({"PREFECT_SERVER_API_AUTH_STRING": self.auth} if self.auth
+                                  else {})},
             )
             self._wait_healthy()
             self._create_pool()
@@ -242,9 +248,12 @@ class LocalCluster:
     # Deployments and runs ----------------------------------------------------------------
 
     def _settings(self) -> Any:
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
-        return temporary_settings(updates={PREFECT_API_URL: self.api_url})
+        updates: dict[Any, Any] = {PREFECT_API_URL: self.api_url}
+        if self.auth:
+            updates[PREFECT_API_AUTH_STRING] = self.auth
+        return temporary_settings(updates=updates)
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[Any]:

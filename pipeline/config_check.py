@@ -56,6 +56,18 @@ def check(settings: Settings, service: Service, env: dict[str, str] | None = Non
         problems.append(Problem(
             "PREFECT_API_URL", "not set; production workers and the event watcher talk to "
             "the Prefect server (e.g. http://prefect-server:4200/api)"))
+    if production and env.get("PREFECT_API_URL") and not env.get("PREFECT_API_AUTH_STRING") \
+            and not env.get("PREFECT_API_KEY"):
+        problems.append(Problem(
+            "PREFECT_API_AUTH_STRING", "not set: a Prefect server without basic auth takes "
+            "runs from anyone who reaches it (a retention run with CALLQA_RETENTION_DAYS=1, "
+            "say); set PREFECT_SERVER_API_AUTH_STRING on the server and the same user:password "
+            "here"))
+    if "api" in services and production and not settings.trusted_proxies.strip():
+        problems.append(Problem(
+            "CALLQA_TRUSTED_PROXIES", "not set: the API speaks plain HTTP; terminate TLS in a "
+            "proxy in front of it (deploy/compose.yaml's Caddy) and name the proxy's address "
+            "here, so its X-Forwarded-For is believed and no one else's"))
     if "worker" in services and production and settings.asr_model is None:
         problems.append(Problem(
             "CALLQA_ASR_MODEL", "not set: the bundled tiny.en model is English-only and "

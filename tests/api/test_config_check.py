@@ -45,6 +45,7 @@ def test_a_complete_production_worker_starts_and_no_secret_is_printed(tmp_path: 
         "CALLQA_STORE_URL": "s3://recordings/calls", "CALLQA_S3_ENDPOINT": "minio:9000",
         "CALLQA_S3_ACCESS_KEY": "callqa", "CALLQA_S3_SECRET_KEY": SECRET,
         "CALLQA_ASR_MODEL": "large-v3-turbo", "PREFECT_API_URL": "http://prefect:4200/api",
+        "PREFECT_API_AUTH_STRING": "callqa:prefect-auth-never-shown",
     }
     checked = run(tmp_path, env, "config", "check", "--service", "worker")
     assert checked.returncode == 0, checked.stderr
@@ -53,8 +54,28 @@ def test_a_complete_production_worker_starts_and_no_secret_is_printed(tmp_path: 
     for result in (checked, shown):
         text = result.stdout + result.stderr
         assert SECRET not in text and "db-password-never-shown" not in text
+        assert "prefect-auth-never-shown" not in text
     assert "CALLQA_S3_SECRET_KEY" in shown.stdout and "set (hidden)" in shown.stdout
     assert "callqa:***@db/callqa" in shown.stdout
+
+
+def test_production_refuses_a_prefect_server_without_basic_auth_and_an_api_without_tls() -> None:
+    settings = Settings(environment="production",
+                        database_url=PROD["CALLQA_DATABASE_URL"], store_url="/srv/recordings")
+    prefect = {"PREFECT_API_URL": "http://prefect-server:4200/api"}
+    worker = {p.variable: p for p in check(settings, "worker", prefect)}
+    assert worker["PREFECT_API_AUTH_STRING"].fatal
+    assert "retention" in worker["PREFECT_API_AUTH_STRING"].message
+    assert "PREFECT_API_AUTH_STRING" not in {
+        p.variable for p in check(settings, "worker", prefect | {
+            "PREFECT_API_AUTH_STRING": "callqa:s3cret"})}
+    api = {p.variable: p for p in check(settings, "api", {})}
+    proxy = api["CALLQA_TRUSTED_PROXIES"]
+    assert proxy.fatal and "plain HTTP" in proxy.message
+    proxied = settings.model_copy(update={"trusted_proxies": "172.30.0.10"})
+    assert "CALLQA_TRUSTED_PROXIES" not in {p.variable for p in check(proxied, "api", {})}
+    # the embedded default (not production) asks for neither
+    assert check(Settings(), "all", prefect) == []
 
 
 def test_a_placeholder_secret_is_refused_without_echoing_it(tmp_path: Path) -> None:

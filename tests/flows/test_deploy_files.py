@@ -46,7 +46,7 @@ def test_no_secret_is_written_into_the_compose_file() -> None:
                 assert str(value).startswith("${"), f"{service}: {var} has a literal value"
     # the first use of each secret requires it, so compose stops naming it when unset
     for secret in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "CALLQA_S3_SECRET_KEY",
-                   "CALLQA_EVENTS_TOKEN"):
+                   "CALLQA_EVENTS_TOKEN", "PREFECT_AUTH_STRING"):
         assert re.search(r"\$\{" + secret + r":\?", text), secret
         example = (DEPLOY / ".env.example").read_text()
         assert re.search(rf"^{secret}=$", example, flags=re.M), f"{secret} has a default"
@@ -64,6 +64,31 @@ def test_workers_pull_the_queues_callqa_deploy_creates() -> None:
     assert {d["work_pool"]["work_queue_name"] for d in deployments} <= pulled
     assert services["worker-gpu"]["environment"]["CALLQA_ASR_DEVICE"] == "cuda"
     assert "setup.sh" in " ".join(services["setup"]["command"])
+
+
+def test_only_the_tls_proxy_and_the_recorders_s3_port_face_the_network() -> None:
+    """Issue 12: the Prefect API was published on every interface without auth (anyone
+    reaching it could start a retention run), and the API spoke plain HTTP."""
+    services = compose()["services"]
+    public = {}
+    for name, svc in services.items():
+        for port in svc.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                public.setdefault(name, set()).add(str(port))
+    assert public == {"proxy": {"443:443", "80:80"}, "minio": {"9000:9000"}}, public
+    assert "ports" not in services["api"] and "ports" not in services["postgres"]
+    # the Prefect server asks for basic auth, and every callqa service sends it
+    server_env = services["prefect-server"]["environment"]
+    assert str(server_env["PREFECT_SERVER_API_AUTH_STRING"]).startswith("${PREFECT_AUTH_STRING:?")
+    for name, env in environments():
+        if services[name].get("image", "").startswith("callqa:"):
+            assert str(env.get("PREFECT_API_AUTH_STRING", "")).startswith(
+                "${PREFECT_AUTH_STRING"), name
+            # the API believes X-Forwarded-For from the proxy only, at its fixed address
+            assert env["CALLQA_TRUSTED_PROXIES"] == \
+                services["proxy"]["networks"]["default"]["ipv4_address"], name
+    caddy = (DEPLOY / "Caddyfile").read_text()
+    assert "reverse_proxy api:8000" in caddy and "tls {$TLS}" in caddy
 
 
 def test_images_are_pinned() -> None:

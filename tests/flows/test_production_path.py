@@ -48,7 +48,8 @@ def test_a_recording_put_in_the_bucket_ends_scored_and_readable_through_the_api(
     Minio(moto_endpoint, access_key="testing", secret_key="testing",
           secure=False).make_bucket(bucket)
     token = secrets.token_hex(24)
-    cluster = LocalCluster(tmp_path / "cluster", workers=0, pool="callqa")
+    prefect_auth = f"callqa:{secrets.token_hex(12)}"  # the Prefect server asks for it
+    cluster = LocalCluster(tmp_path / "cluster", workers=0, pool="callqa", auth=prefect_auth)
     cluster.start()  # 2. the Prefect server
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLQA_", "PREFECT_"))}
@@ -59,6 +60,8 @@ def test_a_recording_put_in_the_bucket_ends_scored_and_readable_through_the_api(
         "CALLQA_S3_SECRET_KEY": "testing-secret-key", "CALLQA_EVENTS_TOKEN": token,
         "CALLQA_DISPATCH": "deployment", "CALLQA_ASR_CPU_THREADS": "1",
         "PREFECT_API_URL": cluster.api_url, "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_AUTH_STRING": prefect_auth,
+        "CALLQA_TRUSTED_PROXIES": "127.0.0.1",  # as if a TLS proxy ran on this host
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_WORKER_QUERY_SECONDS": "2",
         "PYTHONUNBUFFERED": "1",
     }
@@ -69,6 +72,11 @@ def test_a_recording_put_in_the_bucket_ends_scored_and_readable_through_the_api(
         setup = subprocess.run(["sh", "deploy/setup.sh"], cwd=ROOT, env=env, timeout=300,
                                capture_output=True, text=True, stdin=subprocess.DEVNULL)
         assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
+        # nobody without the auth string can start a run (a retention run, say)
+        import httpx
+
+        anonymous = httpx.post(f"{cluster.api_url}/deployments/filter", json={}, timeout=30)
+        assert anonymous.status_code == 401, anonymous.text
         added = callqa("user", "add", "ayse", "--role", "supervisor", "--password-stdin",
                        env=env, stdin=PASSWORD + "\n")
         assert added.returncode == 0, added.stdout + added.stderr
