@@ -33,9 +33,19 @@ if [ "$what" = "test" ]; then
   ta=$("$PY" -c "import importlib.util,os;print(os.path.dirname(importlib.util.find_spec('torchaudio').origin))")
   rm -f "$ta"/lib/*.so
   "$PY" -c "import pyannote.audio" || { echo "pyannote.audio does not import" >&2; exit 1; }
-  # The PostgreSQL integration tests use the local server (python-svc machines run one).
-  if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1; then
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+  # The PostgreSQL integration tests use the local server (python-svc machines run one):
+  # start it if it is down, and stop here, saying how, if it still does not answer.
+  if [ -z "${CALLQA_TEST_POSTGRES:-}" ] && ! pg_isready -q -h 127.0.0.1 2>/dev/null; then
+    if command -v pg_ctlcluster >/dev/null; then
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+    fi
+    if ! pg_isready -q -h 127.0.0.1 2>/dev/null; then
+      echo "PostgreSQL does not answer on 127.0.0.1:5432; the tests need it. Start it" >&2
+      echo "(pg_ctlcluster <version> main start, or: sudo systemctl start postgresql)" >&2
+      echo "or set CALLQA_TEST_POSTGRES=postgresql+psycopg://USER@HOST:PORT, then run this again." >&2
+      exit 1
+    fi
   fi
 else
   echo "installing torch 2.13.0 (CPU) and callqa"
