@@ -15,7 +15,7 @@ The rules are :mod:`scoring.work.directory` and :mod:`scoring.work.rubric_versio
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -35,6 +35,7 @@ from api.schemas.admin import (
     TeamsPublic,
 )
 from pipeline.db.models import Agent
+from pipeline.db.queue_status import queue_status
 from scoring.rubric import Rubric
 from scoring.work import directory, rubric_versions
 from scoring.work.rubric_versions import RubricVersion
@@ -160,3 +161,12 @@ def rescore_with_rubric(
                                   override_human=override_human)
     return RescoreDone(rubric=label, scored=report.scored, unscored=report.unscored,
                        kept_human=report.kept_human)
+
+
+@router.get("/status",
+            summary="The recording queue at a glance: waiting, processing, failed, workers")
+def queue_status_now(admin: AdminUser, session: SessionDep) -> dict[str, Any]:
+    """What ``callqa status`` prints: recordings waiting and processing, done and failed (by
+    reason) in the last day, the workers seen with their last heartbeat, the oldest
+    recording still waiting and its age in seconds."""
+    return queue_status(session).to_dict()
