@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     min_duration: float = 1.0
     max_duration: float = 4 * 3600.0
     keep_original_text: bool = False  # store un-redacted text beside the redacted one
+    original_audio_roles: str = "admin"  # may hear un-redacted audio, "admin,supervisor"
 
     # Scoring ------------------------------------------------------------------------
     scoring: bool = True  # score every processed call

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -29,9 +28,8 @@ from api.scorecards import score_public
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
-from pipeline.errors import RecordingNotFound
 from scoring.work.access import agent_scope, allow_original, visible_call
-from scoring.work.downloads import record_download, starts_a_download
+from scoring.work.call_audio import call_audio
 
 log = logging.getLogger("callqa.api.calls")
 
@@ -128,35 +126,27 @@ def get_call(
 
 @router.get(
     "/{call_id}/audio", response_class=FileResponse, response_model=None,
-    summary="The call's recording (HTTP Range supported; a redirect to a presigned URL on S3)",
+    summary="The call's recording, every PII span silenced (HTTP Range supported); "
+            "the original with original=true and a reason, for CALLQA_ORIGINAL_AUDIO_ROLES",
     responses={206: {"description": "Partial content (Range)"},
-               307: {"description": "Presigned URL of the S3 object"}},
+               307: {"description": "Presigned URL of the S3 object (nothing to silence, "
+                                    "or the original)"},
+               403: {"description": "The original, without the permission or a reason"}},
 )
 def get_audio(
     call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     range_: Annotated[str | None, Header(alias="range", description="bytes=START-END")] = None,
+    original: Annotated[bool, Query(description="the un-redacted recording")] = False,
+    reason: Annotated[str | None, Query(max_length=500,
+                                        description="why the original is needed")] = None,
 ) -> FileResponse | RedirectResponse:
-    from pipeline.store import open_store_at
-
-    call = visible_call(session, user, call_id)
-    store = open_store_at(call.store_url, settings, create=False)
-    if starts_a_download(range_):
-        record_download(session, user, "call.audio", "call", call.id)
-    url = store.share_url(call.source_key, timedelta(minutes=15))
-    if url is not None:  # S3: the browser fetches (and ranges) the object itself
-        return RedirectResponse(url, status_code=307)
-    try:
-        path = store.local_path(call.source_key)  # a folder: the file, served in place
-    except RecordingNotFound:  # its message names the server's folder: not for the client
-        raise ApiError(404, f"call {call.id} has no recording {call.source_key!r} in the store "
-                            "any more (moved or deleted)") from None
-    if path is None:
-        log.error("the store %s can neither share nor serve recordings", store.url)
-        raise ApiError(500, "the recordings store can neither share nor serve recordings; "
-                       "keep recordings in a folder or an S3 bucket")
-    _check_range(range_, path.stat().st_size)
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media_type, filename=path.name,
+    answer = call_audio(session, user, call_id, settings, original=original, reason=reason,
+                        range_header=range_)
+    if answer.url is not None:
+        return RedirectResponse(answer.url, status_code=307)
+    assert answer.path is not None
+    _check_range(range_, answer.path.stat().st_size)
+    return FileResponse(answer.path, media_type=answer.media_type, filename=answer.filename,
                         content_disposition_type="inline")
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
@@ -69,7 +70,8 @@ from pipeline.db.models import (
 from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.review_records import Acknowledgement, Clip, CriterionOverride, Dispute, Review
 from pipeline.errors import CallqaError, StoreError
-from pipeline.settings import Settings
+from pipeline.redacted_audio import redacted_dir, remove_redacted
+from pipeline.settings import Settings, get_settings
 from pipeline.store import SIDECAR_SUFFIX, RecordingStore, open_store_at
 
 PENDING = "erasure: the recording object is not deleted yet"
@@ -129,13 +131,14 @@ class _Target:
 
 def erase_call(
     session: Session, store: RecordingStore | StoreOpener, call_id: str, *,
-    actor: User | str, reason: str,
+    actor: User | str, reason: str, home: Path | None = None,
 ) -> ErasureReport:
     """Erase call ``call_id`` and its recording; raises :class:`CallNotFound` if unknown.
 
     ``store`` is the store the call was taken from, or a function that opens the store
     for a URL (a call keeps the URL of its store; recordings of one call may sit in
     several). ``actor`` is the user who asked, or a name such as ``"retention"``.
+    The call's cached redacted audio under ``home`` (default: ``CALLQA_HOME``) goes too.
     Commits ``session`` (see the module docstring for the order and why).
     """
     reason = reason.strip()
@@ -146,6 +149,10 @@ def erase_call(
     session.commit()
     deleted, pending, error = _delete_objects(session, _opener(store), targets)
     session.commit()
+    try:
+        remove_redacted(redacted_dir(home or get_settings().home), call_id)
+    except OSError as exc:
+        error = error or f"the cached redacted audio was not removed: {exc}"
     return dataclasses.replace(
         report, objects_deleted=deleted, objects_pending=tuple(pending), store_error=error,
         objects_kept=sum(1 for t in targets if t.shared_with))

@@ -26,7 +26,8 @@ def erase(session: Session, settings: Settings, admin: User, call_id: str, *,
     call. ``reason`` is kept in the audit log. Commits (see :mod:`pipeline.db.erasure`)."""
     if session.scalar(select(Call.id).where(Call.id == call_id)) is None:
         raise NotFound(f"no call {call_id}")
-    return erase_call(session, store_opener(settings), call_id, actor=admin, reason=reason)
+    return erase_call(session, store_opener(settings), call_id, actor=admin, reason=reason,
+                      home=settings.home)
 
 
 def set_retention(session: Session, admin: User, queue: str, days: int) -> RetentionPolicy:

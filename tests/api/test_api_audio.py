@@ -1,4 +1,5 @@
-"""A call's recording: streamed with HTTP Range from the local store, a presigned URL on S3."""
+"""A call's recording: streamed with HTTP Range from the local store, a presigned URL on S3
+(when it has no PII span to silence: see test_api_redacted_audio.py)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,9 @@ def test_a_missing_recording_is_404_with_the_error_body(api: Api) -> None:
 
 
 def test_on_s3_the_answer_is_a_presigned_url(api: Api, s3_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import update
+    from sqlalchemy import delete, update
 
-    from pipeline.db.models import Call
+    from pipeline.db.models import Call, PIIRecord
     from pipeline.db.session import session_scope
     from pipeline.settings import get_settings
 
@@ -55,6 +56,9 @@ def test_on_s3_the_answer_is_a_presigned_url(api: Api, s3_store, tmp_path: Path)
     with session_scope(api.world.url) as s:
         s.execute(update(Call).where(Call.id == api.world.calls["a2_flagged"])
                   .values(store_url=s3_store.url))
+        # a call with PII spans is served redacted, never redirected to the unredacted
+        # object (tests/api/test_api_redacted_audio.py); this one has nothing to silence
+        s.execute(delete(PIIRecord).where(PIIRecord.call_id == api.world.calls["a2_flagged"]))
     api.client.app.state.settings = get_settings().model_copy(  # type: ignore[attr-defined]
         update={"database_url": api.world.url})
     r = api.get(audio_path(api, "a2_flagged"), "agent2", follow_redirects=False)

@@ -39,6 +39,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """Poll ``expression`` until it is true. Playwright's wait_for_function polls by eval in
+    the page, which the UI's CSP (no 'unsafe-eval') refuses once a first check fails."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def live(db_url: str, callqa_home: Path) -> Iterator[tuple[str, World]]:
     """The app on uvicorn in a thread; a1_flagged's recording is the real sample (ogg)."""
@@ -136,12 +145,12 @@ def test_supervisor_reviews_a_flagged_call(live: tuple[str, World], page: Any,
     assert page.locator("#timeline rect.tl-silence").count() > 0
 
     # the recording loads (fetched with the bearer header) and a turn seeks it
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    wait_until(page, "document.getElementById('player').readyState >= 1")
     assert 40 < page.evaluate("document.getElementById('player').duration") < 60
     turns.nth(1).click()
-    page.wait_for_function("document.getElementById('player').currentTime >= 3.4")
+    wait_until(page, "document.getElementById('player').currentTime >= 3.4")
     page.locator("#scorecard button.seek").first.click()
-    page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 1) < 0.5")
+    wait_until(page, "Math.abs(document.getElementById('player').currentTime - 1) < 0.5")
     page.screenshot(path=str(artifacts / "call.png"), full_page=True)
 
     # start a review, override empathy with a comment, close, see the diff
