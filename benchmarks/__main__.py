@@ -1,5 +1,5 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish]
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii]
 [--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40]``.
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
     parser.add_argument("--suite", default="all",
                         choices=("all", "pipeline", "scoring", "api", "asr", "throughput",
-                                 "turkish", "turkish-phrases"),
+                                 "turkish", "turkish-phrases", "pii"),
                         help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
@@ -51,6 +51,12 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+            return
+        if args.suite == "pii":
+            from benchmarks import pii_redaction
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
+            pii_redaction.report(pii_redaction.run())
             return
         if args.suite == "turkish-phrases":
             from benchmarks import turkish_phrases
