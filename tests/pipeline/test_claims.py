@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,16 +19,6 @@ from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.session import ensure_schema, session_scope
 
 STORE = "s3://calls/incoming"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, callqa_home: Path) -> str:
-    if request.param == "postgres":
-        url = str(request.getfixturevalue("postgres_url"))
-    else:
-        url = f"sqlite:///{callqa_home / 'callqa.db'}"
-    ensure_schema(url)
-    return url
 
 
 def add(db: str, key: str, **fields: Any) -> int:

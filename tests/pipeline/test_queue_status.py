@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from pipeline.db.models import Call
 from pipeline.db.queue_status import queue_status
 from pipeline.db.recording_queue import Recording, RecordingState
@@ -22,16 +20,6 @@ from pipeline.db.session import ensure_schema, session_scope
 
 STORE = "s3://calls/incoming"
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, callqa_home: Path) -> str:
-    if request.param == "postgres":
-        url = str(request.getfixturevalue("postgres_url"))
-    else:
-        url = f"sqlite:///{callqa_home / 'callqa.db'}"
-    ensure_schema(url)
-    return url
 
 
 def seed(url: str, now: datetime) -> None:
