@@ -58,7 +58,11 @@ def status(
     stuck_minutes: Annotated[int, typer.Option(
         help="Exit 3 when a recording has waited longer than this.")] = 60,
 ) -> None:
-    """The recording queue at a glance: waiting, processing, failed by reason, workers."""
+    """The recording queue at a glance: waiting, processing, failed by reason, workers.
+
+    Example: ``callqa status``, or ``callqa status --json --stuck-minutes 30`` in a cron
+    job that alerts when it exits 3.
+    """
     from pipeline.db.queue_status import queue_status
     from pipeline.db.session import ensure_schema, session_scope
     from pipeline.errors import CallqaError

@@ -15,6 +15,7 @@ WORKER = PROD | {
     "CALLQA_STORE_URL": "s3://recordings/calls", "CALLQA_S3_ENDPOINT": "minio:9000",
     "CALLQA_S3_ACCESS_KEY": "callqa", "CALLQA_S3_SECRET_KEY": "a-long-enough-secret-value",
     "CALLQA_ASR_MODEL": "large-v3-turbo", "PREFECT_API_URL": "http://prefect:4200/api",
+    "PREFECT_API_AUTH_STRING": "callqa:prefect-basic-auth",
     "CALLQA_COMPANY_NAMES": '["Anadolu Telekom"]',
     # no database to reach: only the folder's rubrics are in force
     "CALLQA_DATABASE_URL": "postgresql+psycopg://callqa:pw@127.0.0.1:1/callqa",
