@@ -31,6 +31,8 @@ TAGS = [
     {"name": "me", "description": "An agent's own trend, scorecards and acknowledgements."},
     {"name": "clips", "description": "The trainers' example library."},
     {"name": "users", "description": "Users and roles (admins)."},
+    {"name": "customers", "description": "Everything of one customer (KVKK/GDPR): erase "
+                                         "or export it (admins)."},
     {"name": "audit", "description": "Who did what, when (admins)."},
     {"name": "admin", "description": "Agents, teams, rubric versions and retention "
                                      "policies (admins)."},
@@ -58,6 +60,7 @@ def routers() -> list[APIRouter]:
         auth,
         calls,
         clips,
+        customers,
         dashboards,
         disputes,
         erasure,
@@ -71,7 +74,7 @@ def routers() -> list[APIRouter]:
     )
 
     modules = (auth, calls, scores, queue, reviews, disputes, me, clips, dashboards, users,
-               admin, erasure, audit, events, meta)
+               admin, erasure, customers, audit, events, meta)
     return [module.router for module in modules]
 
 

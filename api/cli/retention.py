@@ -1,6 +1,8 @@
-"""Erasure and retention commands: ``callqa calls delete``, ``callqa retention ...``.
+"""Erasure and retention commands: ``callqa calls delete``, ``callqa customer erase``,
+``callqa retention ...``.
 
     callqa calls delete CALL_ID --reason "KVKK request 42" [--yes]
+    callqa customer erase CUSTOMER_REF --reason "KVKK request 42" [--yes]
     callqa retention list | set QUEUE DAYS | unset QUEUE | run [--dry-run]
 
 Each command calls :mod:`pipeline.db.erasure`, :mod:`pipeline.db.retention` or the
@@ -21,6 +23,9 @@ from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, settings
 retention_app = typer.Typer(help="Retention per queue (KVKK/GDPR): policies and the run "
                                  "that erases expired calls.", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
+customer_app = typer.Typer(help="Everything of one customer (KVKK/GDPR requests).",
+                           no_args_is_help=True)
+app.add_typer(customer_app, name="customer")
 
 
 def _actor() -> str:
@@ -82,6 +87,53 @@ def calls_delete(  # registered as `callqa calls delete` by api.cli
     if report.objects_pending:
         err.print(f"[yellow]recording not deleted yet ({report.store_error}); "
                   "`callqa retention run` retries it[/yellow]", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+
+@customer_app.command("erase")
+def customer_erase(
+    customer_ref: Annotated[str, typer.Argument(
+        help="The customer_ref of the recordings' metadata.")],
+    reason: Annotated[str, typer.Option(
+        help="Why they are erased; kept in the audit log (no personal data).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+    = False,
+) -> None:
+    """Erase every call of one customer for good, in one audited action.
+
+    The audit entry names the customer by a fingerprint only. Asks first unless --yes.
+
+    Example: ``callqa customer erase CUST-104722 --reason "KVKK request 2026-42" --yes``
+    """
+    from pipeline.db.customer_erasure import customer_call_ids, erase_customer
+    from pipeline.db.erasure import store_opener
+    from pipeline.db.session import session_scope
+    from pipeline.errors import CallqaError
+
+    if len(reason.strip()) < 3:
+        raise fail(ValueError("--reason must say why (3 characters at least)"))
+    try:
+        with session_scope(_database()) as session:
+            found = customer_call_ids(session, customer_ref)
+            if not found:
+                raise fail(ValueError(f"no call of customer {customer_ref!r}"))
+            if not yes and not typer.confirm(
+                    f"Erase {len(found)} call(s) of customer {customer_ref} and their "
+                    "recordings for good?"):
+                raise fail(ValueError("not erased"))
+            report = erase_customer(session, store_opener(settings()), customer_ref,
+                                    actor=_actor(), reason=reason)
+    except typer.Abort:  # no answer (no terminal): refuse rather than erase
+        raise fail(ValueError("not erased: no confirmation (pass --yes to skip it)")) from None
+    except CallqaError as exc:
+        raise fail(exc) from None
+    out.print(f"erased {len(report.call_ids)} call(s) of customer {report.customer}: "
+              f"{sum(report.removed.values())} row(s), {report.objects_deleted} recording(s) "
+              f"deleted; audit entry {report.audit_id}", highlight=False)
+    if report.objects_pending:
+        err.print(f"[yellow]recording(s) not deleted yet ({report.store_error}); "
+                  "`callqa retention run` retries them[/yellow]", highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(2)
 
 

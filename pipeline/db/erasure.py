@@ -203,9 +203,13 @@ def _actor(actor: User | str) -> tuple[User | None, str]:
 
 
 def _erase_rows(
-    session: Session, call_id: str, *, actor: User | str, reason: str,
+    session: Session, call_id: str, *, actor: User | str, reason: str, audited: bool = True,
 ) -> tuple[ErasureReport, list[_Target]]:
-    """Step 1: rows deleted, Recording rows marked, audit written; not committed."""
+    """Step 1: rows deleted, Recording rows marked, audit written; not committed.
+
+    ``audited=False`` writes no ``call.erase`` entry (``audit_id`` 0): an erasure of many
+    calls at once (:mod:`pipeline.db.customer_erasure`) writes one entry for all of them.
+    """
     call = session.execute(
         select(Call.id, Call.store_url, Call.source_key, Call.queue, Call.status)
         .where(Call.id == call_id)).first()
@@ -257,6 +261,9 @@ def _erase_rows(
 
     now = datetime.now(UTC)
     targets = _mark_recordings(session, call_id, call.store_url, call.source_key, now)
+    if not audited:
+        return ErasureReport(call_id=call_id, actor=actor_name, reason=reason, at=now,
+                             removed=removed, audit_id=0, audit_redacted=redacted), targets
     entry = audit(session, user, ACTION, "call", call_id, actor=actor_name, reason=reason,
                   queue=call.queue, status=call.status, removed=removed,
                   objects=sum(1 for t in targets if not t.shared_with),

@@ -21,7 +21,8 @@ def _ids(api: Api, call: str) -> dict[str, object]:
             "criterion_result_id": w.results[call]["empathy"],
             # admin-only routes: an agent gets 403 whatever the id
             "agent_id": 1 if call == "a1_flagged" else 2, "rubric_id": 1,
-            "queue": "billing" if call == "a1_flagged" else "sales"}
+            "queue": "billing" if call == "a1_flagged" else "sales",
+            "customer_ref": "C-1" if call == "a1_flagged" else "C-2"}
 
 
 def test_an_agent_gets_404_for_another_agents_objects_on_every_route_with_an_id(
