@@ -32,7 +32,7 @@ from pipeline.settings import Settings
 from scoring.rubric import builtin_rubrics, load_rubric, parse_rubric
 from scoring.rubric_types import Rubric
 
-__all__ = ["InForce", "active_rubrics", "in_force", "rubrics_in_force", "stored_rubric"]
+__all__ = ["InForce", "active_rubrics", "in_force", "parsed", "rubrics_in_force", "stored_rubric"]
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,11 @@ def stored_rubric(session: Session, record_id: int) -> Rubric:
         raise RubricError(f"no stored rubric #{record_id}",
                           hint="List the stored versions with GET /api/v1/admin/rubrics.")
     return _stored_rubric(row.id, row.hash, row.source)
+
+
+def parsed(record: RubricRecord) -> Rubric:
+    """A stored rubric version already read, parsed from its YAML (cached like the rest)."""
+    return _stored_rubric(record.id, record.hash, record.source)
 
 
 @functools.lru_cache(maxsize=64)

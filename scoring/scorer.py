@@ -34,7 +34,7 @@ from scoring.types import (
     Verdict,
 )
 
-__all__ = ["applicability", "score_call", "scorecard_of"]
+__all__ = ["applicability", "score_call", "scorecard_of", "totals_of"]
 
 _NOT_EVALUATED = "not evaluated: "
 
@@ -115,19 +115,7 @@ def scorecard_of(
     ``total`` is a person's final score in place of the computed one (the flags follow it
     too); ``notes`` replace the scorer's own notes.
     """
-    sections = tuple(
-        SectionScore(section.id, section.title, section.weight,
-                     points=round(sum(r.points for r in mine), 3),
-                     max_points=round(sum(r.max_points for r in mine), 3))
-        for section in rubric.sections
-        for mine in ([r for r in results if r.section_id == section.id],))
-    computed, scored = _total(sections)
-    auto_failed = any(r.auto_fail and r.verdict is Verdict.FAIL for r in results)
-    if auto_failed:
-        computed = 0.0
-    if total is not None:
-        computed, scored = round(total, 1), True
-        auto_failed = auto_failed and computed <= 0
+    sections, computed, scored, auto_failed = totals_of(rubric, results, total)
     titles = {c.id: dict(c.titles or ((rubric.language, c.title),))
               for _, c in rubric.criteria()}
     flags = evaluate_flags(rubric.flags, view, total=computed if scored else None,
@@ -139,6 +127,27 @@ def scorecard_of(
         notes=(tuple(notes) if notes is not None
                else _notes(rubric, results, scored, sentiment_error)),
     )
+
+
+def totals_of(
+    rubric: Rubric, results: Sequence[CriterionResult], total: float | None = None,
+) -> tuple[tuple[SectionScore, ...], float, bool, bool]:
+    """Sections, total, whether anything was scored, and auto-fail, of these verdicts: the
+    part of :func:`scorecard_of` that needs no call (a review's diff shows it)."""
+    sections = []
+    for section in rubric.sections:
+        mine = [r for r in results if r.section_id == section.id]
+        sections.append(SectionScore(section.id, section.title, section.weight,
+                                     points=round(sum(r.points for r in mine), 3),
+                                     max_points=round(sum(r.max_points for r in mine), 3)))
+    computed, scored = _total(sections)
+    auto_failed = any(r.auto_fail and r.verdict is Verdict.FAIL for r in results)
+    if auto_failed:
+        computed = 0.0
+    if total is not None:
+        computed, scored = round(total, 1), True
+        auto_failed = auto_failed and computed <= 0
+    return tuple(sections), computed, scored, auto_failed
 
 
 def _total(sections: Sequence[SectionScore]) -> tuple[float, bool]:

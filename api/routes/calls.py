@@ -30,6 +30,7 @@ from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
 from scoring.work.access import agent_scope, allow_original, visible_call
 from scoring.work.call_audio import call_audio
+from scoring.work.downloads import range_starts
 
 log = logging.getLogger("callqa.api.calls")
 
@@ -152,10 +153,7 @@ def get_audio(
 
 def _check_range(header: str | None, size: int) -> None:
     """Refuse a range past the end with the API's error body (Starlette's would be plain)."""
-    unit, _, spec = (header or "").partition("=")
-    if unit.strip().lower() != "bytes":
-        return
-    starts = [int(p.split("-")[0]) for p in spec.split(",") if p.split("-")[0].strip().isdigit()]
+    starts = [s for s in range_starts(header) or () if s is not None]
     if starts and min(starts) >= size:
         raise ApiError(416, f"the range starts past the end of the recording ({size} bytes)",
                        headers={"Content-Range": f"bytes */{size}"})

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import AdminUser, SessionDep, SettingsDep
 from api.schemas.customers import CustomerErasurePublic, CustomerExport
-from pipeline.db.customer_erasure import fingerprint
+from pipeline.db.audit import fingerprint
 from scoring.work import erasure
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])

@@ -77,7 +77,7 @@ def override(review_id: IdPath, criterion_result_id: IdPath, body: OverrideIn,
             summary="What changed between the automatic and the human verdicts")
 def get_diff(review_id: IdPath, user: SupervisorUser, session: SessionDep,
              lang: ReaderLanguage) -> ReviewDiff:
-    diff = reviews.review_diff(session, reviews.load_review(session, review_id), lang)
+    diff = reviews.review_diff(reviews.load_review(session, review_id), lang)
     return ReviewDiff(**{**dataclasses.asdict(diff), "criteria": [
         DiffRow(**dataclasses.asdict(r)) for r in diff.criteria]})
 

@@ -20,7 +20,6 @@ transcripts, current scorecards and clips, as plain data.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import User
-from pipeline.db.audit import AuditLog, audit
+from pipeline.db.audit import AuditLog, audit, fingerprint
 from pipeline.db.erasure import (
     ERASED_TEXT,
     CallNotFound,
@@ -40,21 +39,15 @@ from pipeline.db.erasure import (
     _erase_rows,
     _opener,
     _Target,
+    remove_cached_audio,
+    required_reason,
 )
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.review_records import Clip
-from pipeline.errors import CallqaError
-from pipeline.redacted_audio import redacted_dir, remove_redacted
-from pipeline.settings import get_settings
 from pipeline.store import RecordingStore
 
 ACTION = "customer.erase"
 EXPORT_ACTION = "customer.export"
-
-
-def fingerprint(customer_ref: str) -> str:
-    """The customer's name in the audit log: the first 12 hex digits of its SHA-256."""
-    return hashlib.sha256(customer_ref.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,9 +89,7 @@ def erase_customer(
     ``store``, ``actor`` and ``home`` as for :func:`pipeline.db.erasure.erase_call`.
     Commits ``session`` (the rows of all the calls in one transaction, then the objects).
     """
-    reason = reason.strip()
-    if not reason:
-        raise CallqaError("an erasure needs a reason", hint="Say why, e.g. 'KVKK request 42'.")
+    reason = required_reason(reason)
     who = fingerprint(customer_ref)
     call_ids = customer_call_ids(session, customer_ref)
     if not call_ids:
@@ -130,12 +121,7 @@ def erase_customer(
     session.commit()
     deleted, pending, error = _delete_objects(session, _opener(store), targets)
     session.commit()
-    folder = redacted_dir(home or get_settings().home)
-    for call_id in call_ids:
-        try:
-            remove_redacted(folder, call_id)
-        except OSError as exc:
-            error = error or f"the cached redacted audio was not removed: {exc}"
+    error = error or remove_cached_audio(home, call_ids)
     return CustomerErasureReport(
         customer=who, call_ids=tuple(call_ids), actor=actor_name, reason=reason, at=now,
         removed=removed, audit_id=audit_id, audit_redacted=redacted, objects_deleted=deleted,

@@ -141,21 +141,37 @@ def erase_call(
     The call's cached redacted audio under ``home`` (default: ``CALLQA_HOME``) goes too.
     Commits ``session`` (see the module docstring for the order and why).
     """
-    reason = reason.strip()
-    if not reason:
-        raise CallqaError("an erasure needs a reason", hint="Say why, e.g. 'KVKK request 42'.",
-                          call_id=call_id)
+    reason = required_reason(reason, call_id=call_id)
     report, targets = _erase_rows(session, call_id, actor=actor, reason=reason)
     session.commit()
     deleted, pending, error = _delete_objects(session, _opener(store), targets)
     session.commit()
-    try:
-        remove_redacted(redacted_dir(home or get_settings().home), call_id)
-    except OSError as exc:
-        error = error or f"the cached redacted audio was not removed: {exc}"
+    error = error or remove_cached_audio(home, [call_id])
     return dataclasses.replace(
         report, objects_deleted=deleted, objects_pending=tuple(pending), store_error=error,
         objects_kept=sum(1 for t in targets if t.shared_with))
+
+
+def required_reason(reason: str, call_id: str | None = None) -> str:
+    """The erasure's reason, stripped; refused when there is none."""
+    reason = reason.strip()
+    if not reason:
+        raise CallqaError("an erasure needs a reason", hint="Say why, e.g. 'KVKK request 42'.",
+                          call_id=call_id)
+    return reason
+
+
+def remove_cached_audio(home: Path | None, call_ids: Sequence[str]) -> str | None:
+    """Remove the calls' cached redacted audio under ``home`` (default ``CALLQA_HOME``);
+    what went wrong, or None."""
+    folder = redacted_dir(home or get_settings().home)
+    error = None
+    for call_id in call_ids:
+        try:
+            remove_redacted(folder, call_id)
+        except OSError as exc:
+            error = error or f"the cached redacted audio was not removed: {exc}"
+    return error
 
 
 def retry_pending_deletions(

@@ -14,16 +14,23 @@ from sqlalchemy.orm import Session
 from pipeline.db.accounts import User
 from pipeline.db.audit import audit
 
-__all__ = ["record_download", "starts_a_download"]
+__all__ = ["range_starts", "record_download", "starts_a_download"]
+
+
+def range_starts(range_header: str | None) -> list[int | None] | None:
+    """The first byte of each range of an HTTP ``Range: bytes=…`` header, None for a
+    suffix range (``-500``: the last 500 bytes); None for no header or another unit."""
+    unit, _, spec = (range_header or "").partition("=")
+    if unit.strip().lower() != "bytes":
+        return None
+    firsts = [part.split("-")[0].strip() for part in spec.split(",")]
+    return [int(f) if f.isdigit() else None for f in firsts]
 
 
 def starts_a_download(range_header: str | None) -> bool:
     """True for a plain GET and for a range from byte 0 (what a player asks first)."""
-    unit, _, spec = (range_header or "").partition("=")
-    if unit.strip().lower() != "bytes":
-        return True
-    first = spec.split(",")[0].split("-")[0].strip()
-    return first in ("", "0")
+    starts = range_starts(range_header)
+    return starts is None or starts[0] in (None, 0)
 
 
 def record_download(session: Session, user: User, action: str, object_type: str,

@@ -16,14 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.db.accounts import User
-from pipeline.db.audit import audit
+from pipeline.db.audit import audit, fingerprint
 from pipeline.db.customer_erasure import (
     EXPORT_ACTION,
     CustomerErasureReport,
     customer_call_ids,
     customer_calls,
     erase_customer,
-    fingerprint,
 )
 from pipeline.db.erasure import ErasureReport, erase_call, store_opener
 from pipeline.db.models import Call

@@ -13,7 +13,6 @@ is now judged gets its points from the stored rubric version.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,14 +23,15 @@ from pipeline.db.models import CriterionResultRecord, RubricRecord, ScoreRecord
 from pipeline.db.scores import load_stored_call, save_scorecard
 from pipeline.errors import Invalid
 from pipeline.types import Role
+from scoring.in_force import parsed
 from scoring.messages import Message, render
-from scoring.rubric import parse_rubric
 from scoring.rubric_types import Rubric
-from scoring.scorer import scorecard_of
+from scoring.scorer import scorecard_of, totals_of
 from scoring.types import CriterionResult, Evidence, PartySentiment, Scorecard, Verdict
 from scoring.view import view_of_stored
 
-__all__ = ["Judgement", "human_scorecard", "judge", "save_human_score", "stored_rubric"]
+__all__ = ["Judgement", "human_scorecard", "human_total", "judge", "save_human_score",
+           "stored_rubric"]
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,7 @@ class Judgement:
 
 def stored_rubric(record: RubricRecord) -> Rubric:
     """The rubric version a scorecard used, parsed from its stored YAML (once per hash)."""
-    return _parsed(record.hash, record.source, record.name)
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed(hash: str, source: str, name: str) -> Rubric:
-    return parse_rubric(source, source=f"stored rubric {name}")
+    return parsed(record)
 
 
 def full_points(score: ScoreRecord) -> dict[str, float]:
@@ -102,6 +97,12 @@ def _parties(stored: Sequence[Mapping[str, Any]]) -> tuple[PartySentiment, ...] 
                                 middle=p.get("middle"), end=p.get("end"),
                                 overall=p.get("overall"), trajectory=p.get("trajectory", ""))
                  for p in stored)
+
+
+def human_total(base: ScoreRecord, judged: Mapping[int, Judgement]) -> float:
+    """The total ``judged`` makes of ``base``, by the same rule, without reading the call."""
+    results = [_result(r, judged.get(r.id)) for r in base.results]
+    return totals_of(stored_rubric(base.rubric), results)[1]
 
 
 def human_scorecard(session: Session, base: ScoreRecord, judged: Mapping[int, Judgement], *,

@@ -22,6 +22,7 @@ from scoring.work.human_scores import (
     Judgement,
     full_points,
     human_scorecard,
+    human_total,
     judge,
     save_human_score,
 )
@@ -178,11 +179,11 @@ def _rows(review: Review, judged: Mapping[int, Judgement], lang: str) -> tuple[D
     return tuple(rows)
 
 
-def review_diff(session: Session, review: Review, lang: str = "en") -> ReviewDiff:
+def review_diff(review: Review, lang: str = "en") -> ReviewDiff:
     """What the person changed, criterion by criterion, and the total it makes."""
     judged = judgements(review)
     rows = _rows(review, judged, lang)
-    human = human_scorecard(session, review.score, judged).total if judged else review.score.total
+    human = human_total(review.score, judged) if judged else review.score.total
     return ReviewDiff(review_id=review.id, automatic_total=review.score.total,
                       human_total=human, final_score=review.final_score,
                       changed=sum(r.changed for r in rows), criteria=rows)

@@ -21,14 +21,13 @@ Each function commits what it writes, failures' audit entries included.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.db.accounts import User
-from pipeline.db.audit import audit
+from pipeline.db.audit import audit, fingerprint
 from pipeline.errors import Forbidden, Refused
 from scoring.work.accounts import change_own_password
 from scoring.work.credentials import (
@@ -85,11 +84,6 @@ def log_in(session: Session, limiter: Limiter, *, username: str, password: str,
     audit(session, user, "auth.login", "user", user.id, address=address)
     session.commit()
     return token, expires_at
-
-
-def fingerprint(text: str) -> str:
-    """A short, one-way fingerprint of ``text`` (the first 12 hex digits of its SHA-256)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def log_out(session: Session, user: User, token: str) -> None:
