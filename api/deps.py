@@ -27,13 +27,12 @@ from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from api.i18n import reader_language
+from api.schemas import MAX_ID
 from pipeline.db.accounts import Role, User
 from pipeline.db.session import get_engine
 from pipeline.settings import Settings
 from scoring.work.access import require_role
 from scoring.work.credentials import TokenProblem, user_for_token
-
-MAX_ID = 2**63 - 1  # the largest BIGINT; SQLite and PostgreSQL refuse anything above it
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A database id.")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="A database id.")]

@@ -3,7 +3,8 @@
     SecurityHeaders   nosniff, no referrer, no framing, and a Content-Security-Policy the
                       web UI (``api/web/``) runs under: its own scripts and styles only,
                       recordings as ``blob:`` URLs. A route that sets its own CSP (the
-                      Swagger page, :mod:`api.docs`) keeps it.
+                      Swagger page, :mod:`api.docs`) keeps it. An unexpected error's 500
+                      is answered here, so it carries them too.
     BodyLimit         a request body over CALLQA_MAX_REQUEST_BYTES answers 413 before any
                       route reads it, whether Content-Length announces it or a chunked
                       body only grows past it.
@@ -53,8 +54,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 present = {name.decode("latin-1").lower() for name, _ in headers}
                 headers += [(name.encode(), value.encode()) for name, value in HEADERS.items()
@@ -62,7 +67,16 @@ class SecurityHeaders:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an unexpected error outside every middleware, so its 500
+            # would go out bare: answer it here, with the headers, and let it go on to be
+            # logged (the outer handler sees the answer started and sends nothing more).
+            if not started:
+                await _answer(send_with_headers, 500, "internal",
+                              "internal error; the server log has the details")
+            raise
 
 
 class BodyLimit:
@@ -105,17 +119,20 @@ class BodyLimit:
         await self.app(scope, _replay([body], receive), send)
 
     async def _refuse(self, send: Send) -> None:
-        payload = json.dumps({"error": {
-            "code": "payload_too_large",
-            "message": f"the request body is over {self.max_bytes} bytes; send less, or "
-                       "raise CALLQA_MAX_REQUEST_BYTES on the server",
-        }}).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(payload)).encode()),
-            (b"connection", b"close"),
-        ]})
-        await send({"type": "http.response.body", "body": payload})
+        await _answer(send, 413, "payload_too_large",
+                      f"the request body is over {self.max_bytes} bytes; send less, or "
+                      "raise CALLQA_MAX_REQUEST_BYTES on the server")
+
+
+async def _answer(send: Send, status: int, code: str, message: str) -> None:
+    """Send the API's error body (``{"error": {code, message}}``) and close."""
+    payload = json.dumps({"error": {"code": code, "message": message}}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"connection", b"close"),
+    ]})
+    await send({"type": "http.response.body", "body": payload})
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

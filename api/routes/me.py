@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import MAX_ID, CurrentUser, IdPath, PageDep, SessionDep
-from api.schemas import UtcDatetime
+from api.deps import CurrentUser, IdPath, PageDep, SessionDep
+from api.schemas import MAX_ID, UtcDatetime
 from pipeline.db.trends import agent_trend
 from scoring.work.acknowledgements import acknowledge, agent_scorecards, target_agent
 

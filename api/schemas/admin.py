@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas import UtcDatetime
+from api.schemas import DbId, UtcDatetime
 
 
 class TeamCreate(BaseModel):
@@ -25,14 +25,14 @@ class AgentCreate(BaseModel):
     external_id: str = Field(min_length=1, max_length=200,
                              description="The id the recordings' metadata uses (agent_id).")
     name: str | None = Field(default=None, max_length=200)
-    team_id: int | None = None
+    team_id: DbId | None = None
 
 
 class AgentUpdate(BaseModel):
     """Only the fields sent are changed; ``team_id: null`` takes the agent out of its team."""
 
     name: str | None = Field(default=None, max_length=200)
-    team_id: int | None = None
+    team_id: DbId | None = None
 
 
 class AgentPublic(BaseModel):

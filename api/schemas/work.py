@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.schemas import UtcDatetime
+from api.schemas import DbId, UtcDatetime
 
 Verdict = Literal["pass", "fail", "na"]
 
@@ -84,7 +84,7 @@ class ReviewDiff(BaseModel):
 
 
 class DisputeCreate(BaseModel):
-    score_id: int
+    score_id: DbId
     reason: str = Field(min_length=3, max_length=5000)
 
 

@@ -158,3 +158,58 @@ def test_a_body_over_the_limit_answers_413_announced_or_streamed(api: Api) -> No
     small = api.post("/api/v1/auth/login", json={"username": "admin",
                                                  "password": "correct horse battery staple"})
     assert small.status_code == 200, small.text
+
+
+def test_an_unexpected_error_answers_500_with_the_security_headers(api: Api) -> None:
+    def broken() -> None:
+        raise RuntimeError("a bug with /srv/secret/path in its message")
+
+    app: Any = api.client.app
+    app.add_api_route("/api/v1/broken-for-test", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/broken-for-test")
+    assert response.status_code == 500
+    assert error_of(response) == {"code": "internal",
+                                  "message": "internal error; the server log has the details"}
+    assert "/srv/secret" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def body_int_fields(api: Api) -> Iterator[tuple[str, str]]:
+    """(schema, field) of every integer field a request body can carry, from OpenAPI."""
+    document = api.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    bodies = {ref["$ref"].rsplit("/", 1)[1]
+              for operations in document["paths"].values() for op in operations.values()
+              for ref in [op.get("requestBody", {}).get("content", {})
+                          .get("application/json", {}).get("schema", {})] if "$ref" in ref}
+    for name in sorted(bodies):
+        for field, spec in schemas[name].get("properties", {}).items():
+            kinds = [spec, *spec.get("anyOf", []), spec.get("items", {})]
+            if any(kind.get("type") == "integer" for kind in kinds):
+                yield name, field
+
+
+def test_ids_in_request_bodies_are_held_to_the_database_integer(api: Api) -> None:
+    document = api.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    fields = list(body_int_fields(api))
+    assert ("DisputeCreate", "score_id") in fields and ("AgentCreate", "team_id") in fields
+    for name, field in fields:
+        spec = schemas[name]["properties"][field]
+        kinds = [spec, *spec.get("anyOf", []), spec.get("items", {})]
+        bounded = [k for k in kinds if k.get("type") == "integer"]
+        # OpenAPI writes the bound as a float, 2**63-1 rounds to 2**63 there
+        assert all(k.get("maximum", HUGE_INT * 2) <= HUGE_INT for k in bounded), (name, field)
+    dispute = api.post("/api/v1/disputes", "agent1",
+                       json={"score_id": 2**63, "reason": "the greeting was said"})
+    agent = api.post("/api/v1/admin/agents", "admin",
+                     json={"external_id": "A-9", "team_id": 2**63})
+    for response in (dispute, agent):
+        assert response.status_code == 422, response.text
+        assert "less than or equal" in error_of(response)["message"]
+
+
+HUGE_INT = 2**63
