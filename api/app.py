@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from api.access_log import quiet_access_log
 from api.errors import ErrorBody, install_error_handlers
 from api.http_guard import BodyLimit, SecurityHeaders
 from pipeline.settings import Settings, get_settings
@@ -81,6 +82,7 @@ def routers() -> list[APIRouter]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API for ``settings`` (default: the process's :func:`get_settings`)."""
     settings = settings or get_settings()
+    quiet_access_log()  # no search words, reasons or customer refs in the access log
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

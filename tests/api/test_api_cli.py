@@ -86,7 +86,17 @@ def test_serve_runs_the_api_on_the_embedded_default(tmp_path: Path) -> None:
         assert calls.json() == {"data": [], "count": 0}
         assert httpx.get(f"{base}/api/v1/calls").status_code == 401
         assert "paths" in httpx.get(f"{base}/api/v1/openapi.json").json()
+        # what a person typed stays out of the access log (issue 12)
+        auth = {"Authorization": f"Bearer {token}"}
+        httpx.get(f"{base}/api/v1/calls", params={"q": "kartnumaram", "agent": "A-1"},
+                  headers=auth)
+        httpx.delete(f"{base}/api/v1/customers/CUST-77815",
+                     params={"reason": "asked by registered letter"}, headers=auth)
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"callqa API on http://127.0.0.1:{port}/api/v1" in output
+    assert '"GET /api/v1/calls?q=…&agent=… HTTP/1.1" 200' in output, output
+    assert '"DELETE /api/v1/customers/[ref]?reason=… HTTP/1.1"' in output, output
+    for typed in ("kartnumaram", "A-1", "CUST-77815", "registered", "letter"):
+        assert typed not in output, typed
