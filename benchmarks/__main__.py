@@ -1,6 +1,10 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii]
-[--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii|faults]
+[--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40] [--case NAME]``.
+
+``--suite faults`` runs the fault suite (:mod:`benchmarks.faults`: real PostgreSQL, Prefect
+server and workers, one fault per case), prints each case's outcome and recovery time, and
+exits 1 when any case broke the promise (a recording lost, doubled, held or half-written).
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -21,7 +25,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
     parser.add_argument("--suite", default="all",
                         choices=("all", "pipeline", "scoring", "api", "asr", "throughput",
-                                 "turkish", "turkish-phrases", "pii"),
+                                 "turkish", "turkish-phrases", "pii", "faults"),
                         help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
@@ -36,7 +40,11 @@ def main() -> None:
                              "CALLQA_BENCH_POSTGRES, default postgres@127.0.0.1:5432)")
     parser.add_argument("--set-size", type=int, default=40,
                         help="calls of the synthetic Turkish set in the turkish suite (40)")
+    parser.add_argument("--case", action="append", default=[], metavar="NAME",
+                        help="faults suite: run only this case (repeatable; default all)")
     args = parser.parse_args()
+    if args.suite == "faults":
+        raise SystemExit(run_faults(args.case))
 
     with tempfile.TemporaryDirectory(prefix="callqa-bench-") as tmp:
         os.environ["CALLQA_HOME"] = str(Path(tmp) / "home")
@@ -114,6 +122,43 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+
+
+def run_faults(names: list[str]) -> int:
+    """Run the fault cases named (all when none), print the table; 1 if any is not ok."""
+    import time
+    import traceback
+
+    from benchmarks.faults import Outcome, all_cases, table
+
+    cases = all_cases()
+    known = {c.name for c in cases}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        print(f"no fault case named {', '.join(unknown)}; the cases are: "
+              f"{', '.join(sorted(known))}")
+        return 2
+    chosen = [c for c in cases if not names or c.name in names]
+    print(f"callqa fault suite on {platform.machine()}, {os.cpu_count()} cores: "
+          f"{len(chosen)} case(s)")
+    outcomes = []
+    for case in chosen:
+        print(f"== {case.name}: {case.what}", flush=True)
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix=f"callqa-fault-{case.name}-") as tmp:
+            try:
+                outcome = case.run(Path(tmp))
+            except Exception as exc:  # the case could not finish: not ok, say why
+                traceback.print_exc()
+                outcome = Outcome(case.name, 0, 0, 0, 0, 0, 0, 1,
+                                  notes=[f"did not finish: {type(exc).__name__}: "
+                                         f"{str(exc).splitlines()[0][:120]}"])
+        outcome.notes.append(f"took {time.monotonic() - started:.0f} s")
+        outcomes.append(outcome)
+    print()
+    print(table(outcomes))
+    return 0 if all(o.ok for o in outcomes) else 1
+
 
 if __name__ == "__main__":
     main()
