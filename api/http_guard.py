@@ -19,13 +19,12 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The web UI: ES modules and one stylesheet from /ui/, JSON from /api/v1, audio as blob:
-# URLs, the empty data: favicon. style-src-attr: the dashboards legend sets a style
-# attribute (a colour swatch); no inline <style> or <script> is allowed.
+# URLs, the empty data: favicon. No inline <style>, style attribute or <script> is
+# allowed (colours that vary are SVG fill attributes).
 UI_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "media-src 'self' blob:",
     "connect-src 'self'",

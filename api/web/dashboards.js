@@ -2,7 +2,7 @@
 // top N groups by calls, the rest as "others") and its period total per group as bars,
 // from GET /dashboards/summary; the same rows download as CSV (summary.csv).
 import { api, download, el, errorBox } from "./api.js";
-import { PALETTE, barChart, lineChart } from "./charts.js";
+import { PALETTE, barChart, lineChart, svg } from "./charts.js";
 import { day, duration, label, number, percent, percentOf100, seconds, t, tn } from "./i18n.js";
 
 const METRICS = {
@@ -112,7 +112,13 @@ function metricCard(key, labels, regrouped, period) {
 
 function legend(groups) {
   return el("p", { class: "legend chart-legend", id: "dashboard-legend" }, groups.map((g, i) =>
-    el("span", { class: "legend-item" }, el("span", { class: "key", style: `background:${g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]}` }), shown(g))));
+    el("span", { class: "legend-item" }, swatch(g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]), shown(g))));
+}
+
+// A colour key as a tiny SVG: its fill is an SVG attribute, so the CSP needs no inline style.
+function swatch(color) {
+  return svg("svg", { class: "key", viewBox: "0 0 10 10", "aria-hidden": "true", focusable: "false" },
+    svg("rect", { width: 10, height: 10, fill: color }));
 }
 
 export async function renderDashboards(view, params) {
