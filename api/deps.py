@@ -10,7 +10,9 @@ user, role checks, a page of results, and the scope rules (what an agent may see
                     number overflows the database's integer and used to answer 500)
 
 Scope (which calls a user sees) is a rule of the library, :mod:`scoring.work.access`: an
-agent sees only their own calls; anything else answers 404 exactly as a missing object does.
+agent sees only their own calls, a supervisor or trainer under ``CALLQA_TEAM_SCOPING``
+their teams' (the signed-in user is read under this app's setting); anything else answers
+404 exactly as a missing object does.
 Tokens are the library's too (:mod:`scoring.work.credentials`); here a refused one gets
 its 401 with ``WWW-Authenticate: Bearer``.
 """
@@ -31,7 +33,7 @@ from api.schemas import MAX_ID
 from pipeline.db.accounts import Role, User
 from pipeline.db.session import get_engine
 from pipeline.settings import Settings
-from scoring.work.access import require_role
+from scoring.work.access import read_as, require_role
 from scoring.work.credentials import TokenProblem, user_for_token
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A database id.")]
@@ -67,14 +69,16 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_current_user(session: SessionDep, credentials: Credentials) -> User:
+def get_current_user(session: SessionDep, credentials: Credentials,
+                     settings: SettingsDep) -> User:
     if credentials is None:
         raise _unauthorized("not signed in: send `Authorization: Bearer <token>` "
                             "(get one from POST /api/v1/auth/login)")
     try:
-        return user_for_token(session, credentials.credentials)
+        user = user_for_token(session, credentials.credentials)
     except TokenProblem as exc:
         raise _unauthorized(str(exc)) from None
+    return read_as(user, team_scoping=settings.resolved_team_scoping)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # uvicorn's forwarded_allow_ips); empty: none, the connection's own address counts.
     trusted_proxies: str = ""
     max_request_bytes: int = Field(default=1_048_576, gt=0)  # larger bodies answer 413
+    # Supervisors and trainers see only the calls of their teams (user_teams; admins see
+    # all, agents their own); None: on in production, off in development.
+    team_scoping: bool | None = None
 
     # Retention (KVKK/GDPR) -------------------------------------------------------------
     # Days a call is kept when the retention_policies table has no row for its queue and
@@ -180,6 +183,13 @@ class Settings(BaseSettings):
         if self.asr_models is not None:
             return {k.lower(): v for k, v in self.asr_models.items()}
         return {} if self.asr_model else {"en": "bundled:tiny.en"}
+
+    @property
+    def resolved_team_scoping(self) -> bool:
+        """Whether supervisors and trainers see only their teams' calls."""
+        if self.team_scoping is not None:
+            return self.team_scoping
+        return self.environment == "production"
 
     @property
     def resolved_database_url(self) -> str:

@@ -28,7 +28,7 @@ from api.scorecards import score_public
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
-from scoring.work.access import agent_scope, allow_original, visible_call
+from scoring.work.access import allow_original, scope_of, visible_call
 from scoring.work.call_audio import call_audio
 from scoring.work.downloads import range_starts
 
@@ -87,8 +87,10 @@ def list_calls(user: CurrentUser, session: SessionDep, page: PageDep,
     accents and punctuation (Turkish letters included: "sikayet" finds "Şikâyet"). For
     words that many calls contain the count stops at skip + 1000 and the response carries
     ``X-Count-Capped: true``: "that many or more"."""
-    rows, count, capped = search_calls(session, filters, agent_ids=agent_scope(user),
-                                       offset=page.skip, limit=page.limit)
+    scope = scope_of(user)
+    rows, count, capped = search_calls(session, filters, agent_ids=scope.agent_ids,
+                                       team_ids=scope.team_ids, offset=page.skip,
+                                       limit=page.limit)
     if capped:
         response.headers["X-Count-Capped"] = "true"
     return CallsPublic(data=[call_public(c, s) for c, s in rows], count=count)

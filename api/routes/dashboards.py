@@ -4,8 +4,9 @@
 same rows as CSV, a download) take ``period`` (day, week, month), ``group_by`` (none, agent,
 team, queue, direction, language, category: the call metadata's ``category``, else the
 queue), ``date_from`` / ``date_to`` and the call list's filters (team, agent, queue,
-language, direction). Admins, supervisors and trainers (read-only) may use them; agents
-get 403 (their own view is ``/me/trend``). See :mod:`pipeline.db.dashboards`.
+language, direction). Admins, supervisors and trainers (read-only) may use them, over the
+calls in their sight (a team-scoped supervisor or trainer: their teams'); agents get 403
+(their own view is ``/me/trend``). See :mod:`pipeline.db.dashboards`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.csv_cells import csv_cell
 from api.deps import SessionDep, StaffUser
 from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
+from pipeline.db.accounts import User
 from pipeline.db.buckets import Period
 from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, summary
 from pipeline.db.search import CallFilters
+from scoring.work.access import scope_of
 from scoring.work.downloads import record_download
 
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
@@ -62,14 +65,16 @@ def summary_query(
 SummaryQueryDep = Annotated[SummaryQuery, Depends(summary_query)]
 
 
-def _rows(session: SessionDep, q: SummaryQuery) -> list[SummaryRow]:
-    return summary(session, q.filters, q.period, q.group_by)
+def _rows(session: SessionDep, user: User, q: SummaryQuery) -> list[SummaryRow]:
+    scope = scope_of(user)
+    return summary(session, q.filters, q.period, q.group_by, agent_ids=scope.agent_ids,
+                   team_ids=scope.team_ids)
 
 
 @router.get("/summary", summary="Scores, rates, sentiment and metrics per period and group")
-def dashboard_summary(_user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> SummaryPublic:
+def dashboard_summary(user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> SummaryPublic:
     return SummaryPublic(period=q.period, group_by=q.group_by, data=[
-        SummaryRowPublic.model_validate(r) for r in _rows(session, q)])
+        SummaryRowPublic.model_validate(r) for r in _rows(session, user, q)])
 
 
 @router.get("/summary.csv", response_class=Response, response_model=None,
@@ -81,7 +86,7 @@ def dashboard_summary_csv(user: StaffUser, session: SessionDep, q: SummaryQueryD
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
-    rows = _rows(session, q)
+    rows = _rows(session, user, q)
     for r in rows:
         writer.writerow([v.isoformat() if f == "start" and (v := getattr(r, f)) is not None
                          else csv_cell(getattr(r, f)) for f in FIELDS])

@@ -1,4 +1,5 @@
-"""The review queue: flagged calls not yet reviewed, and disputed ones, highest priority first."""
+"""The review queue: flagged calls not yet reviewed, and disputed ones, highest priority
+first; only calls in the supervisor's sight (their teams' under team scoping)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from api.routes.calls import FiltersDep, call_public
 from api.schemas.calls import QueueItemPublic, QueuePublic
 from api.scorecards import flag_public
 from pipeline.db.search import open_disputes, open_reviews, review_queue
+from scoring.work.access import scope_of
 
 router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
 
@@ -22,8 +24,10 @@ def get_queue(
     include_reviewed: Annotated[bool, Query(
         description="Also list flagged calls whose review is closed.")] = False,
 ) -> QueuePublic:
-    rows, count, capped = review_queue(session, filters, offset=page.skip, limit=page.limit,
-                                       include_reviewed=include_reviewed)
+    scope = scope_of(user)
+    rows, count, capped = review_queue(session, filters, agent_ids=scope.agent_ids,
+                                       team_ids=scope.team_ids, offset=page.skip,
+                                       limit=page.limit, include_reviewed=include_reviewed)
     if capped:  # filtered past COUNT_CAP candidates (or common words in q): "or more"
         response.headers["X-Count-Capped"] = "true"
     ids = [call.id for call, _ in rows]

@@ -61,7 +61,7 @@ def list_reviews(
 
 @router.get("/{review_id}", summary="One review with its overrides")
 def get_review(review_id: IdPath, user: SupervisorUser, session: SessionDep) -> ReviewPublic:
-    return review_public(reviews.load_review(session, review_id))
+    return review_public(reviews.visible_review(session, user, review_id))
 
 
 @router.put("/{review_id}/criteria/{criterion_result_id}",
@@ -77,7 +77,7 @@ def override(review_id: IdPath, criterion_result_id: IdPath, body: OverrideIn,
             summary="What changed between the automatic and the human verdicts")
 def get_diff(review_id: IdPath, user: SupervisorUser, session: SessionDep,
              lang: ReaderLanguage) -> ReviewDiff:
-    diff = reviews.review_diff(reviews.load_review(session, review_id), lang)
+    diff = reviews.review_diff(reviews.visible_review(session, user, review_id), lang)
     return ReviewDiff(**{**dataclasses.asdict(diff), "criteria": [
         DiffRow(**dataclasses.asdict(r)) for r in diff.criteria]})
 

@@ -11,6 +11,9 @@ from api.schemas import UtcDatetime
 RoleName = Literal["admin", "supervisor", "trainer", "agent"]
 UiLanguage = Literal["tr", "en"]  # api.i18n.UI_LANGUAGES
 LANGUAGE_HELP = "The web UI's language (tr or en); null: the browser's (Accept-Language)."
+TEAMS_HELP = ("Ids of the teams the user works in: with CALLQA_TEAM_SCOPING on, a "
+              "supervisor or trainer sees only these teams' calls.")
+TeamIds = Field(default=None, max_length=200, description=TEAMS_HELP)
 Username = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
 
 
@@ -34,6 +37,7 @@ class UserCreate(BaseModel):
     agent: str | None = Field(default=None, max_length=200,
                               description="External id of the Agent an agent user is.")
     language: str | None = Field(default=None, max_length=8, description=LANGUAGE_HELP)
+    team_ids: list[int] | None = TeamIds
 
 
 class UserUpdate(BaseModel):
@@ -45,6 +49,13 @@ class UserUpdate(BaseModel):
     active: bool | None = None
     password: str | None = Field(default=None, max_length=1000,
                                  description="At least 10 characters, not the username.")
+    team_ids: list[int] | None = Field(default=None, max_length=200, description=(
+        TEAMS_HELP + " The whole list: [] removes every team; left out keeps them."))
+
+
+class TeamRef(BaseModel):
+    id: int
+    name: str
 
 
 class UserPublic(BaseModel):
@@ -55,6 +66,7 @@ class UserPublic(BaseModel):
     role: RoleName
     agent: str | None = Field(description="External id of the user's Agent (agent users).")
     language: UiLanguage | None = Field(default=None, description=LANGUAGE_HELP)
+    teams: list[TeamRef] = Field(default_factory=list, description=TEAMS_HELP)
     active: bool
     created_at: UtcDatetime
 

@@ -3,6 +3,8 @@
     Role           the four roles (admin, supervisor, trainer, agent), as plain strings
     User           someone who signs in: admin, supervisor, trainer or agent; an agent
                    user is tied to one Agent and sees only that agent's calls
+    user_teams     the teams a user works in (one row per user and team): with
+                   CALLQA_TEAM_SCOPING on, a supervisor or trainer sees only their calls
     ApiToken       an opaque bearer token, stored only as its SHA-256 digest, with an expiry
     LoginThrottle  failed sign-ins per key, shared by every API process
 
@@ -16,10 +18,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, String
+from sqlalchemy import Column, DateTime, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pipeline.db.models import Agent, Base
+from pipeline.db.models import Agent, Base, Team
 from pipeline.db.times import utc_now
 
 
@@ -29,6 +31,14 @@ class Role:
     TRAINER = "trainer"
     AGENT = "agent"
     ALL = (ADMIN, SUPERVISOR, TRAINER, AGENT)
+
+
+user_teams = Table(
+    "user_teams", Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
 
 
 class User(Base):
@@ -45,6 +55,7 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(8))  # UI language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     agent: Mapped[Agent | None] = relationship()
+    teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by=Team.name)
 
 
 class ApiToken(Base):

@@ -34,7 +34,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    false,
     func,
     literal,
     select,
@@ -51,7 +50,7 @@ from pipeline.db.models import (
     ScoreRecord,
     Team,
 )
-from pipeline.db.search import CallFilters, filter_conditions
+from pipeline.db.search import CallFilters, filter_conditions, in_scope
 
 GroupBy = Literal["none", "agent", "team", "queue", "direction", "language", "category"]
 GROUP_BYS: tuple[GroupBy, ...] = ("none", "agent", "team", "queue", "direction", "language",
@@ -98,30 +97,31 @@ def _round(value: Any, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def _scoped(query: Select[Any], filters: CallFilters,
-            agent_ids: Collection[int] | None) -> Select[Any]:
+def _scoped(query: Select[Any], filters: CallFilters, agent_ids: Collection[int] | None,
+            team_ids: Collection[int] | None) -> Select[Any]:
     query = (query.select_from(Call)
              .join(ScoreRecord, and_(ScoreRecord.call_id == Call.id, ScoreRecord.current))
              .outerjoin(Agent, Agent.id == Call.agent_id)
              .outerjoin(Team, Team.id == Call.team_id))
-    if agent_ids is not None:
-        query = query.where(Call.agent_id.in_(list(agent_ids)) if agent_ids else false())
+    query = query.where(*in_scope(Call.agent_id, Call.team_id, agent_ids, team_ids))
     return query.where(*filter_conditions(filters))
 
 
 def summary(
     session: Session, filters: CallFilters, period: Period = "week",
     group_by: GroupBy = "none", *, agent_ids: Collection[int] | None = None,
+    team_ids: Collection[int] | None = None,
 ) -> list[SummaryRow]:
     """One row per bucket x group that has a scored call: oldest bucket first, then by
     group (a missing group last). Only team/agent/queue/language/direction/date filters
-    of ``filters`` are meant for this; ``agent_ids`` narrows to those agents' calls.
+    of ``filters`` are meant for this; ``agent_ids`` and ``team_ids`` narrow to those
+    agents' and teams' calls (:func:`pipeline.db.search.in_scope`; rollups carry both).
 
     Served from ``daily_rollups`` (:mod:`pipeline.db.rollups`) when the filters fit whole
     days; otherwise (a date bound inside a day, other filters) from the calls."""
     if _rollup_fits(filters, session.get_bind().dialect.name):
-        return _from_rollups(session, filters, period, group_by, agent_ids)
-    return _from_calls(session, filters, period, group_by, agent_ids)
+        return _from_rollups(session, filters, period, group_by, agent_ids, team_ids)
+    return _from_calls(session, filters, period, group_by, agent_ids, team_ids)
 
 
 def _day_bound(value: datetime | None, dialect: str) -> tuple[bool, date | None]:
@@ -171,7 +171,8 @@ def period_start(day: date, period: Period) -> date:
 
 
 def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: GroupBy,
-                  agent_ids: Collection[int] | None) -> list[SummaryRow]:
+                  agent_ids: Collection[int] | None,
+                  team_ids: Collection[int] | None) -> list[SummaryRow]:
     """SQL adds up rollup rows per day and raw group key (a plain scan of small rows); the
     days are folded into weeks or months and ids turned into names here."""
     dialect = session.get_bind().dialect.name
@@ -186,8 +187,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
         func.sum(r.duration_n), func.sum(r.silence_pct_sum), func.sum(r.talk_ratio_sum),
         func.sum(r.overtalk_sum), func.sum(r.metrics_n),
     ).group_by(r.day, key)
-    if agent_ids is not None:
-        query = query.where(r.agent_id.in_(list(agent_ids)) if agent_ids else false())
+    query = query.where(*in_scope(r.agent_id, r.team_id, agent_ids, team_ids))
     if f.team is not None:
         query = query.where(r.team_id.in_(select(Team.id).where(Team.name == f.team)))
     if f.agent is not None:
@@ -239,7 +239,8 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
 
 
 def _from_calls(session: Session, filters: CallFilters, period: Period, group_by: GroupBy,
-                agent_ids: Collection[int] | None) -> list[SummaryRow]:
+                agent_ids: Collection[int] | None,
+                team_ids: Collection[int] | None) -> list[SummaryRow]:
     when = func.coalesce(Call.started_at, Call.created_at)
     bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
     group = group_column(group_by).label("grp")
@@ -254,7 +255,7 @@ def _from_calls(session: Session, filters: CallFilters, period: Period, group_by
         func.avg(CallMetricsRecord.silence_pct).label("silence_pct"),
         func.avg(CallMetricsRecord.talk_ratio_agent).label("talk_ratio"),
         func.avg(CallMetricsRecord.overtalk).label("overtalk"),
-    ), filters, agent_ids)
+    ), filters, agent_ids, team_ids)
     query = (query.outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
              .group_by(bucket, group))
     rows = []

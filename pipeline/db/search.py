@@ -2,8 +2,10 @@
 
 Every value a person types travels as a bound parameter (SQLAlchemy expressions, LIKE
 patterns escaped with ``autoescape``): nothing is pasted into SQL text. ``agent_ids``
-narrows the search to the calls of those agents (an agent user passes their own); it is
-applied on top of every filter, so no filter can widen it.
+narrows the search to the calls of those agents (an agent user passes their own) and
+``team_ids`` to the calls of those teams (a team-scoped supervisor or trainer passes
+theirs; a call with no team is then left out): :func:`in_scope`, applied on top of every
+filter, so no filter can widen it.
 
 Transcript text (``text``) is looked up in ``utterances.search_text`` (folded, see
 :mod:`pipeline.db.text_index`) as a substring. Which way the query runs depends on how
@@ -141,14 +143,24 @@ def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
     return where
 
 
+def in_scope(agent_column: Any, team_column: Any, agent_ids: Collection[int] | None,
+             team_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """Conditions that keep rows of ``agent_ids``' agents and ``team_ids``' teams only
+    (None: any; empty: none, and a NULL column is never in a set)."""
+    where: list[ColumnElement[bool]] = []
+    for column, ids in ((agent_column, agent_ids), (team_column, team_ids)):
+        if ids is not None:
+            where.append(column.in_(sorted(ids)) if ids else false())
+    return where
+
+
 def _base(filters: CallFilters, agent_ids: Collection[int] | None,
-          scored_only: bool) -> Select[Call, ScoreRecord]:
+          team_ids: Collection[int] | None, scored_only: bool) -> Select[Call, ScoreRecord]:
     on_current = and_(ScoreRecord.call_id == Call.id, ScoreRecord.current)
     query = select(Call, ScoreRecord)
     query = query.join(ScoreRecord, on_current) if scored_only else \
         query.outerjoin(ScoreRecord, on_current)
-    if agent_ids is not None:
-        query = query.where(Call.agent_id.in_(list(agent_ids)) if agent_ids else false())
+    query = query.where(*in_scope(Call.agent_id, Call.team_id, agent_ids, team_ids))
     return query.where(*filter_conditions(filters))
 
 
@@ -205,10 +217,10 @@ def _page(
 
 def search_calls(
     session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
-    offset: int = 0, limit: int = 50,
+    team_ids: Collection[int] | None = None, offset: int = 0, limit: int = 50,
 ) -> CallPage:
     """One page of calls with their current scorecard (newest first), and the total count."""
-    query = _base(filters, agent_ids, scored_only=filters.score_min is not None
+    query = _base(filters, agent_ids, team_ids, scored_only=filters.score_min is not None
                   or filters.score_max is not None or filters.flag is not None
                   or filters.criterion is not None or filters.verdict is not None)
     query = query.order_by(Call.started_at.desc().nulls_last(), Call.created_at.desc(),
@@ -218,7 +230,8 @@ def search_calls(
 
 def review_queue(
     session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
-    offset: int = 0, limit: int = 50, include_reviewed: bool = False,
+    team_ids: Collection[int] | None = None, offset: int = 0, limit: int = 50,
+    include_reviewed: bool = False,
 ) -> CallPage:
     """Calls a supervisor must hear, highest priority first: a flagged current scorecard
     not yet closed by a human review, or an open dispute (always listed).
@@ -230,7 +243,7 @@ def review_queue(
     rather than every scorecard. The whole queue's count is exact and cheap
     (:func:`_unfiltered_queue_count`); a filtered one stops at ``offset +``
     :data:`COUNT_CAP` (``CallPage.capped``), as a search for common words does."""
-    query = _base(filters, agent_ids, scored_only=True)
+    query = _base(filters, agent_ids, team_ids, scored_only=True)
     flagged: ColumnElement[bool] = ScoreRecord.flagged.expression
     if not include_reviewed:
         reviewed = exists().where(Review.call_id == Call.id,
@@ -246,7 +259,8 @@ def review_queue(
         query = query.where(ScoreRecord.id.in_(
             select(FlagRecord.score_id).where(FlagRecord.code == filters.flag)))
     count = (_unfiltered_queue_count(session, include_reviewed)
-             if filters == CallFilters() and agent_ids is None else None)
+             if filters == CallFilters() and agent_ids is None and team_ids is None
+             else None)
     # the flag's rows are within the candidates: with a flag filter they lead alone
     narrow = [] if filters.flag is not None else [ScoreRecord.id.in_(candidates)]
     # a filtered queue (team, flag, score range ...) counts at most offset + COUNT_CAP,

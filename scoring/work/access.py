@@ -1,21 +1,28 @@
-"""Who sees what: an agent sees only calls whose ``agent_id`` is their own Agent; everyone
-else sees every call. Anything out of sight answers exactly as a missing object does
+"""Who sees what: an agent sees only calls whose ``agent_id`` is their own Agent; with
+team scoping on (``CALLQA_TEAM_SCOPING``, the production default) a supervisor or trainer
+sees only calls whose ``team_id`` is one of their teams (``user_teams``), and a call with
+no team only admins and unscoped users see; admins see every call. :func:`scope_of` is
+that rule as a :class:`Scope`, the one thing every list and lookup of calls applies.
+Anything out of sight answers exactly as a missing object does
 (:class:`~pipeline.errors.NotFound`), so ids cannot be probed. A call's un-redacted text
 is for admins and supervisors, only where it is kept, and each reading is audited
 (:func:`allow_original`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
 from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
+from pipeline.db.search import in_scope
 from pipeline.errors import Forbidden, NotFound
+from pipeline.settings import get_settings
 
 
 class _HasCall(Protocol):
@@ -27,33 +34,79 @@ _Row = TypeVar("_Row", bound=_HasCall)
 
 __all__ = [
     "OriginalNotKept",
-    "agent_scope",
+    "Scope",
     "allow_original",
     "call_scores",
     "can_see",
+    "read_as",
     "require_role",
+    "scope_of",
     "seen_through_call",
     "visible_call",
     "visible_score",
 ]
+
+_SCOPING = "callqa_team_scoping"  # the key in a User's InstanceState.info
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The calls a user sees: those of ``agent_ids``' agents and of ``team_ids``' teams;
+    None on either side is no limit there, an empty set is nothing."""
+
+    agent_ids: frozenset[int] | None = None
+    team_ids: frozenset[int] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.agent_ids is None and self.team_ids is None
+
+    def sees(self, agent_id: int | None, team_id: int | None) -> bool:
+        """Whether a call of this agent and team is in sight."""
+        return ((self.agent_ids is None or agent_id in self.agent_ids)
+                and (self.team_ids is None or team_id in self.team_ids))
+
+    def sees_call(self, call: Call) -> bool:
+        return self.sees(call.agent_id, call.team_id)
+
+    def where(self, agent_column: Any = Call.agent_id,
+              team_column: Any = Call.team_id) -> list[ColumnElement[bool]]:
+        """Conditions keeping the rows in sight (a query over calls by default; rollups
+        pass their own columns)."""
+        return in_scope(agent_column, team_column, self.agent_ids, self.team_ids)
+
+
+def read_as(user: User, *, team_scoping: bool) -> User:
+    """Mark ``user`` as read under ``team_scoping`` (the API passes its app's setting);
+    an unmarked user follows the process's ``CALLQA_TEAM_SCOPING``."""
+    inspect(user).info[_SCOPING] = team_scoping
+    return user
+
+
+def _team_scoping(user: User) -> bool:
+    marked = inspect(user).info.get(_SCOPING)
+    return get_settings().resolved_team_scoping if marked is None else bool(marked)
+
+
+def scope_of(user: User) -> Scope:
+    """What ``user`` sees: an agent their own agent's calls (nothing when the agent is
+    gone), a supervisor or trainer under team scoping their teams' calls, else all."""
+    if user.role == Role.AGENT:
+        return Scope(agent_ids=frozenset(() if user.agent_id is None else (user.agent_id,)))
+    if user.role in (Role.SUPERVISOR, Role.TRAINER) and _team_scoping(user):
+        return Scope(team_ids=frozenset(team.id for team in user.teams))
+    return Scope()
+
+
+def can_see(user: User, call: Call) -> bool:
+    """Whether ``call`` is in ``user``'s sight."""
+    return scope_of(user).sees_call(call)
 
 
 class OriginalNotKept(Forbidden):
     """The un-redacted text was asked for where it is not kept."""
 
     code = "original_not_kept"
-
-
-def agent_scope(user: User) -> Collection[int] | None:
-    """The agents whose calls ``user`` may see: None for everyone, else their own only."""
-    if user.role != Role.AGENT:
-        return None
-    return (user.agent_id,) if user.agent_id is not None else ()
-
-
-def can_see(user: User, agent_id: int | None) -> bool:
-    scope = agent_scope(user)
-    return scope is None or (agent_id is not None and agent_id in scope)
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -69,7 +122,7 @@ def visible_call(session: Session, user: User, call_id: str, *, full: bool = Fal
         query = query.options(selectinload(Call.utterances), selectinload(Call.metrics),
                               selectinload(Call.pii))
     call = session.scalar(query.where(Call.id == call_id))
-    if call is None or not can_see(user, call.agent_id):
+    if call is None or not can_see(user, call):
         raise NotFound(f"no call {call_id}")
     return call
 

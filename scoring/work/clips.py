@@ -1,5 +1,7 @@
 """The trainers' example library: clips (a time span of a call, a tag, a note, a criterion)
-with their transcript and audio, always redacted. Agents see only clips of their own calls.
+with their transcript and audio, always redacted. Each user sees the clips of the calls in
+their sight (:func:`scoring.work.access.scope_of`): an agent their own calls', a
+team-scoped supervisor or trainer their teams'.
 
 A clip's audio is its span of the call's recording as 16 kHz WAV with every spoken-PII
 span silenced (:mod:`pipeline.clip_audio`); only that span is read from the store.
@@ -21,7 +23,7 @@ from pipeline.db.review_records import Clip
 from pipeline.errors import Forbidden, Invalid
 from pipeline.settings import Settings
 from pipeline.store import open_store_at
-from scoring.work.access import agent_scope, seen_through_call, visible_call
+from scoring.work.access import scope_of, seen_through_call, visible_call
 from scoring.work.downloads import record_download
 
 __all__ = ["clip_lines", "clip_silenced", "clip_wav", "create_clip", "delete_clip",
@@ -55,9 +57,9 @@ def list_clips(session: Session, user: User, *, tag: str | None = None,
                limit: int = 50) -> tuple[Sequence[Clip], int]:
     """A page of the clips ``user`` may see, newest first, and how many there are."""
     query = select(Clip)
-    scope = agent_scope(user)
-    if scope is not None:
-        query = query.join(Call, Call.id == Clip.call_id).where(Call.agent_id.in_(list(scope)))
+    scope = scope_of(user)
+    if not scope.everything:
+        query = query.join(Call, Call.id == Clip.call_id).where(*scope.where())
     if tag is not None:
         query = query.where(Clip.tag == tag)
     if criterion_id is not None:

@@ -3,15 +3,17 @@
 Teams and agents are created, changed and listed here; every change is audited in the
 same transaction and committed. A team's name and an agent's external id are unique: a
 second one is refused with :class:`~pipeline.errors.Conflict`; an unknown id is
-:class:`~pipeline.errors.NotFound`. Users are listed and looked up here; creating and
-changing them (passwords, tokens, the web UI's languages) is :mod:`scoring.work.accounts`,
-which holds the password rules; hashing is :mod:`scoring.work.credentials`.
+:class:`~pipeline.errors.NotFound`. Users are listed and looked up here, and their teams
+set (``user_teams``: what a supervisor or trainer sees under ``CALLQA_TEAM_SCOPING``);
+creating and changing them (passwords, tokens, the web UI's languages) is
+:mod:`scoring.work.accounts`, which holds the password rules; hashing is
+:mod:`scoring.work.credentials`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +25,8 @@ from pipeline.db.models import Agent, Team
 from pipeline.errors import Conflict, NotFound
 
 __all__ = ["KEEP", "create_agent", "create_team", "get_user", "list_agents", "list_teams",
-           "list_users", "team", "update_agent"]
+           "list_users", "set_user_teams", "team", "teams_by_id", "teams_named",
+           "update_agent"]
 
 
 class _Keep(enum.Enum):
@@ -46,6 +49,29 @@ def team(session: Session, team_id: int) -> Team:
     found = session.get(Team, team_id)
     if found is None:
         raise NotFound(f"no team {team_id}")
+    return found
+
+
+def teams_by_id(session: Session, team_ids: Collection[int]) -> list[Team]:
+    """These teams, by name; :class:`NotFound` naming the first id with no team."""
+    wanted = set(team_ids)
+    found = list(session.scalars(select(Team).where(Team.id.in_(sorted(wanted)))
+                                 .order_by(Team.name))) if wanted else []
+    missing = sorted(wanted - {t.id for t in found})
+    if missing:
+        raise NotFound(f"no team {missing[0]}: list the teams with GET /api/v1/admin/teams")
+    return found
+
+
+def teams_named(session: Session, names: Collection[str]) -> list[Team]:
+    """The teams of these names; :class:`NotFound` naming the first unknown one."""
+    wanted = {n.strip() for n in names}
+    found = list(session.scalars(select(Team).where(Team.name.in_(sorted(wanted)))
+                                 .order_by(Team.name))) if wanted else []
+    missing = sorted(wanted - {t.name for t in found})
+    if missing:
+        raise NotFound(f"no team named {missing[0]!r}: create it first "
+                       "(POST /api/v1/admin/teams) or check the spelling")
     return found
 
 
@@ -138,8 +164,8 @@ def list_users(session: Session, *, role: str | None = None, active: bool | None
     if active is not None:
         query = query.where(User.active == active)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = session.scalars(query.options(selectinload(User.agent)).order_by(User.username)
-                            .offset(skip).limit(limit)).all()
+    users = session.scalars(query.options(selectinload(User.agent), selectinload(User.teams))
+                            .order_by(User.username).offset(skip).limit(limit)).all()
     return users, count
 
 
@@ -148,4 +174,18 @@ def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"no user {user_id}")
+    return user
+
+
+def set_user_teams(session: Session, admin: User | None, user: User,
+                   teams: Collection[Team]) -> User:
+    """Make ``teams`` the user's teams (all of them, replacing the old), audited as
+    ``user.teams`` with the team ids before and after, and committed."""
+    before = sorted(t.id for t in user.teams)
+    after = sorted({t.id for t in teams})
+    if before != after:
+        user.teams = list({t.id: t for t in teams}.values())
+        audit(session, admin, "user.teams", "user", user.id,
+              **{"from": before, "to": after})
+    session.commit()
     return user

@@ -15,21 +15,22 @@ from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.review_records import Dispute, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
-from scoring.work.access import agent_scope, can_see, visible_score
+from scoring.work.access import can_see, scope_of, visible_score
 from scoring.work.human_scores import human_scorecard, save_human_score
 
 __all__ = ["decide_dispute", "list_disputes", "open_dispute", "visible_dispute"]
 
 
 def visible_dispute(session: Session, user: User, dispute_id: int) -> Dispute:
-    """The dispute if ``user`` may see it (an agent: their own); :class:`NotFound` if not."""
+    """The dispute if ``user`` may see it (an agent: their own; anyone: one of a call in
+    their sight); :class:`NotFound` if not."""
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound(f"no dispute {dispute_id}")
-    if user.role == Role.AGENT:
-        call = session.get(Call, dispute.call_id)
-        if dispute.agent_user_id != user.id or call is None or not can_see(user, call.agent_id):
-            raise NotFound(f"no dispute {dispute_id}")
+    mine = user.role != Role.AGENT or dispute.agent_user_id == user.id
+    call = session.get(Call, dispute.call_id)
+    if not mine or call is None or not can_see(user, call):
+        raise NotFound(f"no dispute {dispute_id}")
     return dispute
 
 
@@ -57,12 +58,14 @@ def open_dispute(session: Session, user: User, score_id: int, reason: str) -> Di
 def list_disputes(session: Session, user: User, *, status: str | None = None,
                   call_id: str | None = None, skip: int = 0,
                   limit: int = 50) -> tuple[Sequence[Dispute], int]:
-    """A page of the disputes ``user`` may see (an agent: their own), newest first."""
+    """A page of the disputes ``user`` may see (an agent: their own; anyone: those of
+    calls in their sight), newest first."""
     query = select(Dispute)
-    scope = agent_scope(user)
-    if scope is not None:
-        query = query.join(Call, Call.id == Dispute.call_id).where(
-            Dispute.agent_user_id == user.id, Call.agent_id.in_(list(scope)))
+    scope = scope_of(user)
+    if user.role == Role.AGENT:
+        query = query.where(Dispute.agent_user_id == user.id)
+    if not scope.everything:
+        query = query.join(Call, Call.id == Dispute.call_id).where(*scope.where())
     if status is not None:
         query = query.where(Dispute.status == status)
     if call_id is not None:

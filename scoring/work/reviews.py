@@ -18,6 +18,7 @@ from pipeline.db.review_records import CriterionOverride, Review, ReviewStatus
 from pipeline.db.scores import current_score
 from pipeline.errors import Conflict, Forbidden, NotFound
 from scoring.titles import rubric_titles
+from scoring.work.access import scope_of, seen_through_call, visible_call
 from scoring.work.human_scores import (
     Judgement,
     full_points,
@@ -28,7 +29,7 @@ from scoring.work.human_scores import (
 )
 
 __all__ = ["DiffRow", "ReviewDiff", "close_review", "list_reviews", "load_review",
-           "open_review", "review_diff", "set_verdict"]
+           "open_review", "review_diff", "set_verdict", "visible_review"]
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,15 @@ def load_review(session: Session, review_id: int) -> Review:
     return review
 
 
+def visible_review(session: Session, user: User, review_id: int) -> Review:
+    """The review (as :func:`load_review`) if ``user`` may see its call; :class:`NotFound`
+    otherwise, as for a missing one."""
+    return seen_through_call(session, user, load_review(session, review_id),
+                             f"review {review_id}")
+
+
 def _own_open(session: Session, review_id: int, user: User) -> Review:
-    review = load_review(session, review_id)
+    review = visible_review(session, user, review_id)
     if review.reviewer_id != user.id and user.role != Role.ADMIN:
         raise Forbidden(f"review {review_id} is {review.reviewer.username}'s")
     if review.status != ReviewStatus.OPEN:
@@ -98,8 +106,7 @@ def open_review(session: Session, user: User, call_id: str) -> tuple[Review, boo
 
     The user's own open review of the call is handed back as it is (``new`` False).
     """
-    if session.get(Call, call_id) is None:
-        raise NotFound(f"no call {call_id}")
+    visible_call(session, user, call_id)
     existing = session.scalar(select(Review).where(Review.call_id == call_id,
                                                    Review.status == ReviewStatus.OPEN))
     if existing is not None:
@@ -123,8 +130,12 @@ def open_review(session: Session, user: User, call_id: str) -> tuple[Review, boo
 def list_reviews(session: Session, user: User, *, status: str | None = None,
                  mine: bool = False, call_id: str | None = None, skip: int = 0,
                  limit: int = 50) -> tuple[Sequence[Review], int]:
-    """A page of reviews, newest first, and how many there are in all."""
+    """A page of the reviews of calls in ``user``'s sight, newest first, and how many
+    there are in all."""
     query = select(Review)
+    scope = scope_of(user)
+    if not scope.everything:
+        query = query.join(Call, Call.id == Review.call_id).where(*scope.where())
     if status is not None:
         query = query.where(Review.status == status)
     if mine:
