@@ -25,7 +25,7 @@ from prefect.states import Cancelled, State
 from flows.process import Outcome, process_claimed
 from pipeline.db import claims
 from pipeline.db.session import ensure_schema, session_scope
-from pipeline.errors import CallqaError, ConfigError
+from pipeline.errors import CallqaError, ConfigError, StoreUnavailable
 from pipeline.settings import get_settings
 from pipeline.transcribe import models_loaded
 
@@ -40,7 +40,9 @@ class DrainReport:
     failed: int = 0
     skipped: int = 0  # the same content was already processed under another key
     lost: int = 0  # the lease was taken over by another worker; the work was abandoned
-    stopped: str = ""  # "nothing due", "max_calls", "max_minutes", "cancelled"
+    deferred: int = 0  # the store was unavailable: looked at again later, no attempt spent
+    stopped: str = ""  # "nothing due", "max_calls", "max_minutes", "cancelled",
+    #                    "store unavailable" (the next dispatch starts another run)
     models_loaded: int = 0  # ASR models this run loaded (0: the worker's were warm)
     seconds: float = 0.0
 
@@ -87,7 +89,9 @@ def process_queue(
             report.stopped = "nothing due"
             break
         report.claimed += 1
-        _count(report, claim, logger)
+        if not _count(report, claim, logger):
+            report.stopped = "store unavailable"
+            break
     report.seconds = round(time.monotonic() - started, 3)
     report.models_loaded = models_loaded() - loaded_before
     logger.info("process-queue %s: %d claimed, %d done, %d failed, %d skipped, %d lost "
@@ -121,27 +125,33 @@ def _cancel_requested() -> bool:
     return state is not None and (state.is_cancelling() or state.is_cancelled())
 
 
-def _count(report: DrainReport, claim: claims.Claim, logger: Any) -> None:
+def _count(report: DrainReport, claim: claims.Claim, logger: Any) -> bool:
     """Process one claimed recording; whatever happens is counted, never raised (a failed
-    call is already stored and its claim released by :func:`process_claimed`)."""
+    call is already stored and its claim released by :func:`process_claimed`). False when
+    the store could not be reached: the next recordings would wait on it too."""
     where = f"{claim.key} (attempt {claim.attempts})"
     try:
         outcome: Outcome = process_claimed(claim)
     except claims.LeaseLost as exc:
         report.lost += 1
         logger.warning("%s: abandoned: %s", where, exc)
-        return
+        return True
+    except StoreUnavailable as exc:
+        report.deferred += 1
+        logger.error("%s: deferred, the store is unavailable: %s", where, exc)
+        return False
     except CallqaError as exc:
         report.failed += 1
         logger.error("%s: failed: %s", where, exc)
-        return
+        return True
     except Exception as exc:
         report.failed += 1
         logger.error("%s: failed: %s: %s", where, type(exc).__name__, exc)
-        return
+        return True
     if outcome.status == "done":
         report.done += 1
         logger.info("%s: done as call %s in %.1f s", where, outcome.call_id, outcome.seconds)
     else:
         report.skipped += 1
         logger.info("%s: skipped: %s", where, outcome.reason)
+    return True

@@ -26,7 +26,13 @@ from pipeline.audio import content_hash
 from pipeline.db import calls, claims
 from pipeline.db.models import CallStatus
 from pipeline.db.session import ensure_schema, session_scope
-from pipeline.errors import CallqaError, RecordingError, RecordingNotFound, StoreError
+from pipeline.errors import (
+    CallqaError,
+    RecordingError,
+    RecordingNotFound,
+    StoreError,
+    StoreUnavailable,
+)
 from pipeline.metadata import CallMetadata, parse_metadata
 from pipeline.process import (
     CallAnalysis,
@@ -85,7 +91,13 @@ def _retry_store_errors(task, task_run, state) -> bool:  # type: ignore[no-untyp
       retry_condition_fn=_retry_store_errors, cache_policy=NO_CACHE)
 def fetch_recording(key: str, store_url: str, workdir: Path) -> Fetched:
     store = open_store_at(store_url, get_settings())
-    path = store.fetch(key, workdir)
+    try:
+        path = store.fetch(key, workdir)
+    except RecordingNotFound as exc:
+        exc.hint = exc.hint or (
+            "It was deleted or moved after it was noticed; put it back and run "
+            f"`callqa process {key}` to process it.")
+        raise
     digest = content_hash(path)
     try:
         raw = store.read_metadata(key)
@@ -274,14 +286,19 @@ def guarded_options(settings: Settings) -> tuple[ProcessOptions, tuple[str, ...]
     return dataclasses.replace(options, transcribe=asr), notes
 
 
+STORE_AWAY_SECONDS = 30  # a recording whose store is away is looked at again this much later
+
+
 def _give_back(
     db_url: str, claim: claims.Claim, failure: BaseException, call_id: str | None,
     max_attempts: int,
 ) -> None:
     """Release the claim after a failure (and mark its call failed), if still held.
 
-    A recording that is itself bad (not audio, bad sidecar, missing) fails at once;
-    anything else (a store or database hiccup, a crash in a model) goes back to pending
+    A recording that is itself bad (not audio, bad sidecar, missing) fails at once; a
+    store that cannot be reached (after fetch's retries) is no fault of the recording: it
+    is looked at again in ``STORE_AWAY_SECONDS`` without spending an attempt, however long
+    the outage; anything else (a database hiccup, a crash in a model) goes back to pending
     for another worker, until ``max_attempts``.
     """
     final = isinstance(failure, RecordingError | RecordingNotFound)
@@ -289,6 +306,10 @@ def _give_back(
         f"recording {claim.key!r}: {type(failure).__name__}: {failure}")
     try:
         with session_scope(db_url) as session:
+            if isinstance(failure, StoreUnavailable) and call_id is None:
+                claims.defer(session, claim.recording_id, claim.worker, STORE_AWAY_SECONDS,
+                             f"store unavailable: {failure.message}")
+                return
             held = claims.release(session, claim.recording_id, claim.worker, message,
                                   max_attempts=max_attempts, final=final)
             if held and call_id is not None:
