@@ -12,7 +12,9 @@ names. An utterance is in a payment context when it or the one before holds a cu
   kimlik/TCKN/TC/FIN, telefon/phone/cep, or an ask for "your number" (numaranızı);
 - a number the checksum rules found (a card, IBAN, id or phone);
 - or the utterance before was in a payment context and gave a number (the customer reads
-  the number out over several utterances).
+  the number out over several utterances);
+- or the utterance reads a long number out (a run of 10 digits or more, or 8 or more
+  groups of one or two digits making 10 or more): the ask may have been misheard.
 
 Runs that read as an amount, a time or a quantity ("249 lira", "saat 14", "3 gün") stay,
 and nothing changes outside a payment context: order counts, dates and prices stay
@@ -102,6 +104,20 @@ def _innocent(tokens: list[tuple[str, int, int]], start: int, end: int) -> bool:
                                                         for w in _UNITS_AFTER))
 
 
+def _dictation(tokens: list[tuple[str, int, int]], text: str) -> _Cue | None:
+    """A number being read out, with or without a word that says what it is (ASR may have
+    misheard that word): one run of 10 digits or more, or 8 or more groups of one or two
+    digits that add up to 10 digits or more. Amounts, quantities and times don't count.
+    Dates, prices and order numbers are shorter than that."""
+    kept = [run for run in runs(atoms(text), [])
+            if not _innocent(tokens, run[0].start, run[-1].end)]
+    items = [item for run in kept for item in run]
+    long_run = any(sum(len(i.digits) for i in run) >= 10 for run in kept)
+    short = [i for i in items if len(i.digits) <= 2]
+    read_out = len(short) >= 8 and sum(len(i.digits) for i in items) >= 10
+    return _Cue(kept[0][0].start, _GENERIC) if long_run or read_out else None
+
+
 def _kind_for(start: int, own: list[_Cue], previous: list[_Cue], carried: str) -> str:
     """The kind the cue nearest before ``start`` names (this utterance, then the one before,
     then a number carried over, then a cue after it); a generic ask takes another's kind."""
@@ -134,6 +150,8 @@ def payment_context_spans(
         result = list(spans)
         tokens = _tokens(text)
         own = _cues(tokens, spans)
+        if not own and (cue := _dictation(tokens, text)) is not None:
+            own = [cue]
         gave = ""
         if own or previous or carried:
             cvv = any(c.kind == _CVV for c in own + previous)

@@ -1,7 +1,8 @@
 """Digit runs of ASR text: numerals and spoken number words, grouped into runs.
 
 ASR writes numbers as digits ("4111 1111-1111") or words in English, Turkish or Azerbaijani
-("four one double one", "oh" for zero, "sıfır beş yüz otuz iki" = 0532, "dörd bir").
+("four one double one", "oh" for zero, "sıfır beş yüz otuz iki" = 0532, "dörd bir"); a
+Turkish number word one letter off ("sırfır", "seki") counts beside another number.
 Digits and number words separated by spaces or ``- . , / ( )`` form a *run* of items (one
 item per numeral or spoken group); :mod:`pipeline.pii` looks for checksummed numbers in
 runs and :mod:`pipeline.pii_context` redacts whole runs in a payment context.
@@ -43,6 +44,13 @@ _WORDS: dict[str, tuple[str, int, str]] = {  # folded word -> atom kind, value, 
     "double": ("mult", 2, ""), "triple": ("mult", 3, ""), "plus": ("plus", 0, ""),
     "arti": ("plus", 0, ""), "oh": ("oh", 1, ""), "o": ("oh", 0, ""),  # 1: may lead a number
 }
+# Turkish number words as ASR mishears them, one letter off ("sırfır", "seki", "dotuz"):
+# read as the number only next to another number (see atoms), never these real words.
+_FUZZY_TARGETS = {w: v for w, v in _WORDS.items()
+                  if v[2] == "tr" and v[0] in ("unit", "tens") and len(w) >= 4}
+_NOT_NUMBERS = frozenset({  # real words one letter off a number word
+    "yeni", "yeri", "yeti", "alta", "altin", "almis", "elle", "belli", "doku", "sekil",
+    "otur", "dert", "kurk", "yetis"})
 _SEPARATORS = set("-–—.,/()")
 TOKEN_RE = re.compile(r"[^\W_]+|\S")
 
@@ -72,8 +80,10 @@ def atoms(text: str) -> list[Atom]:
         elif tok in _SEPARATORS or tok == "+":
             atoms.append(Atom("sep" if tok != "+" else "plus", s, e, tok))
         else:
-            kind, value, lang = _WORDS.get(fold(tok), ("break", 0, ""))
+            word = fold(tok)
+            kind, value, lang = _WORDS.get(word) or _misheard(word) or ("break", 0, "")
             atoms.append(Atom(kind, s, e, value, lang))
+    _settle_misheard(atoms)
     # Context-dependent words: English "on" is Turkish ten only next to Turkish number words;
     # "oh" is zero before a digit, "o" only between digits.
     def digit_like(i: int, lang: str = "") -> bool:
@@ -89,6 +99,46 @@ def atoms(text: str) -> list[Atom]:
             zero = digit_like(i + 1) and (a.value == 1 or digit_like(i - 1))
             atoms[i] = Atom("unit", a.start, a.end, 0, "en") if zero else a._replace(kind="break")
     return atoms
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one letter changed, added or dropped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _misheard(word: str) -> tuple[str, int, str] | None:
+    """A Turkish number word one letter off, as a ``misheard:<kind>`` atom kind."""
+    if len(word) < 4 or word in _NOT_NUMBERS:
+        return None
+    for target, (kind, value, lang) in _FUZZY_TARGETS.items():
+        if _one_off(word, target):
+            return f"misheard:{kind}", value, lang
+    return None
+
+
+def _settle_misheard(atoms: list[Atom]) -> None:
+    """A misheard number word counts only beside a number (separators between are fine),
+    so "yedi seki sırfır" is 780 while a lone word one letter off a number stays a word."""
+    def number_at(i: int, step: int) -> bool:
+        while 0 <= i < len(atoms) and atoms[i].kind == "sep":
+            i += step
+        return 0 <= i < len(atoms) and atoms[i].kind in ("num", "unit", "tens", "hundred")
+
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(atoms):
+            if a.kind.startswith("misheard:") and (number_at(i - 1, -1) or number_at(i + 1, 1)):
+                atoms[i] = a._replace(kind=a.kind.split(":", 1)[1])
+                changed = True
+    for i, a in enumerate(atoms):
+        if a.kind.startswith("misheard:"):
+            atoms[i] = a._replace(kind="break", value=0, lang="")
 
 
 def _is(atoms: list[Atom], i: int, kind: str, lang: str) -> bool:

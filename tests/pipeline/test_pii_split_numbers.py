@@ -109,3 +109,37 @@ def test_context_ends_when_the_number_does() -> None:
 def test_options_without_the_kind_leave_the_context_rule_out() -> None:
     utts = [utt("kart numaram 4111 1111 111 1111")]
     assert find_pii(utts, PIIOptions(kinds=frozenset({"email"}))) == []
+
+
+# What Whisper base wrote for the benchmark's tr_iban call (espeak-ng's Turkish): the ask
+# "IBAN numaranızı söyler misiniz?" came out with no payment word in it, and "sıfır",
+# "sekiz", "otuz" came out one letter off.
+MISHEARD_ASK = "Ömer 'in o makarını söyle, bir şey mi?"
+MISHEARD_IBAN = ("Tövbe üçüncü sırfır sırfır, sırfır altı bin sırfır, sırfır masli dotuz, "
+                 "yedi seki sırfır, masli yedi seki sırfır, bir üç iki altı.")
+
+
+def test_a_number_read_out_after_a_misheard_ask_is_redacted() -> None:
+    texts, matches = redacted(MISHEARD_ASK, MISHEARD_IBAN)
+    assert not leaks(IBAN_DIGITS, texts), texts
+    assert texts[0] == MISHEARD_ASK and matches
+
+
+@pytest.mark.parametrize("text", [
+    "41111111111111111 numaralı siparişiniz yola çıktı",  # a long run, no payment word
+    "dört bir bir bir, bir bir bir bir, bir bir bir bir, bir bir bir bir",
+])
+def test_a_long_number_read_out_with_no_payment_word_is_redacted(text: str) -> None:
+    texts, _ = redacted("Merhaba, size nasıl yardımcı olabilirim?", text)
+    assert not leaks(CARD, texts), texts
+
+
+@pytest.mark.parametrize("text", [
+    "Your bill is 1,249 dollars, due on 03/15/2025 at 14:30, for 2 orders, 3 items.",
+    "Yeni paket 3 yeri kapsıyor, 12, 15 ve 20 Mart'ta, 2 ve 4 numaralı şubelerde.",
+    "Belli 5 gün, yani 10 Ocak ile 15 Ocak arası, saat 9 ile 18 arası.",
+    "Sizi 2 dakika bekleteceğim, 1, 2, 3 diye sayın.",
+])
+def test_short_numbers_and_words_one_letter_off_a_number_stay(text: str) -> None:
+    texts, matches = redacted("Merhaba, size nasıl yardımcı olabilirim?", text)
+    assert texts[1] == text and matches == []
