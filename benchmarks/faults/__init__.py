@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,8 @@ def table(outcomes: Sequence[Outcome]) -> str:
                      f"{o.doubled:>4} {o.held:>4} {o.half_written:>4} {o.lost:>4} "
                      f"{resume:>8} {'yes' if o.ok else 'NO':>3}")
     for o in outcomes:
-        if o.peak_rss_mb is not None:
-            lines.append(f"{o.case}: peak RSS {o.peak_rss_mb:.0f} MB")
-        lines.extend(f"{o.case}: {note}" for note in o.notes)
+        notes = [f"peak RSS {o.peak_rss_mb:.0f} MB"] if o.peak_rss_mb is not None else []
+        for note in [*notes, *o.notes]:  # wrapped to 80 columns, never cut
+            lines.extend(textwrap.wrap(f"{o.case}: {note}", 80, subsequent_indent="    ",
+                                       break_long_words=True))
     return "\n".join(lines)

@@ -38,25 +38,29 @@ def terminate_backends(db_url: str) -> int:
     return sum(1 for (ok,) in rows if ok)
 
 
-def pg_terminate(workdir: Path, calls: int = 6, storms: int = 3) -> Outcome:
-    """Mid-batch, ``storms`` times: every callqa connection killed, four times a second for
-    three seconds, with a few quiet seconds between."""
+def pg_terminate(workdir: Path, calls: int = 8, storms: int = 3) -> Outcome:
+    """Mid-batch, up to ``storms`` times: every callqa connection killed, four times a
+    second for three seconds, then the next call finished awaited (the recovery)."""
     with Rig(workdir, "pg-terminate", db="postgres", calls=calls) as rig:
         rig.wait_for("call mid-transcription", rig.mid_call)
-        killed = 0
-        for storm in range(storms):
+        killed, recoveries = 0, []
+        for _ in range(storms):
             until = time.monotonic() + 3.0
             while time.monotonic() < until:
                 killed += terminate_backends(rig.db_url)
                 time.sleep(0.25)
-            cleared_at, before = time.monotonic(), rig.finished()
-            if storm < storms - 1 and not rig.all_finished():
-                quiet = cleared_at + 3.0
-                rig.wait_for("a quiet moment", lambda t=quiet: time.monotonic() >= t)
-        recovery = (None if rig.all_finished()
-                    else rig.resumed_after(cleared_at, before))
+            cleared_at = time.monotonic()
+            rig.snapshot()
+            before = rig.finished()
+            if rig.all_finished():
+                break
+            recoveries.append(rig.resumed_after(cleared_at, before))
         rig.wait_all_finished()
-        return rig.finish(recovery, [f"{storms} storms, {killed} backends terminated"])
+        resumed = ", ".join(f"{r:.1f}" for r in recoveries)
+        return rig.finish(max(recoveries, default=None),
+                          [f"{len(recoveries)} storms, {killed} backends terminated; "
+                           f"resumed after each in {resumed or '-'} s (the table: the "
+                           "longest)"])
 
 
 def _pg_answers() -> bool:
@@ -96,7 +100,9 @@ def pg_restart(workdir: Path, calls: int = 6) -> Outcome:
             raise RuntimeError(f"pg_ctlcluster restart failed: {done.stderr.strip()}")
         while not _pg_answers():
             time.sleep(0.2)
-        cleared_at, before = time.monotonic(), rig.finished()
+        cleared_at = time.monotonic()
+        rig.snapshot()
+        before = rig.finished()
         down = cleared_at - started
         recovery = None if rig.all_finished() else rig.resumed_after(cleared_at, before)
         rig.wait_all_finished()
