@@ -172,7 +172,7 @@ def period_start(day: date, period: Period) -> date:
 
 def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: GroupBy,
                   agent_ids: Collection[int] | None,
-                  team_ids: Collection[int] | None) -> list[SummaryRow]:
+                  team_ids: Collection[int] | None = None) -> list[SummaryRow]:
     """SQL adds up rollup rows per day and raw group key (a plain scan of small rows); the
     days are folded into weeks or months and ids turned into names here."""
     dialect = session.get_bind().dialect.name
@@ -240,7 +240,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
 
 def _from_calls(session: Session, filters: CallFilters, period: Period, group_by: GroupBy,
                 agent_ids: Collection[int] | None,
-                team_ids: Collection[int] | None) -> list[SummaryRow]:
+                team_ids: Collection[int] | None = None) -> list[SummaryRow]:
     when = func.coalesce(Call.started_at, Call.created_at)
     bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
     group = group_column(group_by).label("grp")
