@@ -94,9 +94,10 @@ def process_queue(
             break
     report.seconds = round(time.monotonic() - started, 3)
     report.models_loaded = models_loaded() - loaded_before
-    logger.info("process-queue %s: %d claimed, %d done, %d failed, %d skipped, %d lost "
-                "in %.1f s (%s; ASR models %s)", report.worker, report.claimed, report.done,
-                report.failed, report.skipped, report.lost, report.seconds, report.stopped,
+    logger.info("process-queue %s: %d claimed, %d done, %d failed, %d skipped, %d lost, "
+                "%d deferred in %.1f s (%s; ASR models %s)", report.worker, report.claimed,
+                report.done, report.failed, report.skipped, report.lost, report.deferred,
+                report.seconds, report.stopped,
                 f"loaded: {report.models_loaded}" if report.models_loaded else "warm")
     if report.stopped == "cancelled":
         return Cancelled(message=f"cancelled after {report.claimed} call(s)", data=report)
