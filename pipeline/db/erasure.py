@@ -58,6 +58,12 @@ from sqlalchemy.orm import Session
 from pipeline.db import rollups
 from pipeline.db.accounts import User
 from pipeline.db.audit import AuditLog, audit
+from pipeline.db.coaching_records import (
+    CalibrationReviewer,
+    CalibrationSession,
+    CalibrationVerdict,
+    CoachingTask,
+)
 from pipeline.db.models import (
     Call,
     CallMetricsRecord,
@@ -68,7 +74,14 @@ from pipeline.db.models import (
     UtteranceRecord,
 )
 from pipeline.db.recording_queue import Recording, RecordingState
-from pipeline.db.review_records import Acknowledgement, Clip, CriterionOverride, Dispute, Review
+from pipeline.db.review_records import (
+    Acknowledgement,
+    Clip,
+    CriterionOverride,
+    Dispute,
+    DisputedCriterion,
+    Review,
+)
 from pipeline.errors import CallqaError, StoreError
 from pipeline.redacted_audio import redacted_dir, remove_redacted
 from pipeline.settings import Settings, get_settings
@@ -83,8 +96,10 @@ ACTION = "call.erase"
 # (children before parents). tests/api/test_api_erasure.py checks that every table with a
 # foreign key path to ``calls`` is listed here, so a new table cannot be forgotten.
 ERASED_TABLES = (
-    "criterion_overrides", "acknowledgements", "disputes", "reviews", "clips", "flags",
-    "criterion_results", "scores", "pii_findings", "utterances", "call_metrics", "calls",
+    "criterion_overrides", "acknowledgements", "dispute_criteria", "disputes", "reviews",
+    "calibration_verdicts", "calibration_reviewers", "calibration_sessions", "coaching_tasks",
+    "clips", "flags", "criterion_results", "scores", "pii_findings", "utterances",
+    "call_metrics", "calls",
 )
 
 StoreOpener = Callable[[str], RecordingStore]
@@ -241,18 +256,35 @@ def _erase_rows(
     disputes = _ids(session, select(Dispute.id).where(
         or_(Dispute.call_id == call_id, Dispute.score_id.in_(scores))))
     clips = _ids(session, select(Clip.id).where(Clip.call_id == call_id))
+    calibrations = _ids(session, select(CalibrationSession.id).where(
+        or_(CalibrationSession.call_id == call_id, CalibrationSession.score_id.in_(scores))))
+    calibrators = _ids(session, select(CalibrationReviewer.id)
+                       .where(CalibrationReviewer.session_id.in_(calibrations)))
+    coaching = _ids(session, select(CoachingTask.id).where(
+        or_(CoachingTask.call_id == call_id, CoachingTask.clip_id.in_(clips))))
 
     redacted = _redact_earlier_entries(session, {
         "call": [call_id], "score": scores, "review": reviews, "dispute": disputes,
-        "clip": clips})
+        "clip": clips, "calibration": calibrations, "coaching": coaching})
     plan: list[tuple[str, Any]] = [
         ("criterion_overrides", delete(CriterionOverride).where(or_(
             CriterionOverride.review_id.in_(reviews),
             CriterionOverride.criterion_result_id.in_(results)))),
         ("acknowledgements", delete(Acknowledgement).where(
             Acknowledgement.score_id.in_(scores))),
+        ("dispute_criteria", delete(DisputedCriterion).where(or_(
+            DisputedCriterion.dispute_id.in_(disputes),
+            DisputedCriterion.criterion_result_id.in_(results)))),
         ("disputes", delete(Dispute).where(Dispute.id.in_(disputes))),
         ("reviews", delete(Review).where(Review.id.in_(reviews))),
+        ("calibration_verdicts", delete(CalibrationVerdict).where(or_(
+            CalibrationVerdict.reviewer_id.in_(calibrators),
+            CalibrationVerdict.criterion_result_id.in_(results)))),
+        ("calibration_reviewers", delete(CalibrationReviewer).where(
+            CalibrationReviewer.id.in_(calibrators))),
+        ("calibration_sessions", delete(CalibrationSession).where(
+            CalibrationSession.id.in_(calibrations))),
+        ("coaching_tasks", delete(CoachingTask).where(CoachingTask.id.in_(coaching))),
         ("clips", delete(Clip).where(Clip.id.in_(clips))),
         ("flags", delete(FlagRecord).where(or_(FlagRecord.call_id == call_id,
                                                FlagRecord.score_id.in_(scores)))),

@@ -5,6 +5,7 @@
     CriterionOverride  the human verdict on one criterion result, with a comment
     Dispute            an agent contests a scorecard; a supervisor accepts (score changed)
                        or rejects it; the record stays as history
+    DisputedCriterion  a criterion the agent contests, and the verdict it was given
     Acknowledgement    an agent's "I have read it" on one scorecard: one row per scorecard,
                        so two simultaneous acknowledgements cannot both be recorded
     Clip               a time span of a call saved in the trainers' example library
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipeline.db.accounts import User
@@ -73,6 +74,24 @@ class DisputeStatus:
     REJECTED = "rejected"
 
 
+class DisputedCriterion(Base):
+    """One criterion an agent contests in a dispute; an accepted dispute gives it the
+    supervisor's verdict (``verdict``/``points``, which the new scorecard uses)."""
+
+    __tablename__ = "dispute_criteria"
+    __table_args__ = (UniqueConstraint("dispute_id", "criterion_result_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"),
+                                            index=True)
+    criterion_result_id: Mapped[int] = mapped_column(
+        ForeignKey("criterion_results.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str | None] = mapped_column(String(4))  # decided: pass, fail, na
+    points: Mapped[float | None] = mapped_column(Float)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="criteria")
+    result: Mapped[CriterionResultRecord] = relationship()
+
+
 class Dispute(Base):
     __tablename__ = "disputes"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +110,8 @@ class Dispute(Base):
 
     agent_user: Mapped[User] = relationship(foreign_keys=[agent_user_id])
     decider: Mapped[User | None] = relationship(foreign_keys=[decided_by])
+    criteria: Mapped[list[DisputedCriterion]] = relationship(
+        back_populates="dispute", order_by="DisputedCriterion.id", cascade="all, delete-orphan")
 
 
 class Acknowledgement(Base):

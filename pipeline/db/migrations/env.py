@@ -6,6 +6,7 @@ from sqlalchemy import pool
 # every module that defines records joins them to Base.metadata when imported
 import pipeline.db.accounts
 import pipeline.db.audit
+import pipeline.db.coaching_records
 import pipeline.db.recording_queue
 import pipeline.db.retention
 import pipeline.db.review_records  # noqa: F401
