@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.errors import DatabaseError
@@ -68,11 +69,30 @@ def session_scope(url: str) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except OperationalError as exc:  # the server went away, the disk is full: a sentence
+        session.rollback()
+        raise database_failure(url, exc) from exc
     except Exception:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def database_failure(url: str, exc: OperationalError) -> DatabaseError:
+    """The one line a person reads for a database that failed under the work (the
+    driver's own first line in brackets, never the SQL statement), and what to do."""
+    lines = str(exc.orig or exc).strip().splitlines() or [type(exc).__name__]
+    said = lines[0].strip().rstrip(".")
+    if any(w in said for w in ("disk is full", "No space left", "could not extend file")):
+        return DatabaseError(
+            f"database {_safe(url)} cannot be written: its disk is full ({said})",
+            hint="Free space on the database's disk; waiting recordings are processed "
+                 "again once there is room.")
+    return DatabaseError(
+        f"database {_safe(url)} failed under the work ({said})",
+        hint="Check that the database server is running and reachable; the recording "
+             "is tried again.")
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
