@@ -168,10 +168,11 @@ def disk_full(workdir: Path, calls: int = 5, full_seconds: float = 20.0) -> Outc
             recovery = None if rig.all_finished() else rig.resumed_after(cleared_at, before)
             rig.wait_all_finished()
             log = rig.worker_log()
-            full = [ln.strip() for ln in log.splitlines() if "disk is full" in ln
-                    or "No space left" in ln]
-            notes = [f"full for {full_seconds:.0f} s; {len(full)} worker log lines say so"]
-            notes += [f"e.g. {full[0][-120:]}"] if full else []
+            said = [ln.strip() for ln in log.splitlines() if "its disk is full" in ln]
+            raw = sum(1 for ln in log.splitlines() if "[SQL:" in ln)
+            notes = [f"full for {full_seconds:.0f} s; {len(said)} worker log lines say "
+                     f"'its disk is full', {raw} show raw SQL"]
+            notes += [f"e.g. {said[0][said[0].find('database'):][:150]}"] if said else []
             return rig.finish(recovery, notes)
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True, check=False)
