@@ -125,5 +125,6 @@ def user_list() -> None:
                                     .order_by(User.username)):
             agent = user.agent.external_id if user.agent else "-"
             state = "active" if user.active else "deactivated"
+            teams = f"{state:11} {_names(user)}" if user.teams else state  # none: no column
             out.print(f"{user.username:24} {user.role:11} {agent:12} {user.language or '-':3} "
-                      f"{state:11} {_names(user)}", highlight=False)
+                      f"{teams}", highlight=False)

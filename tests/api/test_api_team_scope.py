@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Api, seed
+from tests.api.conftest import Api, seed, write_wav
 
 TEAMS = {"sup": ["Billing"], "trainer": ["Billing"], "sup2": ["Sales"]}
 
@@ -53,6 +53,7 @@ def both(both_db_url: str, callqa_home: Path) -> Iterator[Both]:
     from pipeline.settings import Settings
 
     world = seed(both_db_url, callqa_home / "recordings")
+    write_wav(callqa_home / "recordings" / "2026" / "a2_flagged.wav")  # Sales' is heard too
     _give_teams(both_db_url, TEAMS)
 
     def settings(scoping: bool) -> Settings:
@@ -109,6 +110,7 @@ def test_call_detail_audio_and_scorecards_of_another_team_answer_404(both: Both)
         assert both.on.get(f"/api/v1/calls/{mine}", user).status_code == 200
         assert both.on.get(f"/api/v1/calls/{mine}/audio", user).status_code == 200
         assert both.off.get(f"/api/v1/calls/{theirs}", user).json()["agent"] == "A-2"
+        assert both.off.get(f"/api/v1/calls/{theirs}/audio", user).status_code == 200
         assert both.off.get(f"/api/v1/scores/{w.scores['a2_flagged']}",
                             user).status_code == 200
     _missing(both.on.get(f"/api/v1/calls/{theirs}", "sup", params={"original": "true"}))
@@ -140,6 +142,21 @@ def test_the_review_queue_reviews_and_disputes_are_the_teams_own(both: Both) -> 
                         json={"call_id": w.calls["a1_flagged"]}).status_code == 201
 
 
+def test_a_reviewer_moved_off_the_team_cannot_go_on_with_its_review(both: Both) -> None:
+    w = both.on.world
+    review, result = w.reviews["a2_flagged"], w.results["a2_flagged"]["empathy"]
+    billing = next(t["id"] for t in both.on.get("/api/v1/admin/teams", "admin").json()["data"]
+                   if t["name"] == "Billing")
+    moved = both.on.patch(f"/api/v1/users/{w.users['sup2']}", "admin",
+                          json={"team_ids": [billing]})
+    assert moved.status_code == 200, moved.text
+    verdict = {"verdict": "pass", "comment": "fine after all"}
+    _missing(both.on.put(f"/api/v1/reviews/{review}/criteria/{result}", "sup2", json=verdict))
+    _missing(both.on.post(f"/api/v1/reviews/{review}/close", "sup2", json={}))
+    assert both.off.put(f"/api/v1/reviews/{review}/criteria/{result}", "sup2",
+                        json=verdict).status_code == 200
+
+
 def test_clips_of_another_teams_calls_are_hidden(both: Both) -> None:
     w = both.on.world
     theirs = w.clips["a2_flagged"]
@@ -151,6 +168,7 @@ def test_clips_of_another_teams_calls_are_hidden(both: Both) -> None:
         for path in (f"/api/v1/clips/{theirs}", f"/api/v1/clips/{theirs}/audio"):
             _missing(both.on.get(path, user))
         assert both.off.get(f"/api/v1/clips/{theirs}", user).status_code == 200
+        assert both.off.get(f"/api/v1/clips/{theirs}/audio", user).status_code == 200
     _missing(both.on.post("/api/v1/clips", "trainer", json={
         "call_id": w.calls["a2_flagged"], "start": 0, "end": 2, "tag": "t"}))
     _missing(both.on.delete(f"/api/v1/clips/{theirs}", "trainer"))
@@ -184,6 +202,33 @@ def test_the_dashboard_csv_holds_only_the_teams_rows(both: Both) -> None:
 
     assert groups(both.on) == ["Billing"]
     assert groups(both.off) == ["Billing", "Sales"]
+
+
+def test_every_route_with_an_id_hides_another_teams_objects(both: Both) -> None:
+    import re
+
+    from tests.api.test_api_auth import api_operations
+    from tests.api.test_api_scope import _ids
+
+    answered: dict[str, tuple[int, int]] = {}
+    for method, path in api_operations():
+        if not re.findall(r"{(\w+)}", path) or method != "GET":
+            continue  # writes are checked one by one above
+        theirs = path.format(**_ids(both.on, "a2_flagged"))
+        other = both.on.request(method, theirs, "sup")
+        unscoped = both.off.request(method, theirs, "sup")
+        answered[path] = (other.status_code, unscoped.status_code)
+        if unscoped.status_code < 400:  # the supervisor may use it: the scope hides it
+            _missing(other)
+        else:
+            assert other.status_code == unscoped.status_code, (path, other.text)
+    hidden = {p for p, (_, unscoped) in answered.items() if unscoped < 400}
+    assert hidden >= {
+        "/api/v1/calls/{call_id}", "/api/v1/calls/{call_id}/audio",
+        "/api/v1/scores/{score_id}", "/api/v1/clips/{clip_id}",
+        "/api/v1/clips/{clip_id}/audio", "/api/v1/disputes/{dispute_id}",
+        "/api/v1/reviews/{review_id}", "/api/v1/reviews/{review_id}/diff",
+    }, answered
 
 
 def test_a_call_without_a_team_is_for_admins_and_unscoped_users(both: Both) -> None:
@@ -230,11 +275,11 @@ def test_production_scopes_by_default_and_development_does_not(
                         team_scoping=False).resolved_team_scoping
     assert Settings(environment="development", team_scoping=True).resolved_team_scoping
     monkeypatch.setenv("CALLQA_TEAM_SCOPING", "true")
-    get_settings.cache_clear()
+    get_settings.cache_clear()  # type: ignore[attr-defined]
     try:
         assert get_settings().resolved_team_scoping
     finally:
-        get_settings.cache_clear()
+        get_settings.cache_clear()  # type: ignore[attr-defined]
 
 
 def test_an_admin_sets_a_users_teams_through_the_api(both: Both) -> None:
