@@ -12,6 +12,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -105,9 +106,26 @@ def _check_wav_complete(path: Path, size: int) -> None:
                         f"file holds {present}",
                         hint="Upload the complete recording.",
                     )
+                if csize not in (0, 0xFFFFFFFF) and present > csize * 1.02:
+                    _check_wav_tail(fh, offset + csize + (csize & 1), size, csize, present)
                 return
             offset += csize + (csize & 1)
             fh.seek(offset)
+
+
+def _check_wav_tail(fh: BinaryIO, at: int, size: int, declared: int, present: int) -> None:
+    """Bytes after the declared data chunk must be chunks (LIST, id3...), not more audio
+    that a decoder trusting the header would silently drop."""
+    fh.seek(at)
+    head = fh.read(8)
+    if len(head) == 8 and all(32 <= b < 127 for b in head[:4]) and (
+            at + 8 + struct.unpack("<I", head[4:])[0] <= size):
+        return
+    raise AudioDecodeError(
+        f"WAV header declares {declared} bytes of audio but {present} follow it: only "
+        f"{declared / present:.0%} of the recording would be heard",
+        hint="The recorder wrote a wrong header; fix or re-save the file and upload it again.",
+    )
 
 
 def iter_chunks(

@@ -51,3 +51,30 @@ def test_a_header_that_lies_longer_fails_saying_so_and_the_drain_goes_on(
     assert huge.state == RecordingState.FAILED
     assert "header declares 4294967280 bytes" in (huge.error or "")
     assert recs["2026/12/07/honest.wav"].state == RecordingState.DONE
+
+
+def test_a_header_that_lies_shorter_is_refused_not_cut_short(tmp_path: Path) -> None:
+    from pipeline.audio import probe
+    from pipeline.errors import AudioDecodeError
+
+    quarter = lying_wav(tmp_path / "quarter.wav", 0, 0.25)
+    with pytest.raises(AudioDecodeError) as raised:
+        probe(quarter)  # a decoder trusting it would hear 1.5 s of 6 s and say nothing
+    assert re.fullmatch(r"WAV header declares \d+ bytes of audio but \d+ follow it: only "
+                        r"25% of the recording would be heard\. The recorder wrote a wrong "
+                        r"header; fix or re-save the file and upload it again\.",
+                        str(raised.value)), str(raised.value)
+
+
+def test_a_chunk_after_the_audio_is_no_lie(tmp_path: Path) -> None:
+    import struct
+
+    from pipeline.audio import load_audio, probe
+
+    path = lying_wav(tmp_path / "tagged.wav", 0, 1.0)
+    info = b"INFOICMT" + struct.pack("<I", 20_000) + b"x" * 20_000  # a long comment
+    data = bytearray(path.read_bytes() + b"LIST" + struct.pack("<I", len(info)) + info)
+    data[4:8] = struct.pack("<I", len(data) - 8)
+    path.write_bytes(bytes(data))
+    assert probe(path).duration == pytest.approx(6.0, abs=0.2)
+    assert load_audio(path).shape[1] / 16_000 == pytest.approx(6.0, abs=0.2)

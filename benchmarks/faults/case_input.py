@@ -33,8 +33,9 @@ LIES = {"honest": 1.0, "ten-times-longer": 10.0, "near-4-gib": 1e6, "quarter": 0
 
 def lying_header(workdir: Path) -> Outcome:
     """WAVs whose header declares 10x and ~4 GiB more audio than they hold, and a quarter
-    of it, beside an honest one: each ends failed with a reason or done, and the worker
-    lives on to process the next."""
+    of it, beside an honest one: the liars end failed with a reason (a decoder trusting
+    the short header would silently drop three quarters of the call), the honest one done,
+    and the worker lives on."""
     root = workdir / "batch"
     files = [lying_wav(root / f"2026/12/07/{name}.wav", i, ratio)
              for i, (name, ratio) in enumerate(LIES.items())]
