@@ -13,7 +13,7 @@ from typing import Any
 
 from benchmarks.faults import Outcome
 from benchmarks.faults.invariants import outcome_of
-from benchmarks.faults.loopback import BUCKET, Rig, settle, short_call
+from benchmarks.faults.loopback import BUCKET, Rig, failure_reasons, settle, short_call
 
 
 def _queue(rig: Rig) -> tuple[Any, str]:
@@ -39,6 +39,9 @@ def _waiting(sqs: Any, url: str) -> int:
 
 
 def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outcome:
+    import logging
+
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)  # 4 threads, 1 pool
     root = workdir / "batch"
     files = [short_call(root / f"2026/12/07/burst-{i:05d}.wav", i, seconds=1.2)
              for i in range(n)]
@@ -82,7 +85,7 @@ def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outco
                  f"noticed {marks.get('noticed', float('nan')):.1f} s after the first; "
                  f"{left_on_queue} message(s) left on the queue",
                  *_rates(rig.db, keys, drained - marks.get("first_done", 0.0), workers),
-                 f"states at the end: {states}"]
+                 f"states at the end: {states}", *failure_reasons(rig.db, keys)]
         return outcome_of("burst-2000", rig.db, keys, notes=notes)
 
 

@@ -97,6 +97,11 @@ def short_call(path: Path, index: int, seconds: float = 1.5) -> Path:
     audio = _sample(load_audio, "en_billing_stereo")
     n = int(seconds * 16_000)
     start = (index * 7919) % (audio.shape[1] - n)
+    for _ in range(200):  # a window where someone speaks most of the time, not a pause
+        frames = np.abs(audio[:, start:start + n]).max(axis=0).reshape(-1, 800)
+        if (frames.mean(axis=1) > 0.02).mean() >= 0.6:
+            break
+        start = (start + 4001) % (audio.shape[1] - n)
     lead = np.zeros((2, 160 + index % 1600), dtype=np.float32)
     write_wav(path, np.concatenate([lead, audio[:, start:start + n]], axis=1))
     Path(f"{path}.json").write_text(SIDECAR)
@@ -273,6 +278,22 @@ def settle(rig: Rig, cluster: LocalCluster, keys: Sequence[str], timeout: float,
             if due and not active:
                 active = cluster.submit("process-queue/process-queue", count=runs)
         time.sleep(every)
+
+
+def failure_reasons(db: str, keys: Sequence[str]) -> list[str]:
+    """How many of ``keys`` failed for each reason (its first words), most first."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from pipeline.db.recording_queue import Recording, RecordingState
+    from pipeline.db.session import session_scope
+
+    with session_scope(db) as session:
+        errors = session.scalars(select(Recording.error).where(
+            Recording.key.in_(list(keys)), Recording.state == RecordingState.FAILED)).all()
+    reasons = Counter((e or "").split(": ", 1)[-1][:70] for e in errors)
+    return [f"{n} failed: {reason}" for reason, n in reasons.most_common(3)]
 
 
 def vm_hwm_mb(pid: int) -> float | None:
