@@ -14,6 +14,7 @@ from api.cli.common import SAMPLES, Verbose, app, err, out, safe_url
 from api.cli.common import fail as _fail
 from api.cli.common import quiet_prefect as _quiet_prefect
 from api.cli.common import settings as _settings
+from api.cli.listing import AsCsv, AsJson, Wide, emit
 
 
 @app.command()
@@ -247,18 +248,31 @@ app.add_typer(calls_app, name="calls")
 @calls_app.callback(invoke_without_command=True)
 def list_calls(
     ctx: typer.Context, limit: Annotated[int, typer.Option(help="How many calls.")] = 50,
+    as_json: AsJson = False, as_csv: AsCsv = False, wide: Wide = False,
 ) -> None:
     """List processed calls with their metrics.
 
-    Example: ``callqa calls --limit 20``; erase one: ``callqa calls delete CALL_ID``
+    The table shows the first 8 characters of each id (enough for every command that
+    takes one); ``--json`` and ``--csv`` have the whole id and every figure.
+
+    Example: ``callqa calls --limit 20``, ``callqa calls --csv > calls.csv``; erase one:
+    ``callqa calls delete CALL_ID``
     """
     if ctx.invoked_subcommand is not None:
         return
-    from api.cli.render import calls_table
+    from api.cli.render import CALL_FIELDS, WIDE, call_row, calls_table
     from pipeline.db.calls import list_calls as fetch
     from pipeline.db.session import ensure_schema, session_scope
 
     settings = _settings()
     ensure_schema(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
-        out.print(calls_table(fetch(session, limit), width=out.width))
+        calls = fetch(session, limit)
+        if not emit([call_row(c) for c in calls], CALL_FIELDS, as_json, as_csv):
+            if wide:  # rich keeps a print within its console's width: a wider console
+                from rich.console import Console
+
+                width = max(out.width, 160)
+                Console(width=width).print(calls_table(calls, width=WIDE))
+            else:
+                out.print(calls_table(calls, width=out.width))

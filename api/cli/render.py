@@ -76,6 +76,40 @@ def calls_table(calls: list[Call], title: str = "Calls", width: int = WIDE) -> T
     return table
 
 
+CALL_FIELDS = (
+    "id", "status", "agent", "agent_name", "team", "queue", "direction", "started_at",
+    "language", "duration", "diarization", "talk_ratio_agent", "silence_pct",
+    "longest_silence", "overtalk", "interruptions_agent", "interruptions_customer",
+    "wpm_agent", "wpm_customer", "utterances", "pii", "error",
+)
+
+
+def call_row(call: Call) -> dict[str, Any]:
+    """One call of ``callqa calls --json/--csv``: the whole id, per-party figures None
+    (not 0) where the call was not diarised."""
+    m = call.metrics
+    p = m if call.diarization != "none" else None  # per-party figures: diarised calls only
+    return {
+        "id": call.id, "status": call.status,
+        "agent": call.agent.external_id if call.agent else None,
+        "agent_name": call.agent.name if call.agent else None,
+        "team": call.team.name if call.team else None, "queue": call.queue,
+        "direction": call.direction, "started_at": call.started_at,
+        "language": call.language, "duration": call.duration,
+        "diarization": call.diarization,
+        "talk_ratio_agent": p.talk_ratio_agent if p else None,
+        "silence_pct": m.silence_pct if m else None,
+        "longest_silence": m.longest_silence if m else None,
+        "overtalk": m.overtalk if m else None,
+        "interruptions_agent": p.interruptions_agent if p else None,
+        "interruptions_customer": p.interruptions_customer if p else None,
+        "wpm_agent": p.wpm_agent if p else None,
+        "wpm_customer": p.wpm_customer if p else None,
+        "utterances": m.utterances if m else None,
+        "pii": len(call.pii) if m else None, "error": call.error,
+    }
+
+
 def transcript_lines(call: Call, original: bool = False) -> list[str]:
     lines = []
     for utt in call.utterances:

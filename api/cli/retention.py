@@ -14,11 +14,12 @@ unless ``--yes`` (with no terminal to answer, it refuses: nothing is erased).
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, settings
+from api.cli.listing import AsCsv, AsJson, emit
 
 retention_app = typer.Typer(help="Retention per queue (KVKK/GDPR): policies and the run "
                                  "that erases expired calls.", no_args_is_help=True)
@@ -138,20 +139,36 @@ def customer_erase(
 
 
 @retention_app.command("list")
-def retention_list() -> None:
+def retention_list(as_json: AsJson = False, as_csv: AsCsv = False) -> None:
     """List the retention policies per queue and the default for other queues.
+
+    ``--json`` and ``--csv`` list the default as the row with no queue.
 
     Example: ``callqa retention list``
     """
+    from rich import box
+    from rich.table import Table
+
     from pipeline.db.retention import default_days, list_policies
     from pipeline.db.session import session_scope
 
     with session_scope(_database()) as session:
-        policies = list_policies(session)
+        rows: list[dict[str, Any]] = [{"queue": p.queue, "days": p.days, "set_by": p.updated_by,
+                 "updated_at": p.updated_at} for p in list_policies(session)]
         days, source = default_days(session, settings().retention_days)
-        for p in policies:
-            out.print(f"{p.queue:30} {p.days:>6} days   set by {p.updated_by or '-'} "
-                      f"{p.updated_at:%Y-%m-%d}", highlight=False)
+    if emit([*rows, {"queue": None, "days": days, "set_by": source, "updated_at": None}],
+            ("queue", "days", "set_by", "updated_at"), as_json, as_csv):
+        return
+    if rows:
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+        for name in ("queue", "days", "set by", "on"):
+            table.add_column(name, overflow="fold", justify="right" if name == "days" else "left",
+                             no_wrap=name in ("days", "on"))
+        for row in rows:
+            table.add_row(row["queue"], str(row["days"]), row["set_by"] or "-",
+                          f"{row['updated_at']:%Y-%m-%d}")
+        out.print(table, highlight=False)
     kept = f"{days} days" if days is not None else "forever"
     out.print(f"queues without a policy: kept {kept} ({source})", highlight=False)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
 from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
+from api.cli.listing import AsCsv, AsJson, emit
 
 
 @app.command()
@@ -127,7 +128,7 @@ def rubric_check(
 
 
 @rubric_app.command("list")
-def rubric_list() -> None:
+def rubric_list(as_json: AsJson = False, as_csv: AsCsv = False) -> None:
     """List the rubrics in force, as scoring picks from them, and where each came from.
 
     ``CALLQA_RUBRIC`` alone when set; otherwise the ``CALLQA_RUBRICS_DIR`` folder's rubrics
@@ -146,14 +147,21 @@ def rubric_list() -> None:
         rubrics = in_force(s)
     except CallqaError as exc:
         raise fail(exc) from None
+    rows: list[dict[str, Any]] = [{
+        "rubric": f.rubric.name, "version": f.rubric.version, "language": f.rubric.language,
+        "directions": list(f.rubric.applies_to.direction),
+        "queues": list(f.rubric.applies_to.queue),
+        "origin": f"{f.origin}={s.rubric}" if f.origin == SETTING else f.origin,
+    } for f in rubrics]
+    if emit(rows, ("rubric", "version", "language", "directions", "queues", "origin"),
+            as_json, as_csv):
+        return
     table = Table(title="Rubrics in force", title_justify="left", header_style="bold",
                   box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in ("rubric", "version", "lang", "applies to", "from"):
         table.add_column(name, overflow="fold", no_wrap=name in ("version", "lang"))
-    for f in rubrics:
-        r = f.rubric
-        scope = ", ".join(filter(None, [
-            "/".join(r.applies_to.direction), "/".join(r.applies_to.queue)])) or "any call"
-        origin = f"{f.origin}={s.rubric}" if f.origin == SETTING else f.origin
-        table.add_row(r.name, r.version, r.language, scope, origin)
+    for row in rows:
+        scope = ", ".join(filter(None, ["/".join(row["directions"]),
+                                        "/".join(row["queues"])])) or "any call"
+        table.add_row(row["rubric"], row["version"], row["language"], scope, row["origin"])
     out.print(table, highlight=False)

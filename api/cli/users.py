@@ -4,11 +4,12 @@ who sign in to the API)."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from api.cli.common import app, fail, out, settings
+from api.cli.listing import AsCsv, AsJson, emit
 
 if TYPE_CHECKING:
     from pipeline.db.accounts import User
@@ -106,11 +107,13 @@ def user_teams(
 
 
 @user_app.command("list")
-def user_list() -> None:
+def user_list(as_json: AsJson = False, as_csv: AsCsv = False) -> None:
     """List the API's users with their role, agent, language, state and teams.
 
-    Example: ``callqa user list``
+    Example: ``callqa user list``, ``callqa user list --csv``
     """
+    from rich import box
+    from rich.table import Table
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
@@ -120,11 +123,26 @@ def user_list() -> None:
     url = settings().resolved_database_url
     ensure_schema(url)
     with session_scope(url) as session:
-        for user in session.scalars(select(User).options(selectinload(User.agent),
-                                                         selectinload(User.teams))
-                                    .order_by(User.username)):
-            agent = user.agent.external_id if user.agent else "-"
-            state = "active" if user.active else "deactivated"
-            teams = f"{state:11} {_names(user)}" if user.teams else state  # none: no column
-            out.print(f"{user.username:24} {user.role:11} {agent:12} {user.language or '-':3} "
-                      f"{teams}", highlight=False)
+        rows: list[dict[str, Any]] = [{
+            "username": user.username, "full_name": user.full_name, "role": user.role,
+            "agent": user.agent.external_id if user.agent else None,
+            "language": user.language, "active": user.active,
+            "teams": sorted(t.name for t in user.teams),
+        } for user in session.scalars(select(User).options(selectinload(User.agent),
+                                                           selectinload(User.teams))
+                                      .order_by(User.username))]
+    if emit(rows, USER_FIELDS, as_json, as_csv):
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    with_teams = any(row["teams"] for row in rows)  # no teams anywhere: no column
+    for name in ("user", "role", "agent", "lang", "state", *(("teams",) if with_teams else ())):
+        table.add_column(name, overflow="fold", no_wrap=name in ("user", "role", "lang"))
+    for row in rows:
+        state = "active" if row["active"] else "deactivated"
+        table.add_row(row["username"], row["role"], row["agent"] or "-",
+                      row["language"] or "-", state,
+                      *((", ".join(row["teams"]) or "-",) if with_teams else ()))
+    out.print(table, highlight=False)
+
+
+USER_FIELDS = ("username", "full_name", "role", "agent", "language", "active", "teams")

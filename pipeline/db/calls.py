@@ -168,7 +168,8 @@ def list_calls(session: Session, limit: int = 100) -> list[Call]:
     return list(
         session.scalars(
             select(Call)
-            .options(selectinload(Call.metrics), selectinload(Call.agent), selectinload(Call.pii))
+            .options(selectinload(Call.metrics), selectinload(Call.agent), selectinload(Call.pii),
+                     selectinload(Call.team))
             .order_by(Call.created_at)
             .limit(limit)
         )
