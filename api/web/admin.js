@@ -35,13 +35,19 @@ async function agentList() {
 
 async function usersTab(node, me, error) {
   const redraw = () => usersTab(node, me, error);
-  const users = await api("/users", { params: { limit: 200 } });
+  const [users, teams] = await Promise.all([api("/users", { params: { limit: 200 } }), api("/admin/teams")]);
+  // Supervisors and trainers see their teams' calls (CALLQA_TEAM_SCOPING); others need none.
+  const teamsOf = (u) => el("select", { name: "team_ids", multiple: true, class: "team-choice", size: Math.min(3, teams.data.length || 1),
+                                        "aria-label": t("admin.teams_of", { user: u.username }), title: t("admin.teams_hint") },
+    teams.data.map((team) => el("option", { value: team.id, selected: u.teams.some((x) => x.id === team.id) }, team.name)));
   const row = (u) => {
     const role = el("select", { name: "role", "aria-label": t("admin.role_of", { user: u.username }), disabled: u.id === me.id },
       options("role", ROLES, u.role));
     const agent = el("input", { name: "agent", value: u.agent || "", list: "agent-ids", placeholder: t("admin.agent_id"), size: 8 });
+    const chosen = teamsOf(u);
     const save = el("button", { type: "button", class: "save-role", onclick: act(error, () =>
-      api(`/users/${u.id}`, { method: "PATCH", body: { role: role.value, agent: agent.value || null } }), redraw,
+      api(`/users/${u.id}`, { method: "PATCH", body: { role: role.value, agent: agent.value || null,
+        team_ids: [...chosen.selectedOptions].map((o) => Number(o.value)) } }), redraw,
       (x) => t("admin.role_saved", { user: x.username, role: label("role", x.role) })) }, t("admin.save_role"));
     const password = el("input", { type: "password", name: "password", placeholder: t("admin.new_password"), minlength: 8,
                                    autocomplete: "new-password" });
@@ -56,8 +62,9 @@ async function usersTab(node, me, error) {
       u.active ? t("admin.deactivate") : t("admin.activate"));
     return el("tr", { dataset: { username: u.username }, class: u.active ? "" : "inactive" },
       el("td", {}, el("b", {}, u.username), el("div", { class: "muted" }, u.full_name || ""),
-         el("div", { class: "muted user-language" }, u.language ? label("lang", u.language) : t("account.language_browser"))),
-      el("td", {}, el("div", { class: "inline-form" }, role, agent, save)),
+         el("div", { class: "muted user-language" }, u.language ? label("lang", u.language) : t("account.language_browser")),
+         el("div", { class: "muted user-teams" }, u.teams.length ? u.teams.map((x) => x.name).join(", ") : t("admin.no_teams"))),
+      el("td", {}, el("div", { class: "inline-form" }, role, agent, chosen, save)),
       el("td", { class: "status" }, u.active ? t("admin.active") : t("admin.deactivated")), el("td", {}, reset), el("td", {}, toggle));
   };
   const create = el("form", { class: "card filters", id: "user-form" },
