@@ -1,10 +1,14 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii|faults]
-[--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40] [--case NAME]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii|faults|
+soak] [--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40] [--case NAME]
+[--workers 2] [--soak-minutes 30]``.
 
 ``--suite faults`` runs the fault suite (:mod:`benchmarks.faults`: real PostgreSQL, Prefect
 server and workers, one fault per case), prints each case's outcome and recovery time, and
 exits 1 when any case broke the promise (a recording lost, doubled, held or half-written).
+``--suite soak`` keeps ``--workers`` workers busy for ``--soak-minutes`` on a stream of
+recordings and prints calls/hour and each worker's memory every minute
+(:mod:`benchmarks.soak`).
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -25,7 +29,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
     parser.add_argument("--suite", default="all",
                         choices=("all", "pipeline", "scoring", "api", "asr", "throughput",
-                                 "turkish", "turkish-phrases", "pii", "faults"),
+                                 "turkish", "turkish-phrases", "pii", "faults", "soak"),
                         help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
@@ -42,6 +46,10 @@ def main() -> None:
                         help="calls of the synthetic Turkish set in the turkish suite (40)")
     parser.add_argument("--case", action="append", default=[], metavar="NAME",
                         help="faults suite: run only this case (repeatable; default all)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="callqa workers in the soak suite (2)")
+    parser.add_argument("--soak-minutes", type=float, default=30.0,
+                        help="how long the soak suite runs (30)")
     args = parser.parse_args()
     if args.suite == "faults":
         raise SystemExit(run_faults(args.case))
@@ -59,6 +67,13 @@ def main() -> None:
             dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
             results = api_latency.run(Path(tmp), args.calls, args.requests, dbs)
             api_latency.report(results, args.calls, args.requests)
+            return
+        if args.suite == "soak":
+            from benchmarks import soak
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
+            print(soak.header(args.workers))
+            soak.report(soak.run(Path(tmp), workers=args.workers, minutes=args.soak_minutes))
             return
         if args.suite == "pii":
             from benchmarks import pii_redaction
