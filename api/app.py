@@ -29,8 +29,11 @@ TAGS = [
                                             "first (supervisors)."},
     {"name": "reviews", "description": "Human reviews: overrides per criterion, final score."},
     {"name": "disputes", "description": "Agents contest scorecards; supervisors decide."},
+    {"name": "calibration", "description": "Reviewers score one call blind, then compare; "
+                                           "agreement and Cohen's kappa per criterion."},
     {"name": "me", "description": "An agent's own trend, scorecards and acknowledgements."},
     {"name": "clips", "description": "The trainers' example library."},
+    {"name": "coaching", "description": "Calls, clips and criteria given to agents to work on."},
     {"name": "users", "description": "Users and roles (admins)."},
     {"name": "customers", "description": "Everything of one customer (KVKK/GDPR): erase "
                                          "or export it (admins)."},
@@ -59,8 +62,10 @@ def routers() -> list[APIRouter]:
         admin,
         audit,
         auth,
+        calibration,
         calls,
         clips,
+        coaching,
         customers,
         dashboards,
         disputes,
@@ -74,8 +79,8 @@ def routers() -> list[APIRouter]:
         users,
     )
 
-    modules = (auth, calls, scores, queue, reviews, disputes, me, clips, dashboards, users,
-               admin, erasure, customers, audit, events, meta)
+    modules = (auth, calls, scores, queue, reviews, disputes, calibration, me, clips,
+               coaching, dashboards, users, admin, erasure, customers, audit, events, meta)
     return [module.router for module in modules]
 
 

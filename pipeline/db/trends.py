@@ -6,6 +6,10 @@ Everything is grouped in SQL. The bucket start is one expression per dialect beh
 ``date_trunc`` in UTC), and it is turned into a ``date`` here, so callers see the same
 answer on both databases. A call counts in the bucket of its ``started_at`` (UTC), or of
 its scorecard's ``created_at`` when the call has no start time. Only current scorecards count.
+
+Beside the scores, :func:`coaching_done` gives the coaching tasks the agent marked done in
+the same days (when, and the bucket it falls in), so a chart can show whether the score
+moved after coaching.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.db.buckets import Period, as_date, bucket_start, day_bucket
+from pipeline.db.coaching_records import CoachingStatus, CoachingTask
 from pipeline.db.models import Agent, AgentDayRollup, Call, ScoreRecord
+from pipeline.db.times import as_utc
 
 
 @dataclass(frozen=True)
@@ -94,3 +100,41 @@ def agent_trend(
             team_calls=int(team_n) if agent.team_id is not None else 0,
         ))
     return buckets
+
+
+@dataclass(frozen=True)
+class CoachingMark:
+    day: date  # the UTC day the agent marked the task done
+    bucket: date  # the first day of the trend bucket that day falls in
+    task: CoachingTask
+
+
+def period_start(day: date, period: Period) -> date:
+    """The first day of ``day``'s bucket: itself, its week's Monday, its month's first."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def coaching_done(
+    session: Session, agent_id: int, period: Period = "week",
+    since: date | None = None, until: date | None = None,
+) -> list[CoachingMark]:
+    """The agent's coaching tasks done from ``since`` to ``until`` (both days included,
+    UTC), oldest first."""
+    query = select(CoachingTask).where(CoachingTask.agent_id == agent_id,
+                                       CoachingTask.status == CoachingStatus.DONE,
+                                       CoachingTask.done_at.is_not(None))
+    if since is not None:
+        query = query.where(CoachingTask.done_at >= datetime.combine(since, time(), UTC))
+    if until is not None:
+        query = query.where(
+            CoachingTask.done_at < datetime.combine(until + timedelta(days=1), time(), UTC))
+    marks = []
+    for task in session.scalars(query.order_by(CoachingTask.done_at, CoachingTask.id)):
+        assert task.done_at is not None  # the query asks for it
+        day = as_utc(task.done_at).date()
+        marks.append(CoachingMark(day=day, bucket=period_start(day, period), task=task))
+    return marks
