@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import CurrentUser, IdPath, PageDep, SessionDep
+from api.deps import CurrentUser, IdPath, PageDep, ReaderLanguage, SessionDep, SettingsDep
 from api.schemas import MAX_ID, UtcDatetime
-from pipeline.db.trends import agent_trend
+from pipeline.db.trends import agent_trend, coaching_done
 from scoring.work.acknowledgements import acknowledge, agent_scorecards, target_agent
+from scoring.work.coaching import criterion_titles, task_title
 
 router = APIRouter(tags=["me"])
 
@@ -30,12 +31,21 @@ class TrendBucketPublic(BaseModel):
     team_calls: int
 
 
+class CoachingMarkPublic(BaseModel):
+    task_id: int
+    day: date = Field(description="The day (UTC) the agent marked the task done.")
+    bucket: date = Field(description="The first day of the bucket that day falls in.")
+    title: str = Field(description="What the task was about, in the reader's language.")
+
+
 class TrendPublic(BaseModel):
     agent_id: int
     agent: str
     team: str | None
     period: Literal["day", "week", "month"]
     data: list[TrendBucketPublic]
+    coaching: list[CoachingMarkPublic] = Field(
+        default_factory=list, description="Coaching tasks done in the period, oldest first.")
 
 
 class MyScorecard(BaseModel):
@@ -70,7 +80,7 @@ AgentIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
 @router.get("/api/v1/me/trend",
             summary="Score trend per day, week or month, beside the team's average")
 def my_trend(
-    user: CurrentUser, session: SessionDep,
+    user: CurrentUser, session: SessionDep, settings: SettingsDep, lang: ReaderLanguage,
     period: Literal["day", "week", "month"] = "week",
     since: Annotated[date | None, Query(description="First day (UTC), included.")] = None,
     until: Annotated[date | None, Query(description="Last day (UTC), included.")] = None,
@@ -78,12 +88,16 @@ def my_trend(
 ) -> TrendPublic:
     agent = target_agent(session, user, agent_id)
     buckets = agent_trend(session, agent.id, period, since, until)
+    marks = coaching_done(session, agent.id, period, since, until)
+    titles = criterion_titles(settings, lang) if marks else {}
     return TrendPublic(
         agent_id=agent.id, agent=agent.external_id,
         team=agent.team.name if agent.team else None, period=period,
         data=[TrendBucketPublic(start=b.start, average=b.average, calls=b.calls,
                                 auto_fails=b.auto_fails, team_average=b.team_average,
-                                team_calls=b.team_calls) for b in buckets])
+                                team_calls=b.team_calls) for b in buckets],
+        coaching=[CoachingMarkPublic(task_id=m.task.id, day=m.day, bucket=m.bucket,
+                                     title=task_title(m.task, titles)) for m in marks])
 
 
 @router.get("/api/v1/me/scorecards",

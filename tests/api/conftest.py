@@ -41,6 +41,7 @@ class World:
     clips: dict[str, int] = field(default_factory=dict)
     disputes: dict[str, int] = field(default_factory=dict)
     reviews: dict[str, int] = field(default_factory=dict)
+    coaching: dict[str, int] = field(default_factory=dict)  # call name -> its agent's task
     audio: bytes = b""
 
     def auth(self, username: str) -> dict[str, str]:
@@ -111,6 +112,7 @@ def seed(url: str, store: Path) -> World:
     from sqlalchemy import select
 
     from pipeline.db.accounts import User
+    from pipeline.db.coaching_records import CoachingTask
     from pipeline.db.models import (
         Agent,
         Call,
@@ -195,6 +197,12 @@ def seed(url: str, store: Path) -> World:
         s.add_all([dispute, review])
         s.flush()
         world.disputes["a2_flagged"], world.reviews["a2_flagged"] = dispute.id, review.id
+        for name, agent in (("a1_flagged", "A-1"), ("a2_flagged", "A-2")):  # no call: erasure
+            task = CoachingTask(agent_id=agents[agent].id, criterion_id="empathy",  # keeps it
+                                note=f"work on empathy {agent}", created_by=world.users["sup"])
+            s.add(task)
+            s.flush()
+            world.coaching[name] = task.id
     return world
 
 
