@@ -85,7 +85,9 @@ def _query() -> Select[CoachingTask]:
         selectinload(CoachingTask.call))
 
 
-def _in_sight(user: User, query: Select[CoachingTask]) -> Select[CoachingTask]:
+def _in_sight(user: User | None, query: Select[CoachingTask]) -> Select[CoachingTask]:
+    if user is None:  # the operator on the server (the CLI): every task
+        return query
     scope = scope_of(user)
     if scope.everything:
         return query
@@ -180,11 +182,12 @@ def assign(session: Session, user: User, settings: Settings, *, note: str,
     return visible_task(session, user, task.id)
 
 
-def list_tasks(session: Session, user: User, *, status: str | None = None,
+def list_tasks(session: Session, user: User | None, *, status: str | None = None,
                agent_id: int | None = None, overdue_only: bool = False,
                today: date | None = None, skip: int = 0,
                limit: int = 50) -> tuple[Sequence[CoachingTask], int]:
-    """A page of the tasks ``user`` may see: open ones first (the soonest due first, no
+    """A page of the tasks ``user`` may see (None: every task, for the CLI on the
+    server): open ones first (the soonest due first, no
     due date last), then done ones (latest first); and how many there are."""
     query = _in_sight(user, _query())
     if status is not None:

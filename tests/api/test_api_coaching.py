@@ -238,3 +238,47 @@ def test_a_trainer_of_another_team_cannot_coach_the_agent(scoped: Api) -> None:
     assert scoped.get(f"{PATH}/{own.json()['id']}", "sup").status_code == 404
     assert scoped.get(f"{PATH}/{w.coaching['a1_flagged']}", "trainer").status_code == 404
     assert scoped.get(PATH, "admin").json()["count"] == 3
+
+
+def test_cli_lists_tasks_in_80_columns_and_as_json_and_csv(
+    api: Api, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from pipeline.settings import get_settings
+
+    monkeypatch.setenv("CALLQA_DATABASE_URL", api.world.url)
+    get_settings.cache_clear()
+    long = _assign(api, agent="A-1", criterion_id="empathy",
+                   due_on=(TODAY + timedelta(days=1)).isoformat())
+    runner = CliRunner()
+    table = runner.invoke(app, ["coaching", "list"], env={"COLUMNS": "80"})
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["ID", "AGENT", "STATUS", "DUE", "BY", "WHAT"]
+    assert max(len(line) for line in lines) <= 80, table.output
+    assert "null" not in table.output and "None" not in table.output
+    assert lines[1].split()[:4] == [str(long["id"]), "A-1", "open",
+                                    (TODAY + timedelta(days=1)).isoformat()]
+    assert "Acknowledges the customer" in lines[1] and lines[1].endswith("…")  # cut to fit
+    assert lines[-1] == "3 tasks"
+    mine = runner.invoke(app, ["coaching", "list", "--agent", "A-2", "--json"])
+    rows = json.loads(mine.output)
+    assert [r["id"] for r in rows] == [api.world.coaching["a2_flagged"]]
+    assert rows[0]["title"] == EMPATHY_EN and rows[0]["overdue"] is False
+    sheet = runner.invoke(app, ["coaching", "list", "--status", "open", "--csv"])
+    parsed = list(csv.DictReader(io.StringIO(sheet.output)))
+    assert len(parsed) == 3 and parsed[0]["agent"] == "A-1" and parsed[0]["due_on"]
+    assert runner.invoke(app, ["coaching", "list", "--overdue"]).output.splitlines()[-1] \
+        == "0 tasks"
+    for args, message in ((["--agent", "A-9"], "no agent 'A-9'"),
+                          (["--status", "late"], "open or done"),
+                          (["--json", "--csv"], "not both")):
+        refused = runner.invoke(app, ["coaching", "list", *args])
+        assert refused.exit_code == 1 and message in refused.output, refused.output
+    get_settings.cache_clear()
