@@ -8,7 +8,8 @@ commands register on one Typer app (:mod:`api.cli.common`), one module per kind:
 - :mod:`api.cli.retention`: ``retention list|set|unset|run``, ``calls delete``;
 - :mod:`api.cli.users`: ``user add|list``;
 - :mod:`api.cli.ops`: ``serve``, ``db upgrade``, ``config check|show``, ``deploy``, ``worker``;
-- :mod:`api.cli.status`: ``status`` (the recording queue at a glance).
+- :mod:`api.cli.status`: ``status`` (the recording queue at a glance);
+- :mod:`api.cli.calibration`: ``calibration report`` (agreement, Cohen's kappa).
 
 What they print is drawn by :mod:`api.cli.render` (calls, transcripts) and
 :mod:`api.cli.render_score` (scorecards). ``callqa`` and ``python -m api`` run :func:`main`.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import sys
 
 from api.cli import calls, coaching, ops, retention, scores, status, users  # noqa: F401  register them
+from api.cli import calibration  # noqa: F401  register it
 from api.cli.common import app, err
 
 calls.calls_app.command("delete")(retention.calls_delete)

@@ -37,7 +37,7 @@ from pipeline.db.review_records import Review, ReviewStatus
 from pipeline.db.times import as_utc
 from pipeline.errors import Invalid
 from scoring.titles import rubric_titles
-from scoring.work.access import require_role, scope_of
+from scoring.work.access import Scope, require_role, scope_of
 
 __all__ = ["AgreementReport", "CriterionAgreement", "Figures", "ReviewerAgreement",
            "agreement_report", "cohens_kappa", "figures", "percent_agreement"]
@@ -121,12 +121,16 @@ def _worst_first(automatic: Figures, people: Figures, name: str) -> tuple[int, f
     return (0, min(known), name) if known else (1, 0.0, name)
 
 
-def _sessions(session: Session, user: User, since: datetime,
+def _scope(user: User | None) -> Scope:
+    return Scope() if user is None else scope_of(user)
+
+
+def _sessions(session: Session, user: User | None, since: datetime,
               until: datetime) -> Sequence[CalibrationSession]:
     query = select(CalibrationSession).where(
         CalibrationSession.status == CalibrationStatus.REVEALED,
         CalibrationSession.revealed_at >= since, CalibrationSession.revealed_at < until)
-    scope = scope_of(user)
+    scope = _scope(user)
     if not scope.everything:
         query = query.join(Call, Call.id == CalibrationSession.call_id).where(*scope.where())
     return session.scalars(query.options(
@@ -137,11 +141,11 @@ def _sessions(session: Session, user: User, since: datetime,
     ).order_by(CalibrationSession.id)).all()
 
 
-def _reviews(session: Session, user: User, since: datetime,
+def _reviews(session: Session, user: User | None, since: datetime,
              until: datetime) -> Sequence[Review]:
     query = select(Review).where(Review.status == ReviewStatus.CLOSED,
                                  Review.closed_at >= since, Review.closed_at < until)
-    scope = scope_of(user)
+    scope = _scope(user)
     if not scope.everything:
         query = query.join(Call, Call.id == Review.call_id).where(*scope.where())
     return session.scalars(query.options(
@@ -157,11 +161,13 @@ def _title_of(score: ScoreRecord, titles: dict[str, str], lang: str) -> None:
         titles.setdefault(r.criterion_id, names.criterion(r.criterion_id, lang))
 
 
-def agreement_report(session: Session, user: User, since: datetime, until: datetime,
-                     lang: str = "en") -> AgreementReport:
-    """Agreement over [since, until) in the calls ``user`` sees; criteria and reviewers
-    with the worst agreement first. For admins, supervisors and trainers."""
-    require_role(user, Role.ADMIN, Role.SUPERVISOR, Role.TRAINER)
+def agreement_report(session: Session, user: User | None, since: datetime,
+                     until: datetime, lang: str = "en") -> AgreementReport:
+    """Agreement over [since, until) in the calls ``user`` sees (None: every call, for
+    the operator's CLI); criteria and reviewers with the worst agreement first. For
+    admins, supervisors and trainers."""
+    if user is not None:
+        require_role(user, Role.ADMIN, Role.SUPERVISOR, Role.TRAINER)
     since, until = as_utc(since), as_utc(until)
     if since >= until:
         raise Invalid("the period is empty: 'since' must come before 'until'")

@@ -235,3 +235,52 @@ def test_team_scoping_holds(scoped: Api) -> None:
     assert api.get(f"/api/v1/calibrations/{sid}", "sup2").status_code == 404
     assert api.get("/api/v1/calibrations/agreement", "sup2").json()["sessions"] == 0
     assert api.get("/api/v1/calibrations/agreement", "sup").json()["sessions"] == 1
+
+
+def test_cli_report_fits_80_columns_and_has_json_and_csv(
+    api: Api, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from pipeline.settings import get_settings
+
+    monkeypatch.setenv("CALLQA_DATABASE_URL", api.world.url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    empty = runner.invoke(app, ["calibration", "report"], env={"COLUMNS": "80"})
+    assert empty.exit_code == 0, empty.output
+    assert "0 calibration session(s)" in empty.output and "widen it" in empty.output
+    sid = _open(api, "sup", "a1_flagged", "sup", "trainer").json()["id"]
+    _submit(api, "sup", sid, "a1_flagged", SUP)
+    _submit(api, "trainer", sid, "a1_flagged", TRAINER)
+
+    table = runner.invoke(app, ["calibration", "report"], env={"COLUMNS": "80"})
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, table.output
+    assert "null" not in table.output and "None" not in table.output
+    assert "n/a" in table.output  # greeting: both sides always pass
+    lines = [line.rstrip() for line in lines]
+    criteria = lines.index("Criteria, worst agreement first")
+    assert lines[criteria + 3].split()[:2] == ["Acknowledges", "the"]  # empathy: 0% first
+    assert lines[criteria + 3].split()[-6:] == ["2", "0.0%", "0.00", "1", "100.0%", "n/a"]
+    reviewers = lines.index("Reviewers, worst agreement first")
+    assert lines[reviewers + 3].split() == ["trainer", "4", "50.0%", "0.20", "4", "75.0%",
+                                            "0.56"]
+    as_json = json.loads(runner.invoke(app, ["calibration", "report", "--json"]).output)
+    assert [r["id"] for r in as_json if r["kind"] == "criterion"] == [
+        "empathy", "recording_disclosure", "greeting", "identity_verification"]
+    trainer = next(r for r in as_json if r["name"] == "trainer")
+    assert trainer["automatic_percent"] == 50.0 and trainer["automatic_kappa"] == 0.2
+    sheet = runner.invoke(app, ["calibration", "report", "--csv", "--since", "2026-01-01"])
+    parsed = list(csv.DictReader(io.StringIO(sheet.output)))
+    assert len(parsed) == 6 and parsed[0]["kind"] == "criterion"
+    assert parsed[-1]["people_kappa"] == "0.556"
+    backwards = runner.invoke(app, ["calibration", "report", "--since", "2026-12-01",
+                                    "--until", "2026-11-01"])
+    assert backwards.exit_code == 1 and "before" in backwards.output
