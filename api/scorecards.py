@@ -49,8 +49,11 @@ def sections_public(score: ScoreRecord, names: RubricTitles, lang: str) -> list[
             for s in score.sections]
 
 
-def score_public(score: ScoreRecord, lang: str = "en") -> ScorePublic:
-    """A scorecard for a reader of ``lang``: titles, explanations and reasons in it."""
+def score_public(score: ScoreRecord, lang: str = "en",
+                 scored_by: str | None = None) -> ScorePublic:
+    """A scorecard for a reader of ``lang``: titles, explanations and reasons in it;
+    ``scored_by``: the person who made it, if one did
+    (:func:`scoring.work.authorship.scored_by`)."""
     names = titles_of(score.rubric)
     return ScorePublic(
         id=score.id, call_id=score.call_id, current=score.current, rubric=score.rubric.name,
@@ -59,7 +62,7 @@ def score_public(score: ScoreRecord, lang: str = "en") -> ScorePublic:
         priority=score.priority, sections=sections_public(score, names, lang),
         sentiment=score.sentiment, notes=score.notes, created_at=score.created_at,
         results=[result_public(r, names, lang) for r in score.results],
-        flags=[flag_public(f, lang) for f in score.flags],
+        flags=[flag_public(f, lang) for f in score.flags], scored_by=scored_by,
     )
 
 

@@ -29,6 +29,7 @@ from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
 from scoring.work.access import allow_original, scope_of, visible_call
+from scoring.work.authorship import scored_by
 from scoring.work.call_audio import call_audio
 from scoring.work.downloads import range_starts
 
@@ -123,7 +124,8 @@ def get_call(
             sentiment=u.sentiment, sentiment_label=u.sentiment_label) for u in call.utterances],
         pii=[PIISpanPublic(kind=p.kind, utterance=p.utterance_idx, start=p.start, end=p.end)
              for p in call.pii],
-        scorecard=score_public(score, lang) if score else None,
+        scorecard=score_public(score, lang, scored_by(session, [score.id]).get(score.id))
+        if score else None,
     )
 
 

@@ -59,6 +59,9 @@ class MyScorecard(BaseModel):
     created_at: UtcDatetime
     acknowledged_at: UtcDatetime | None
     dispute_status: str | None
+    scored_by: str | None = Field(default=None, description=(
+        "The person who made this scorecard (a review or an accepted dispute); null for "
+        "the scorer's own."))
 
 
 class MyScorecards(BaseModel):
@@ -112,7 +115,7 @@ def my_scorecards(
                     total=r.score.total, auto_failed=r.score.auto_failed,
                     rubric=r.score.rubric.name, rubric_version=r.score.rubric.version,
                     created_at=r.score.created_at, acknowledged_at=r.acknowledged_at,
-                    dispute_status=r.dispute_status)
+                    dispute_status=r.dispute_status, scored_by=r.scored_by)
         for r in rows], count=count)
 
 

@@ -10,6 +10,7 @@ from api.deps import CurrentUser, IdPath, PageDep, ReaderLanguage, SessionDep
 from api.schemas.calls import ScorePublic, ScoresPublic
 from api.scorecards import score_public, score_summary
 from scoring.work.access import call_scores, visible_score
+from scoring.work.authorship import scored_by
 
 router = APIRouter(prefix="/api/v1/scores", tags=["scores"])
 
@@ -28,4 +29,5 @@ def get_score(score_id: IdPath, user: CurrentUser, session: SessionDep,
               lang: ReaderLanguage) -> ScorePublic:
     """Titles, explanations and flag reasons come in the reader's language: the user's
     stored language, else the request's ``Accept-Language`` (tr or en), else English."""
-    return score_public(visible_score(session, user, score_id), lang)
+    score = visible_score(session, user, score_id)
+    return score_public(score, lang, scored_by(session, [score.id]).get(score.id))

@@ -57,6 +57,9 @@ class ScorePublic(BaseModel):
     created_at: UtcDatetime
     results: list[CriterionResultPublic]
     flags: list[FlagPublic]
+    scored_by: str | None = Field(default=None, description=(
+        "The person who made this scorecard (a closed review or an accepted dispute), by "
+        "name; null for the scorer's own."))
 
 
 class ScoreSummary(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -86,33 +86,71 @@ class ReviewDiff(BaseModel):
 class DisputeCreate(BaseModel):
     score_id: DbId
     reason: str = Field(min_length=3, max_length=5000)
+    criteria: list[DbId] = Field(
+        min_length=1, max_length=200,
+        description="The criterion result ids of the scorecard you contest (at least one).")
+
+
+class DisputeVerdictIn(BaseModel):
+    criterion_result_id: DbId
+    verdict: Verdict
+    points: float | None = Field(
+        default=None, ge=0,
+        description="Default: the criterion's full points for pass, 0 for fail and na.")
+    comment: str | None = Field(default=None, max_length=5000)
 
 
 class DisputeDecision(BaseModel):
     decision: Literal["accepted", "rejected"]
-    comment: str = Field(min_length=1, max_length=5000)
-    final_score: float | None = Field(default=None, ge=0, le=100,
-                                      description="The changed score; needed to accept.")
+    comment: str = Field(default="", max_length=5000,
+                         description="Why; needed to reject.")
+    verdicts: list[DisputeVerdictIn] = Field(
+        default_factory=list, max_length=200,
+        description="To accept: one verdict for each disputed criterion (exactly those). "
+                    "To reject: none.")
 
     @model_validator(mode="after")
-    def _score_when_accepted(self) -> DisputeDecision:
-        if self.decision == "accepted" and self.final_score is None:
-            raise ValueError("final_score is needed to accept a dispute")
+    def _what_each_decision_needs(self) -> DisputeDecision:
+        if self.decision == "accepted" and not self.verdicts:
+            raise ValueError("to accept a dispute, give a verdict for each disputed "
+                             "criterion (verdicts)")
+        if self.decision == "rejected" and not self.comment.strip():
+            raise ValueError("to reject a dispute, say why in the comment")
+        if self.decision == "rejected" and self.verdicts:
+            raise ValueError("a rejected dispute keeps the score: send a comment and no "
+                             "verdicts")
         return self
 
 
+class DisputedCriterionPublic(BaseModel):
+    id: int = Field(description="The criterion result id on the disputed scorecard.")
+    criterion_id: str
+    title: str = Field(description="In the reader's language.")
+    section_id: str
+    max_points: float
+    automatic_verdict: Verdict = Field(description="The disputed scorecard's verdict.")
+    automatic_points: float
+    decided_verdict: Verdict | None = Field(description="Given when the dispute was "
+                                                        "accepted; null otherwise.")
+    decided_points: float | None
+    evidence: list[dict[str, Any]] = Field(description="Each: start, end, quote, role, note.")
+
+
 class DisputePublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
     id: int
     score_id: int
     call_id: str
     agent_user_id: int
+    agent: str | None = Field(default=None, description="The call's agent's external id.")
+    agent_name: str | None = Field(default=None, description="The agent's name.")
     reason: str
     status: Literal["open", "accepted", "rejected"]
-    old_score: float
-    new_score: float | None
+    criteria: list[DisputedCriterionPublic] = Field(default_factory=list)
+    old_score: float = Field(description="The disputed scorecard's total.")
+    new_score: float | None = Field(description="The accepted dispute's scorecard's total.")
     new_score_id: int | None
     decided_by: int | None
+    decider: str | None = Field(default=None, description="Who decided, by name.")
     decision_comment: str | None
     created_at: UtcDatetime
     decided_at: UtcDatetime | None

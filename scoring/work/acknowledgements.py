@@ -1,5 +1,9 @@
 """An agent's own scorecards and acknowledging one ("I have read it").
 
+A scorecard with an open dispute waits for the decision; once decided, the agent
+acknowledges the call's current scorecard: the new one after an accepted dispute, the
+same one after a rejected dispute.
+
 An acknowledgement is one row of ``acknowledgements`` (unique per scorecard), written in
 the same transaction as its audit entry (``score.acknowledge`` on the ``score``, with who
 and when). The unique constraint, not a read-then-write check, decides a race: of two
@@ -23,6 +27,7 @@ from pipeline.db.models import Agent, Call, ScoreRecord
 from pipeline.db.review_records import Acknowledgement, Dispute, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
 from scoring.work.access import visible_score
+from scoring.work.authorship import scored_by
 
 __all__ = ["ACK_ACTION", "AgentScorecard", "acknowledge", "acknowledgements",
            "agent_scorecards", "target_agent"]
@@ -36,6 +41,7 @@ class AgentScorecard:
     started_at: datetime | None
     acknowledged_at: datetime | None
     dispute_status: str | None  # the call's latest dispute's
+    scored_by: str | None = None  # the person who made it (a review, a dispute), if one
 
 
 def target_agent(session: Session, user: User, agent_id: int | None) -> Agent:
@@ -86,8 +92,10 @@ def agent_scorecards(session: Session, agent: Agent, *, skip: int = 0,
         for d in session.scalars(select(Dispute).where(Dispute.call_id.in_(call_ids))
                                  .order_by(Dispute.id)):
             disputes[d.call_id] = d.status
+    people = scored_by(session, [s.id for s, _ in rows])
     return [AgentScorecard(s, started, acks[s.id].at if s.id in acks else None,
-                           disputes.get(s.call_id)) for s, started in rows], count
+                           disputes.get(s.call_id), people.get(s.id))
+            for s, started in rows], count
 
 
 def acknowledge(session: Session, user: User, score_id: int) -> tuple[ScoreRecord, AuditLog]:

@@ -1,6 +1,6 @@
 """The API against a real database: a small world of teams, agents, calls with transcripts,
-scorecards and flags, users of every role, a clip, a dispute and a review, seeded with the
-ORM; a TestClient on ``create_app``; tokens issued for every user."""
+scorecards and flags, users of every role, a clip, a dispute (of a2_flagged's greeting) and
+a review, seeded with the ORM; a TestClient on ``create_app``; tokens issued for every user."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def seed(url: str, store: Path) -> World:
         Team,
         UtteranceRecord,
     )
-    from pipeline.db.review_records import Clip, Dispute, Review
+    from pipeline.db.review_records import Clip, Dispute, DisputedCriterion, Review
     from pipeline.db.scores import save_scorecard, upsert_rubric
     from pipeline.db.session import session_scope, upgrade
     from scoring.work.credentials import issue_token
@@ -191,7 +191,8 @@ def seed(url: str, store: Path) -> World:
             world.clips[name] = clip.id
         dispute = Dispute(score_id=world.scores["a2_flagged"], call_id=world.calls["a2_flagged"],
                           agent_user_id=world.users["agent2"], reason="the greeting was fine",
-                          status="open", old_score=0.0)
+                          status="open", old_score=0.0, criteria=[DisputedCriterion(
+                              criterion_result_id=world.results["a2_flagged"]["greeting"])])
         review = Review(call_id=world.calls["a2_flagged"], score_id=world.scores["a2_flagged"],
                         reviewer_id=world.users["sup2"], status="open")
         s.add_all([dispute, review])

@@ -23,7 +23,8 @@ CALL_PARAMS = {"call_id", "score_id", "clip_id", "dispute_id", "review_id",
 # valid for every route that takes a body, so a 404 is never hidden behind a 422
 BODY = {"verdict": "pass", "comment": "customer read out 4111 1111", "reason": "KVKK request 7",
         "decision": "accepted", "final_score": 90, "score_id": 0, "call_id": "x",
-        "start": 0, "end": 1, "tag": "t"}
+        "start": 0, "end": 1, "tag": "t", "criteria": [1],
+        "verdicts": [{"criterion_result_id": 1, "verdict": "pass"}]}
 LISTS_AS = ("admin", "sup", "trainer", "agent1")
 
 
@@ -47,7 +48,8 @@ def _give_the_call_a_history(api: Api) -> None:
     ack = api.post(f"/api/v1/scores/{w.scores[TARGET]}/acknowledge", "agent1")
     assert ack.status_code == 200, ack.text
     dispute = api.post("/api/v1/disputes", "agent1",
-                       json={"score_id": w.scores[TARGET], "reason": "the lawyer bit was fine"})
+                       json={"score_id": w.scores[TARGET], "reason": "the lawyer bit was fine",
+                             "criteria": [w.results[TARGET]["empathy"]]})
     assert dispute.status_code == 201, dispute.text
     w.disputes[TARGET] = dispute.json()["id"]
     review = api.post("/api/v1/reviews", "sup", json={"call_id": w.calls[TARGET]})
@@ -109,7 +111,7 @@ def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
     assert erased.status_code == 200, erased.text
     report = erased.json()
     assert report["removed"] == {
-        "criterion_overrides": 1, "acknowledgements": 1, "dispute_criteria": 0, "disputes": 1,
+        "criterion_overrides": 1, "acknowledgements": 1, "dispute_criteria": 1, "disputes": 1,
         "reviews": 1, "calibration_verdicts": 0, "calibration_reviewers": 0,
         "calibration_sessions": 0, "coaching_tasks": 0, "clips": 1, "flags": 2,
         "criterion_results": 8, "scores": 2, "pii_findings": 1, "utterances": 3,

@@ -12,15 +12,25 @@ def flags_of(api: Api, call: str) -> dict[str, str]:
     return {f["code"]: f["reason"] for f in card["flags"]}
 
 
-def test_an_accepted_dispute_drops_the_low_score_flag_of_the_old_total(api: Api) -> None:
+def test_an_accepted_dispute_flags_the_total_its_verdicts_make(api: Api) -> None:
     w = api.world
-    call = w.calls["a2_flagged"]
-    assert "low_score" in flags_of(api, call)  # the automatic scorecard's
-    api.post(f"/api/v1/disputes/{w.disputes['a2_flagged']}/decision", "sup",
-             json={"decision": "accepted", "final_score": 90, "comment": "ok"})
+    call = w.calls["a1_flagged"]
+    empathy = w.results["a1_flagged"]["empathy"]
+    dispute = api.post("/api/v1/disputes", "agent1", json={
+        "score_id": w.scores["a1_flagged"], "reason": "I was kind", "criteria": [empathy]})
+    r = api.post(f"/api/v1/disputes/{dispute.json()['id']}/decision", "sup", json={
+        "decision": "accepted", "verdicts": [{"criterion_result_id": empathy,
+                                              "verdict": "pass"}]})
+    assert r.status_code == 200 and r.json()["new_score"] == 100, r.text
     flags = flags_of(api, call)
-    assert "low_score" not in flags, flags  # 90 is not below 70
+    assert "low_score" not in flags, flags  # 100 is not below 70
     assert "legal_threat" in flags  # "I call my lawyer" is still in the call
+    # a2's greeting passed: 44.4 is still below 70, so its low score flag stays
+    api.post(f"/api/v1/disputes/{w.disputes['a2_flagged']}/decision", "sup", json={
+        "decision": "accepted", "verdicts": [{
+            "criterion_result_id": w.results["a2_flagged"]["greeting"], "verdict": "pass"}]})
+    card = api.get(f"/api/v1/calls/{w.calls['a2_flagged']}", "sup").json()["scorecard"]
+    assert card["total"] == 44.4 and "low_score" in {f["code"] for f in card["flags"]}
 
 
 def test_a_closed_review_flags_the_total_it_makes_and_names_the_failed_criteria(

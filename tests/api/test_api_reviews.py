@@ -117,35 +117,42 @@ def test_a_supervisor_may_set_the_final_score_and_an_auto_fail_override_zeroes_i
 
 def test_an_agent_disputes_a_scorecard_and_a_supervisor_accepts_it(api: Api) -> None:
     w = api.world
-    opened = api.post("/api/v1/disputes", "agent1",
-                      json={"score_id": w.scores["a1_flagged"], "reason": "I showed empathy"})
+    empathy = w.results["a1_flagged"]["empathy"]
+    opened = api.post("/api/v1/disputes", "agent1", json={
+        "score_id": w.scores["a1_flagged"], "reason": "I showed empathy", "criteria": [empathy]})
     assert opened.status_code == 201, opened.text
     dispute = opened.json()
     assert dispute["status"] == "open" and dispute["old_score"] == 44.4
+    assert [c["criterion_id"] for c in dispute["criteria"]] == ["empathy"]
     assert api.post("/api/v1/disputes", "agent1", json={
-        "score_id": w.scores["a1_flagged"], "reason": "again"}).status_code == 409
+        "score_id": w.scores["a1_flagged"], "reason": "again",
+        "criteria": [empathy]}).status_code == 409
     assert api.get(f"/api/v1/disputes/{dispute['id']}", "agent2").status_code == 404
     queue = api.get("/api/v1/review-queue", "sup", params={"disputed": True}).json()["data"]
     assert w.calls["a1_flagged"] in [c["id"] for c in queue]
 
     decide = f"/api/v1/disputes/{dispute['id']}/decision"
-    no_score = api.post(decide, "sup", json={"decision": "accepted", "comment": "ok"})
-    assert no_score.status_code == 422 and "final_score" in no_score.json()["error"]["message"]
-    accepted = api.post(decide, "sup", json={"decision": "accepted", "final_score": 80,
-                                             "comment": "empathy was there at 0:20"})
+    no_verdicts = api.post(decide, "sup", json={"decision": "accepted", "comment": "ok"})
+    assert no_verdicts.status_code == 422
+    assert "verdict" in no_verdicts.json()["error"]["message"]
+    accepted = api.post(decide, "sup", json={
+        "decision": "accepted", "comment": "empathy was there at 0:20",
+        "verdicts": [{"criterion_result_id": empathy, "verdict": "pass"}]})
     assert accepted.status_code == 200, accepted.text
     body = accepted.json()
-    assert body["status"] == "accepted" and body["new_score"] == 80
+    assert body["status"] == "accepted" and body["new_score"] == 100
+    assert body["criteria"][0]["decided_verdict"] == "pass" and body["decider"] == "Sup"
     assert body["decided_by"] == w.users["sup"] and recent(body["decided_at"])
     assert api.post(decide, "sup2", json={"decision": "rejected",
                                           "comment": "late"}).status_code == 409
     call = api.get(f"/api/v1/calls/{w.calls['a1_flagged']}", "agent1").json()
-    assert call["score"] == 80 and call["scorecard"]["id"] == body["new_score_id"]
+    assert call["score"] == 100 and call["scorecard"]["id"] == body["new_score_id"]
     history = api.get("/api/v1/disputes", "agent1").json()
     assert history["count"] == 1 and history["data"][0]["status"] == "accepted"
     entries = api.audit("dispute.accept")
     assert len(entries) == 1 and entries[0]["username"] == "sup" and recent(entries[0]["at"])
-    assert entries[0]["detail"]["old_score"] == 44.4 and entries[0]["detail"]["new_score"] == 80
+    assert entries[0]["detail"]["old_score"] == 44.4 and entries[0]["detail"]["new_score"] == 100
+    assert [c["criterion_id"] for c in entries[0]["detail"]["criteria"]] == ["empathy"]
     assert api.audit("dispute.open")[0]["username"] == "agent1"
 
 
@@ -163,7 +170,8 @@ def test_a_rejected_dispute_leaves_the_score_and_stays_in_the_history(api: Api) 
         "the greeting was missing")
     assert api.audit("dispute.reject")[0]["username"] == "admin"
     again = api.post("/api/v1/disputes", "agent2",
-                     json={"score_id": w.scores["a2_flagged"], "reason": "please look again"})
+                     json={"score_id": w.scores["a2_flagged"], "reason": "please look again",
+                           "criteria": [w.results["a2_flagged"]["greeting"]]})
     assert again.status_code == 201  # a new dispute; the old one is kept
     assert api.get("/api/v1/disputes", "sup").json()["count"] == 2
 

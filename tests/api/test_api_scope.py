@@ -31,7 +31,8 @@ def test_an_agent_gets_404_for_another_agents_objects_on_every_route_with_an_id(
 ) -> None:
     w = api.world
     mine = api.post("/api/v1/disputes", "agent1",
-                    json={"score_id": w.scores["a1_flagged"], "reason": "I did show empathy"})
+                    json={"score_id": w.scores["a1_flagged"], "reason": "I did show empathy",
+                          "criteria": [w.results["a1_flagged"]["empathy"]]})
     assert mine.status_code == 201, mine.text
     w.disputes["a1_flagged"] = mine.json()["id"]
 
@@ -64,7 +65,8 @@ def test_an_agent_gets_404_for_another_agents_objects_on_every_route_with_an_id(
 def test_ids_in_bodies_and_query_strings_are_scoped_too(api: Api) -> None:
     w = api.world
     theirs = api.post("/api/v1/disputes", "agent1",
-                      json={"score_id": w.scores["a2_flagged"], "reason": "not mine at all"})
+                      json={"score_id": w.scores["a2_flagged"], "reason": "not mine at all",
+                            "criteria": [w.results["a2_flagged"]["greeting"]]})
     assert theirs.status_code == 404
     assert api.get("/api/v1/scores", "agent1",
                    params={"call_id": w.calls["a2_flagged"]}).status_code == 404
@@ -127,6 +129,7 @@ def test_wrong_roles_get_403(api: Api) -> None:
     ]:
         r = api.request(method, path, user, json={"score_id": w.scores["a1_flagged"],
                                                   "reason": "why not", "call_id": "x",
+                                                  "criteria": [1],
                                                   "start": 0, "end": 1, "tag": "t"})
         assert r.status_code == 403, (user, method, path, r.text)
     assert api.get("/api/v1/scores", "sup", params={"call_id": w.calls["a1_flagged"]}).json()[

@@ -204,7 +204,8 @@ def test_ids_in_request_bodies_are_held_to_the_database_integer(api: Api) -> Non
         # OpenAPI writes the bound as a float, 2**63-1 rounds to 2**63 there
         assert all(k.get("maximum", HUGE_INT * 2) <= HUGE_INT for k in bounded), (name, field)
     dispute = api.post("/api/v1/disputes", "agent1",
-                       json={"score_id": 2**63, "reason": "the greeting was said"})
+                       json={"score_id": 2**63, "reason": "the greeting was said",
+                             "criteria": [1]})
     agent = api.post("/api/v1/admin/agents", "admin",
                      json={"external_id": "A-9", "team_id": 2**63})
     for response in (dispute, agent):

@@ -42,14 +42,16 @@ def test_is_human_score_knows_reviews_and_accepted_disputes(api: Api) -> None:
 
     human = close_review(api, "a1_flagged", 91.0)
     d = api.post(f"/api/v1/disputes/{api.world.disputes['a2_flagged']}/decision", "sup",
-                 json={"decision": "accepted", "final_score": 75.0, "comment": "fair"})
+                 json={"decision": "accepted", "comment": "fair", "verdicts": [{
+                     "criterion_result_id": api.world.results["a2_flagged"]["greeting"],
+                     "verdict": "pass"}]})
     assert d.status_code == 200, d.text
     with session_scope(api.world.url) as s:
         assert is_human_score(s, human)
         assert is_human_score(s, int(d.json()["new_score_id"]))
         assert not is_human_score(s, api.world.scores["a1_clean"])
         assert current_human_total(s, api.world.calls["a1_flagged"]) == 91.0
-        assert current_human_total(s, api.world.calls["a2_flagged"]) == 75.0
+        assert current_human_total(s, api.world.calls["a2_flagged"]) == 44.4  # greeting passed
         assert current_human_total(s, api.world.calls["a1_clean"]) is None
 
 
