@@ -41,9 +41,9 @@ def sideways_overflow(page: Any) -> int:
 # Every page of each seeded user's role (api/web/app.js PAGES), besides the call page.
 # A new page goes here, so the CSP, axe and phone-width tests visit it.
 ROLE_PAGES = {
-    "admin": ["queue", "search", "library", "dashboards", "admin", "account"],
-    "sup": ["queue", "search", "library", "dashboards", "account"],
-    "trainer": ["search", "library", "account"],
+    "admin": ["queue", "search", "library", "dashboards", "admin", "account", "calibration"],
+    "sup": ["queue", "search", "library", "dashboards", "account", "calibration"],
+    "trainer": ["search", "library", "account", "calibration"],
     "agent1": ["me", "account"],
 }
 
