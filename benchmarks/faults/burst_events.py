@@ -1,10 +1,12 @@
 """The burst case's rig: a bucket that publishes to an SQS queue on moto, ``n`` uploads
-from a few threads, ``watch-events`` runs noticing them and ``process-queue`` runs
-draining them on a real Prefect cluster (see :mod:`benchmarks.faults.case_input`)."""
+from a few threads, the ``watch-events`` consumer (:func:`pipeline.events.consume`, as
+:mod:`flows.events` calls it) noticing them, and ``process-queue`` runs draining them on
+a real Prefect cluster (see :mod:`benchmarks.faults.case_input`)."""
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +40,25 @@ def _waiting(sqs: Any, url: str) -> int:
         attrs["ApproximateNumberOfMessagesNotVisible"])
 
 
+def _watch(rig: Rig, sqs: Any, queue_url: str, noticed: list[str],
+           stop: threading.Event) -> None:
+    """What ``watch-events`` does, run back to back: drain the queue for a while, notice
+    the created objects' keys, delete a message only after its keys are committed (in
+    this process, not on a worker: a watch-events run there waits behind the drains)."""
+    from pipeline.db import recordings
+    from pipeline.db.session import session_scope
+    from pipeline.events import ObjectEvent, consume, store_objects
+
+    def notice(events: list[ObjectEvent]) -> None:
+        with session_scope(rig.db) as session:
+            noticed.extend(recordings.notice(session, rig.store_url,
+                                             store_objects(events, rig.store_url), "event"))
+
+    while not stop.is_set():
+        with contextlib.suppress(Exception):
+            consume(sqs, queue_url, notice, max_seconds=20, wait_seconds=2)
+
+
 def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outcome:
     import logging
 
@@ -48,13 +69,15 @@ def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outco
     keys = [str(p.relative_to(root)) for p in files]
     with Rig(workdir) as rig:
         sqs, queue_url = _queue(rig)
-        with rig.cluster(workers=workers, CALLQA_EVENTS_QUEUE_URL=queue_url,
-                         CALLQA_DISPATCH="deployment") as cluster:
-            cluster.deploy("flows.events:watch_events", "watch-events",
-                           parameters={"max_seconds": 20, "dispatch": False,
-                                       "wait_seconds": 2})
+        with rig.cluster(workers=workers) as cluster:
             store = rig.store()
+            marks: dict[str, float] = {}
+            noticed: list[str] = []
+            stop = threading.Event()
+            watcher = threading.Thread(target=_watch, args=(rig, sqs, queue_url, noticed, stop),
+                                       daemon=True)
             started = time.perf_counter()
+            watcher.start()
 
             def put(i: int) -> None:
                 store.put(keys[i], files[i], None)
@@ -62,8 +85,6 @@ def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outco
             with ThreadPoolExecutor(upload_threads) as pool:
                 list(pool.map(put, range(n)))
             uploaded = time.perf_counter() - started
-            marks: dict[str, float] = {}
-            watchers: list[str] = []
 
             def during(states: dict[str, int]) -> None:
                 now = time.perf_counter() - started
@@ -71,22 +92,20 @@ def run_burst(workdir: Path, n: int, workers: int, upload_threads: int) -> Outco
                     marks["noticed"] = now
                 if states.get("done", 0) and "first_done" not in marks:
                     marks["first_done"] = now
-                with contextlib.suppress(Exception):  # the schedule, every few seconds
-                    if "noticed" not in marks and not any(
-                            s in ("SCHEDULED", "PENDING", "RUNNING")
-                            for s in cluster.states(watchers[-1:]).values()):
-                        watchers.extend(cluster.submit("watch-events/watch-events"))
 
             states = settle(rig, cluster, keys, timeout=max(600, n * 3), runs=workers,
                             during=during)
             drained = time.perf_counter() - started
+            stop.set()
+            watcher.join(timeout=30)
             left_on_queue = _waiting(sqs, queue_url)
         notes = [f"{n} uploads in {uploaded:.1f} s from {upload_threads} threads; all "
                  f"noticed {marks.get('noticed', float('nan')):.1f} s after the first; "
+                 f"{len(noticed)} noticed as new (of {len(set(noticed))} keys); "
                  f"{left_on_queue} message(s) left on the queue",
                  *_rates(rig.db, keys, drained - marks.get("first_done", 0.0), workers),
                  f"states at the end: {states}", *failure_reasons(rig.db, keys)]
-        return outcome_of("burst-2000", rig.db, keys, notes=notes)
+        return outcome_of(f"burst-{n}", rig.db, keys, notes=notes)
 
 
 def _rates(db: str, keys: list[str], draining: float, workers: int) -> list[str]:
