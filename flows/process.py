@@ -185,7 +185,8 @@ def process_claimed(
     worker that lost its lease stores nothing over the new holder's work; it raises
     :class:`~pipeline.errors.LeaseLost`. The recording is completed in the transaction
     that stores the analysis, and released (pending again, or failed after
-    ``CALLQA_CLAIM_MAX_ATTEMPTS``, or at once when the recording itself is bad) on failure.
+    ``CALLQA_CLAIM_MAX_ATTEMPTS``, or at once when the recording itself is bad; deferred
+    without spending an attempt when the store is unavailable) on failure.
     """
     started = time.perf_counter()
     settings = get_settings()
