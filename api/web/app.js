@@ -10,6 +10,7 @@ import { renderQueue } from "./queue.js";
 import { renderCall } from "./call.js";
 import { renderSearch } from "./search.js";
 import { renderLibrary } from "./library.js";
+import { renderCoaching } from "./coaching.js";
 import { renderCalibration } from "./calibration.js";
 import { renderMe } from "./me.js";
 import { renderDashboards } from "./dashboards.js";
@@ -23,6 +24,7 @@ const PAGES = {
   queue: { label: () => t("nav.queue"), roles: ["admin", "supervisor"], render: renderQueue },
   search: { label: () => t("nav.search"), roles: ["admin", "supervisor", "trainer"], render: renderSearch },
   library: { label: () => t("nav.library"), roles: ["admin", "supervisor", "trainer"], render: renderLibrary },
+  coaching: { label: () => t("coach.nav"), roles: ["admin", "supervisor", "trainer"], render: renderCoaching },
   calibration: { label: () => t("nav.calibration"), roles: ["admin", "supervisor", "trainer"], render: renderCalibration },
   me: { label: () => t("nav.me"), roles: ["agent"], render: renderMe },
   dashboards: { label: () => t("nav.dashboards"), roles: ["admin", "supervisor"], render: renderDashboards },

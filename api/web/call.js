@@ -3,6 +3,7 @@
 import { api, audioUrl, clock, el, errorBox, num } from "./api.js";
 import { reviewPanel } from "./review.js";
 import { agentPanel, clipForm } from "./people.js";
+import { callCoaching } from "./coaching.js";
 import { dateTime, label, percentOf100, seconds, t } from "./i18n.js";
 
 const REVIEWERS = ["admin", "supervisor"], CLIPPERS = ["admin", "supervisor", "trainer"];
@@ -186,6 +187,6 @@ export async function renderCall(view, callId, user) {
        el("span", { class: "muted call-about" }, ` ${about.join(" · ")}`)),
     el("div", { class: "call" },
       el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
-         clip, el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
+         clip, callCoaching(call, user), el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
       side));
 }

@@ -3,6 +3,7 @@
 // downloads it, and can be deleted (after a confirm step).
 import { api, blobUrl, clock, download, el, errorBox } from "./api.js";
 import { label, number, seconds, t, tn } from "./i18n.js";
+import { clipCoaching } from "./coaching.js";
 
 function filterForm(params) {
   const form = el("form", { class: "filters", id: "library-filters" },
@@ -65,7 +66,7 @@ function clipCard(clip) {
       el("button", { type: "button", class: "play-clip", onclick: play }, `▶ ${t("library.play")}`),
       el("button", { type: "button", class: "download-clip", onclick: save }, t("library.download")),
       remove, confirm),
-    audio, error, lines);
+    audio, error, lines, clipCoaching(clip));
   return card;
 }
 

@@ -2,6 +2,7 @@
 // dispute status, and their score trend beside the team average as a small SVG line chart.
 import { api, el, num } from "./api.js";
 import { dateTime, day, label, t } from "./i18n.js";
+import { coachingForYou, coachingMarks } from "./coaching.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const svg = (tag, attrs, text) => {
@@ -35,11 +36,12 @@ function chart(trend, period) {
   };
   line("team_average", "team");
   line("average", "mine");
+  const coached = coachingMarks(box, trend, { x, top: T, bottom: H - B, left: L, right: W - R });
   points.forEach((p, i) => box.append(svg("text", { x: x(i), y: H - 6, "text-anchor": "middle", class: "axis" },
                                            day(p.start, { month: period === "month" }))));
   return el("div", {}, box, el("div", { class: "legend muted" },
     el("span", { class: "key mine" }), `${t("me.you")} `, el("span", { class: "key team" }),
-    t("me.team", { team: trend.team || "" })));
+    t("me.team", { team: trend.team || "" })), coached);
 }
 
 function status(card) {
@@ -54,8 +56,9 @@ function status(card) {
 export async function renderMe(view, params) {
   const period = ["day", "week", "month"].includes(params.get("period")) ? params.get("period") : "week";
   view.replaceChildren(el("h1", {}, t("nav.me")), el("p", { class: "muted" }, t("common.loading")));
-  const [cards, trend] = await Promise.all([
-    api("/me/scorecards", { params: { limit: 100 } }), api("/me/trend", { params: { period } })]);
+  const [cards, trend, coaching] = await Promise.all([
+    api("/me/scorecards", { params: { limit: 100 } }), api("/me/trend", { params: { period } }),
+    coachingForYou(() => renderMe(view, params))]);
   const periods = el("p", {}, ["day", "week", "month"].map((p) =>
     p === period ? el("b", {}, `${label("period", p)} `) : el("a", { href: `#/me?period=${p}` }, `${label("period", p)} `)));
   const table = cards.data.length === 0 ? el("p", { class: "card" }, t("me.no_scorecards")) :
@@ -73,5 +76,5 @@ export async function renderMe(view, params) {
   view.replaceChildren(el("h1", {}, t("nav.me")),
     el("section", { class: "card", id: "trend" }, el("h2", {}, t("me.trend", { period: label("period", period) })),
       periods, chart(trend, period)),
-    table);
+    coaching, table);
 }
