@@ -38,7 +38,7 @@ def _public(cs: CalibrationSession, user: User, lang: str) -> CalibrationPublic:
 
 
 def _summary(cs: CalibrationSession, user: User) -> CalibrationSummary:
-    view = dataclasses.asdict(calibration.calibration_view(cs, user))
+    view = dataclasses.asdict(calibration.calibration_view(cs, user, criteria=False))
     view.pop("criteria")
     return CalibrationSummary.model_validate(view)
 

@@ -260,9 +260,7 @@ def _agreement(automatic: str, said: Sequence[Said]) -> str | None:
     return "all" if labels == {automatic} else "people"
 
 
-def calibration_view(cs: CalibrationSession, user: User, lang: str = "en") -> CalibrationView:
-    """The session as ``user`` may see it: blind (their own verdicts only, no automatic
-    ones) until revealed, everything side by side after."""
+def _rows(cs: CalibrationSession, user: User, lang: str) -> tuple[CriterionRow, ...]:
     me = _invited(cs, user)
     shown = cs.status == CalibrationStatus.REVEALED
     names = rubric_titles(cs.score.rubric.hash, cs.score.rubric.source)
@@ -284,6 +282,17 @@ def calibration_view(cs: CalibrationSession, user: User, lang: str = "en") -> Ca
             title=names.criterion(result.criterion_id, lang), section_id=result.section_id,
             automatic=result.verdict if shown else None, mine=mine, verdicts=visible,
             agreement=_agreement(result.verdict, visible) if shown else None))
+    return tuple(rows)
+
+
+def calibration_view(cs: CalibrationSession, user: User, lang: str = "en", *,
+                     criteria: bool = True) -> CalibrationView:
+    """The session as ``user`` may see it: blind (their own verdicts only, no automatic
+    ones) until revealed, everything side by side after; without its criteria (a
+    listing's row) when ``criteria`` is False."""
+    me = _invited(cs, user)
+    shown = cs.status == CalibrationStatus.REVEALED
+    people = sorted(cs.reviewers, key=lambda r: r.id)
     organiser = cs.created_by == user.id or user.role == Role.ADMIN
     return CalibrationView(
         id=cs.id, call_id=cs.call_id, score_id=cs.score_id, title=cs.title, status=cs.status,
@@ -293,7 +302,7 @@ def calibration_view(cs: CalibrationSession, user: User, lang: str = "en") -> Ca
         may_reveal=organiser and not shown,
         reviewers=tuple(ReviewerRow(r.user_id, r.user.username, r.submitted_at)
                         for r in people),
-        criteria=tuple(rows))
+        criteria=_rows(cs, user, lang) if criteria else ())
 
 
 def reviewer_choices(session: Session, user: User,
