@@ -24,7 +24,7 @@ from api.deps import SessionDep, StaffUser
 from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
 from pipeline.db.accounts import User
 from pipeline.db.buckets import Period
-from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, summary
+from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, group_names, summary
 from pipeline.db.search import CallFilters
 from scoring.work.access import scope_of
 from scoring.work.downloads import record_download
@@ -73,8 +73,10 @@ def _rows(session: SessionDep, user: User, q: SummaryQuery) -> list[SummaryRow]:
 
 @router.get("/summary", summary="Scores, rates, sentiment and metrics per period and group")
 def dashboard_summary(user: StaffUser, session: SessionDep, q: SummaryQueryDep) -> SummaryPublic:
+    rows = _rows(session, user, q)
     return SummaryPublic(period=q.period, group_by=q.group_by, data=[
-        SummaryRowPublic.model_validate(r) for r in _rows(session, user, q)])
+        SummaryRowPublic.model_validate(r) for r in rows],
+        names=group_names(session, q.group_by, (r.group for r in rows)))
 
 
 @router.get("/summary.csv", response_class=Response, response_model=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SummaryRowPublic(BaseModel):
@@ -27,3 +27,7 @@ class SummaryPublic(BaseModel):
     period: Literal["day", "week", "month"]
     group_by: Literal["none", "agent", "team", "queue", "direction", "language", "category"]
     data: list[SummaryRowPublic]
+    names: dict[str, str] = Field(
+        default_factory=dict,
+        description="What a person calls a group, where that is not the group itself: "
+                    "agents' names by external id.")

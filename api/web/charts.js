@@ -36,9 +36,15 @@ function yRange(values, domain) {
   return [t[0], t[t.length - 1]];
 }
 
+/** `node` inside a link to `href` (an SVG <a>: focusable, opens with Enter; named by the
+ * node's <title>), or as it is. */
+const linked = (node, href) => (href ? svg("a", { href, class: "drill" }, node) : node);
+
 /**
- * lineChart({labels, series: [{name, color, values}], format, domain, yLabel, id})
- * `values[i]` belongs to `labels[i]`; null leaves a gap.
+ * lineChart({labels, series: [{name, color, values, links}], format, domain, yLabel, id})
+ * `values[i]` belongs to `labels[i]`; null leaves a gap; `links[i]` (optional) is where a
+ * point leads (the calls behind it). `yLabel` names the chart for screen readers; the
+ * card's heading says it on screen, so it is not written again beside the axis.
  */
 export function lineChart({ labels, series, format = String, domain, yLabel = "", id, note = () => "" }) {
   const W = 640, H = 240, L = 56, R = 36, T = 12, B = 40;
@@ -46,8 +52,8 @@ export function lineChart({ labels, series, format = String, domain, yLabel = ""
   const [lo, hi] = yRange(all, domain);
   const x = (i) => L + (labels.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (labels.length - 1));
   const y = (v) => T + ((hi - v) * (H - T - B)) / (hi - lo || 1);
-  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart line-chart", id, role: "img",
-                           "aria-label": yLabel });
+  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart line-chart", id, "aria-label": yLabel,
+                           role: series.some((s) => s.links?.some(Boolean)) ? "group" : "img" });
   for (const v of ticks(lo, hi)) {
     if (v < lo - 1e-9 || v > hi + 1e-9) continue;
     box.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: v === 0 ? "grid zero" : "grid" }),
@@ -59,8 +65,6 @@ export function lineChart({ labels, series, format = String, domain, yLabel = ""
       box.append(svg("text", { x: x(i), y: H - B + 16, "text-anchor": "middle", class: "axis" }, label));
     }
   });
-  box.append(svg("text", { x: 12, y: T + (H - T - B) / 2, class: "axis axis-title", "text-anchor": "middle",
-                           transform: `rotate(-90 12 ${T + (H - T - B) / 2})` }, yLabel));
   for (const s of series) {
     const g = svg("g", { class: "series", "data-series": s.name });
     let run = [];
@@ -71,8 +75,8 @@ export function lineChart({ labels, series, format = String, domain, yLabel = ""
     s.values.forEach((v, i) => {
       if (v === null || v === undefined) return flush();
       run.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
-      g.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, fill: s.color, class: "point" },
-                   title(`${s.name} · ${labels[i]}: ${format(v)}${note(s, i)}`)));
+      g.append(linked(svg("circle", { cx: x(i), cy: y(v), r: 4, fill: s.color, class: "point" },
+                          title(`${s.name} · ${labels[i]}: ${format(v)}${note(s, i)}`)), s.links?.[i]));
     });
     flush();
     box.append(g);
@@ -80,15 +84,17 @@ export function lineChart({ labels, series, format = String, domain, yLabel = ""
   return box;
 }
 
-/** barChart({bars: [{name, color, value, detail}], format, domain, id, label, empty}): one row
- * per bar; `empty` is written where a bar has no value. */
+/** barChart({bars: [{name, color, value, detail, link}], format, domain, id, label, empty}): one
+ * row per bar; `empty` is written where a bar has no value; `link` is where a bar leads. */
 export function barChart({ bars, format = String, domain, id, label = "", empty = "–" }) {
   const row = 26, L = 130, R = 70, W = 640, H = bars.length * row + 8;
   const values = bars.map((b) => b.value).filter((v) => v !== null && v !== undefined);
   const [lo, hi] = yRange(values, domain);
   const base = Math.max(lo, Math.min(0, hi));
   const x = (v) => L + ((v - lo) * (W - L - R)) / (hi - lo || 1);
-  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart bar-chart", id, role: "img", "aria-label": label });
+  // a picture, or a group of links (an "img" may not hold anything to press)
+  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart bar-chart", id, "aria-label": label,
+                           role: bars.some((b) => b.link) ? "group" : "img" });
   bars.forEach((b, i) => {
     const top = 4 + i * row;
     const name = b.name.length > 18 ? `${b.name.slice(0, 17)}…` : b.name;
@@ -98,8 +104,8 @@ export function barChart({ bars, format = String, domain, id, label = "", empty 
       return;
     }
     const [a, z] = [x(base), x(b.value)].sort((p, q) => p - q);
-    box.append(svg("rect", { x: a, y: top + 4, width: Math.max(1, z - a), height: row - 8, fill: b.color, class: "bar" },
-                   title(`${b.name}: ${format(b.value)}${b.detail ? ` (${b.detail})` : ""}`)),
+    box.append(linked(svg("rect", { x: a, y: top + 4, width: Math.max(1, z - a), height: row - 8, fill: b.color, class: "bar" },
+                          title(`${b.name}: ${format(b.value)}${b.detail ? ` (${b.detail})` : ""}`)), b.link),
                svg("text", { x: Math.max(z, x(base)) + 6, y: top + row / 2 + 4, class: "value" }, format(b.value)));
   });
   return box;

@@ -72,39 +72,90 @@ function combine(rows, key) {
   return n ? sum / n : null;
 }
 
-/** Rows regrouped: the `top` groups with most calls keep their name, the rest are "others". */
-export function regroup(rows, groupBy, top) {
+/** Rows regrouped: the `top` groups with most calls keep their name, the rest are "others";
+ * `names` (the API's) turns agents' ids into names, `rawOf` turns a name back. */
+export function regroup(rows, groupBy, top, names = {}) {
   const kinds = { language: "lang", direction: "direction" };
   const name = (g) => (groupBy === "none" ? t("dash.all_calls") : g === null || g === undefined ? t("dash.no_group")
-    : kinds[groupBy] ? label(kinds[groupBy], g) : g);
+    : kinds[groupBy] ? label(kinds[groupBy], g) : names[g] || g);
+  const rawOf = new Map();
   const volume = new Map();
-  for (const r of rows) volume.set(name(r.group), (volume.get(name(r.group)) || 0) + r.calls);
+  for (const r of rows) {
+    volume.set(name(r.group), (volume.get(name(r.group)) || 0) + r.calls);
+    rawOf.set(name(r.group), r.group);
+  }
   const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1]).map(([g]) => g);
   const kept = ranked.length > top + 1 ? ranked.slice(0, top) : ranked;
   const groups = ranked.length > kept.length ? [...kept, OTHERS] : kept;
   const byGroup = new Map(groups.map((g) => [g, []]));
   for (const r of rows) byGroup.get(kept.includes(name(r.group)) ? name(r.group) : OTHERS).push(r);
-  return { groups, byGroup, volume };
+  return { groups, byGroup, volume, rawOf };
 }
 
-function metricCard(key, labels, regrouped, period) {
+// The calls behind a figure: the search page with the dashboard's group and dates, scored
+// calls only (what the dashboard counts). No link for "others", a missing group or category.
+const FILTER_OF = { agent: "agent", team: "team", queue: "queue", direction: "direction", language: "language" };
+
+function periodEnd(start, period) {
+  const d = new Date(`${start}T00:00:00Z`);
+  if (period === "day") d.setUTCDate(d.getUTCDate() + 1);
+  else if (period === "week") d.setUTCDate(d.getUTCDate() + 7);
+  else d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function drill(s, regrouped, group, start = null) {
+  const p = new URLSearchParams({ score_min: "0" });
+  if (group !== null && s.group_by !== "none") {
+    const raw = regrouped.rawOf.get(group);
+    if (!FILTER_OF[s.group_by] || raw === null || raw === undefined) return null;
+    p.set(FILTER_OF[s.group_by], raw);
+  }
+  const q = query(s);
+  const from = start ? `${start}T00:00:00Z` : q.date_from;
+  const to = start ? `${periodEnd(start, s.period)}T00:00:00Z` : q.date_to;
+  if (from) p.set("date_from", from);
+  if (to) p.set("date_to", to);
+  return `#/search?${p}`;
+}
+
+const KPIS = ["calls", "average_score", "auto_fail_rate", "flag_rate", "customer_sentiment_end"];
+
+/** The period at a glance: one tile per headline figure, each opening the calls behind it. */
+function kpiTiles(s, rows, regrouped) {
+  return el("ul", { class: "kpis", id: "kpis", "aria-label": t("dash.at_a_glance") }, KPIS.map((key) => {
+    const value = combine(rows, key);
+    return el("li", { class: "kpi", dataset: { metric: key } },
+      el("a", { href: drill(s, regrouped, null) },
+        el("span", { class: "kpi-value" }, value === null ? "–" : METRICS[key].format(value)),
+        el("span", { class: "kpi-label" }, METRICS[key].label())));
+  }));
+}
+
+function metricCard(key, labels, regrouped, s) {
   const m = METRICS[key];
   const { groups, byGroup } = regrouped;
   const color = (i, g) => (g === OTHERS ? "#9aa1ad" : PALETTE[i % PALETTE.length]);
+  const link = (g, start) => (g === OTHERS ? null : drill(s, regrouped, g, start));
   const series = groups.map((g, i) => {
     const rows = byGroup.get(g);
     return { name: shown(g), color: color(i, g), values: labels.map((start) => {
       const here = rows.filter((r) => r.start === start);
       return here.length ? combine(here, key) : null;
-    }), calls: labels.map((start) => rows.filter((r) => r.start === start).reduce((a, r) => a + r.calls, 0)) };
+    }), calls: labels.map((start) => rows.filter((r) => r.start === start).reduce((a, r) => a + r.calls, 0)),
+    links: labels.map((start) => link(g, start)) };
   });
   const bars = groups.map((g, i) => ({ name: shown(g), color: color(i, g), value: combine(byGroup.get(g), key),
-    detail: tn("dash.n_calls", byGroup.get(g).reduce((a, r) => a + r.calls, 0)) }));
+    detail: tn("dash.n_calls", byGroup.get(g).reduce((a, r) => a + r.calls, 0)), link: link(g) }));
+  // one period is a dot per group, not a line: the bars below say it all
+  const overTime = labels.length < 2
+    ? el("p", { class: "muted one-period" }, t("dash.one_period", { period: label("period", s.period) }))
+    : lineChart({ labels: labels.map((start) => day(start, { month: s.period === "month" })), series, format: m.format,
+                  domain: m.domain, yLabel: m.label(), id: `line-${key}`,
+                  note: (x, i) => ` (${tn("dash.n_calls", x.calls[i])})` });
   return el("section", { class: "card metric", dataset: { metric: key } },
     el("h2", {}, m.label()),
-    lineChart({ labels: labels.map((start) => day(start, { month: period === "month" })), series, format: m.format,
-                domain: m.domain, yLabel: m.label(), id: `line-${key}`,
-                note: (s, i) => ` (${tn("dash.n_calls", s.calls[i])})` }),
+    overTime,
     el("h3", {}, t("dash.whole_period")),
     barChart({ bars, format: m.format, domain: m.domain, id: `bars-${key}`, label: t("dash.whole_period_of", { metric: m.label() }),
                empty: t("dash.no_data") }));
@@ -136,7 +187,7 @@ export async function renderDashboards(view, params) {
     return;
   }
   const labels = [...new Set(summary.data.map((r) => r.start))].sort();
-  const regrouped = regroup(summary.data, s.group_by, Number(s.top));
+  const regrouped = regroup(summary.data, s.group_by, Number(s.top), summary.names || {});
   const total = summary.data.reduce((a, r) => a + r.calls, 0);
   const keys = Object.keys(METRICS).filter((k) => s.show === "all" || METRICS[k].set === s.show);
   view.replaceChildren(...head,
@@ -144,6 +195,7 @@ export async function renderDashboards(view, params) {
       el("p", { class: "muted" }, tn("dash.summary", total, { from: day(labels[0]), to: day(labels[labels.length - 1]),
                                                              period: label("period", s.period) })),
       csv),
+    kpiTiles(s, summary.data, regrouped),
     legend(regrouped.groups),
-    el("div", { class: "dashboard", id: "dashboard" }, keys.map((k) => metricCard(k, labels, regrouped, s.period))));
+    el("div", { class: "dashboard", id: "dashboard" }, keys.map((k) => metricCard(k, labels, regrouped, s))));
 }

@@ -1,7 +1,7 @@
 // Trainers' call search: transcript words, flag code, criterion + verdict, sentiment and
 // score range over GET /calls; each result opens the call page.
 import { api, clock, el, num, pageLink, pager } from "./api.js";
-import { dateTime, label, t } from "./i18n.js";
+import { dateTime, day, label, t } from "./i18n.js";
 
 const PAGE = 20;
 const FIELDS = [
@@ -26,7 +26,10 @@ function searchForm(params) {
     for (const [k, v] of data) if (v) next.set(k, v);
     location.hash = `#/search?${next}`;
   };
-  form.addEventListener("submit", (e) => { e.preventDefault(); go(new FormData(form)); });
+  form.addEventListener("submit", (e) => {  // a dashboard's scope stays until cleared
+    e.preventDefault();
+    go([...new FormData(form), ...DRILL.filter((n) => params.get(n)).map((n) => [n, params.get(n)])]);
+  });
   form.addEventListener("reset", (e) => { e.preventDefault(); go([]); });
   return form;
 }
@@ -43,9 +46,32 @@ function row(call) {
     el("td", {}, (call.flags || []).map((code) => label("flag", code)).join(", ")));
 }
 
+// What a dashboard's figure adds when it opens the calls behind it (not in the form).
+const DRILL = ["team", "agent", "queue", "language", "direction", "date_from", "date_to"];
+
+/** "Team Billing · 16 Nov 2026 – 22 Nov 2026", and a link to search without them. */
+function drillNote(params) {
+  const parts = [];
+  for (const name of ["team", "agent", "queue", "direction", "language"]) {
+    const v = params.get(name);
+    if (v) parts.push(`${t(`col.${name}`)} ${name === "language" ? label("lang", v) : name === "direction" ? label("direction", v) : v}`);
+  }
+  const from = params.get("date_from"), to = params.get("date_to");
+  if (from || to) {
+    const last = to ? new Date(new Date(to).getTime() - 86400000).toISOString() : null;  // date_to is exclusive
+    parts.push(`${from ? day(from.slice(0, 10)) : "…"} – ${last ? day(last.slice(0, 10)) : "…"}`);
+  }
+  if (!parts.length) return null;
+  const rest = new URLSearchParams(params);
+  for (const name of DRILL) rest.delete(name);
+  return el("p", { class: "drill-note", id: "search-scope" }, t("search.scope"), " ", el("b", {}, parts.join(" · ")), " ",
+    el("a", { href: `#/search?${rest}` }, t("search.all_calls")));
+}
+
 export async function renderSearch(view, params) {
   const skip = Math.max(0, Number(params.get("skip")) || 0);
-  const query = Object.fromEntries(FIELDS.map(([name]) => [name, params.get(name) || ""]));
+  const query = Object.fromEntries([...FIELDS.map(([name]) => [name, params.get(name) || ""]),
+                                    ...DRILL.map((name) => [name, params.get(name) || ""])]);
   // the form is drawn once, so what is typed while the results load is kept
   const form = searchForm(params);
   view.replaceChildren(el("h1", {}, t("nav.search")), form, el("p", { class: "muted" }, t("common.loading")));
@@ -56,6 +82,6 @@ export async function renderSearch(view, params) {
     el("table", { class: "queue", id: "search-results" },
       el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
-  view.replaceChildren(el("h1", {}, t("nav.search")), form, table,
+  view.replaceChildren(el("h1", {}, t("nav.search")), form, drillNote(params), table,
     pager(page, skip, PAGE, pageLink("search", params)));
 }

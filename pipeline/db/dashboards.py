@@ -24,7 +24,7 @@ subquery and no JSON reaches this query. A partial covering index on current sco
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -285,4 +285,16 @@ def customer_end(trajectories: Any) -> float | None:
             if isinstance(end, int | float) and not isinstance(end, bool):
                 return float(end)
     return None
+
+
+def group_names(session: Session, group_by: GroupBy,
+                groups: Iterable[str | None]) -> dict[str, str]:
+    """What a person calls each group: an agent's name for its external id (the id where
+    the agent has no name); other groupings are already names, and get no entry."""
+    wanted = {g for g in groups if g is not None}
+    if group_by != "agent" or not wanted:
+        return {}
+    found = session.execute(select(Agent.external_id, Agent.name)
+                            .where(Agent.external_id.in_(wanted))).tuples().all()
+    return {ext: name or ext for ext, name in found}
 

@@ -118,6 +118,9 @@ BY_TEAM = [
 ]
 
 
+NAMES = {"A-1": "Ayşe Yılmaz", "A-2": "Mark Evans", "A-3": "Zeynep Kaya"}
+
+
 def get(api: Api, user: str = "sup", **params: Any) -> Any:
     r = api.get(URL, user, params=params)
     assert r.status_code == 200, r.text
@@ -137,6 +140,9 @@ def test_by_agent_and_by_category(dash: Api) -> None:
         row(W2, "A-1", 1, 70.0, 1.0, 1.0, 0.5, 60.0, 20.0, 0.5, 2.0),
         row(W2, "A-3", 2, 70.0, 0.5, 0.0, -0.05, 82.5, 10.0, 0.4, 4.0),
     ]
+    # what a person reads for each agent: its name (the id where it has none)
+    assert get(dash, group_by="agent")["names"] == NAMES
+    assert get(dash, group_by="team")["names"] == {}
     # category: the metadata's category, else the queue
     assert [(r["start"], r["group"], r["calls"], r["average_score"], r["flag_rate"],
              r["customer_sentiment_end"]) for r in get(dash, group_by="category")["data"]] == [

@@ -126,6 +126,32 @@ def test_supervisor_reads_the_dashboards(live: tuple[str, World], page: Any,
     rows = list(csv.DictReader(io.StringIO(saved.read_text("utf-8"))))
     assert {r["start"] for r in rows} == {"2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26"}
     assert sum(int(r["calls"]) for r in rows) == 60 and added == 120
+
+    # the period at a glance; a tile opens the calls behind it, in the search
+    expect(page.locator("#kpis .kpi")).to_have_count(5)
+    expect(page.locator("#kpis .kpi[data-metric=calls] .kpi-value")).to_have_text("60")
+    page.click("#kpis .kpi[data-metric=calls] a")
+    expect(page.locator("#search-scope")).to_contain_text("1 Oct 2026 – 31 Oct 2026")
+    expect(page.locator(".pager")).to_contain_text("of 60")
+    page.go_back()
+
+    # by agent: names, not ids; a bar opens that agent's calls of the period
+    page.select_option("#dashboard-form select[name=group_by]", "agent")
+    page.click("#dashboard-form button[type=submit]")
+    expect(legend.first).to_have_text("Ayşe Yılmaz")  # A-1, the most calls in October
+    expect(page.locator("#line-average_score text.axis-title")).to_have_count(0)
+    page.locator("#bars-average_score a.drill").first.click()
+    expect(page.locator("#search-scope")).to_contain_text("Agent A-1")
+    expect(page.locator(".pager")).to_contain_text("of 12")  # 3 a week, 4 weeks
+    assert page.locator("#search-results tbody tr").count() == 12
+    page.go_back()
+
+    # a single week is not drawn as lone dots: the bars say it
+    page.fill("#dashboard-form input[name=from]", "2026-10-05")
+    page.fill("#dashboard-form input[name=to]", "2026-10-11")
+    page.click("#dashboard-form button[type=submit]")
+    expect(page.locator(".card.metric .one-period").first).to_contain_text("One week only")
+    expect(page.locator("#line-average_score")).to_have_count(0)
     assert not console, f"console errors: {console}"
 
 
