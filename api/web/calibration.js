@@ -4,7 +4,7 @@
 // reviewers), and shows the agreement report: percent agreement and Cohen's kappa per
 // criterion and per reviewer, the criteria that disagree most first.
 // #/calibration?id=N is one session; #/calibration?call=<id> fills the new-session form.
-import { api, el, errorBox } from "./api.js";
+import { api, audioUrl, clock, el, errorBox } from "./api.js";
 import { dateTime, label, number, percentOf100, t, tn } from "./i18n.js";
 
 const VERDICTS = ["pass", "fail", "na"];
@@ -184,6 +184,27 @@ function sideBySide(s) {
     })));
 }
 
+// The recording and the redacted transcript, on the session page: the call page shows
+// the automatic scorecard, so a reviewer is sent there only after the reveal.
+function listenPanel(s) {
+  const error = el("div");
+  const audio = el("audio", { controls: true, preload: "metadata", id: "calib-player" });
+  const seek = (at) => {
+    audio.currentTime = Math.max(0, at);
+    audio.play().catch(() => { /* autoplay may be refused; the position still moves */ });
+  };
+  const turns = el("ol", { class: "transcript", id: "calib-transcript" },
+    el("li", { class: "muted" }, t("common.loading")));
+  audioUrl(s.call_id).then((url) => { audio.src = url; }, (err) => error.replaceChildren(errorBox(err)));
+  api(`/calls/${encodeURIComponent(s.call_id)}`).then((call) => turns.replaceChildren(...call.utterances.map((u) =>
+    el("li", { class: `turn ${u.role === "agent" ? "agent" : "customer"}`, tabindex: 0,
+               onclick: () => seek(u.start), onkeydown: (e) => { if (e.key === "Enter") seek(u.start); } },
+      el("div", { class: "who" }, label("party", u.role).toLocaleUpperCase(document.documentElement.lang),
+         el("span", { class: "time" }, `${clock(u.start)}–${clock(u.end)}`)),
+      el("div", { class: "text" }, u.text)))), (err) => turns.replaceChildren(errorBox(err)));
+  return el("section", { class: "card", id: "calib-listen" }, el("h2", {}, t("calib.listen")), audio, error, turns);
+}
+
 function drawSession(view, s) {
   const error = el("div");
   const redraw = (next) => drawSession(view, next);
@@ -204,9 +225,11 @@ function drawSession(view, s) {
   view.replaceChildren(
     el("p", {}, el("a", { href: "#/calibration" }, `← ${t("calib.title")}`)),
     el("h1", {}, sessionName(s)),
-    el("p", { id: "calib-status" }, el("b", {}, STATUS[s.status]()), ` · ${t("calib.by", { name: s.organiser })} · `,
-       el("a", { href: `#/calls/${encodeURIComponent(s.call_id)}`, id: "calib-call" }, t("calib.play"))),
-    ...[reviewerList(s), revealButton, error, ...body].filter(Boolean));
+    el("p", { id: "calib-status" }, el("b", {}, STATUS[s.status]()), ` · ${t("calib.by", { name: s.organiser })}`,
+       s.status === "revealed" ? [" · ", el("a", { href: `#/calls/${encodeURIComponent(s.call_id)}`, id: "calib-call" },
+                                             t("calib.open_call"))] : null),
+    ...[reviewerList(s), revealButton, error,
+        ...(s.status === "revealed" ? [...body, listenPanel(s)] : [listenPanel(s), ...body])].filter(Boolean));
 }
 
 export async function renderCalibration(view, params, user) {

@@ -69,7 +69,12 @@ def test_two_supervisors_calibrate_blind_then_side_by_side(
     page.click("#calib-new button[type=submit]")
     expect(page.locator("#calib-verdicts")).to_be_visible()
     expect(page.locator("#calib-blind")).to_contain_text("stay hidden")
-    expect(page.locator("#calib-call")).to_have_attribute("href", f"#/calls/{call}")
+    # the recording and transcript here: the call page (the automatic scorecard) waits
+    expect(page.locator("#calib-call")).to_have_count(0)
+    expect(page.locator("#calib-transcript li.turn")).to_have_count(3)
+    harness.wait_until(page, "document.getElementById('calib-player').readyState >= 1")
+    page.locator("#calib-transcript li.turn").nth(2).click()
+    harness.wait_until(page, "document.getElementById('calib-player').currentTime >= 19")
     expect(page.locator("#calib-verdicts fieldset")).to_have_count(4)
     expect(page.locator("#calib-verdicts legend").first).to_have_text(
         "Greets with the company and their own name")
@@ -113,6 +118,7 @@ def test_two_supervisors_calibrate_blind_then_side_by_side(
     table = page.locator("#calib-side-by-side")
     expect(table).to_be_visible()
     expect(page.locator("#calib-status")).to_contain_text("Revealed")
+    expect(page.locator("#calib-call")).to_have_attribute("href", f"#/calls/{call}")
     empathy = table.locator("tr[data-criterion=empathy]")
     expect(empathy.locator("td[data-reviewer=sup]")).to_contain_text("pass")
     expect(empathy.locator("td[data-reviewer=sup]")).to_contain_text(SUP_NOTE)
