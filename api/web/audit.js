@@ -6,9 +6,20 @@ const PAGE = 50;
 const FIELDS = ["action", "object_type", "object_id", "user_id", "since"];
 
 function detail(entry) {
-  const parts = Object.entries(entry.detail || {}).map(([k, v]) =>
-    `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : v}`);
+  const parts = Object.entries(entry.detail || {}).filter(([, v]) => v !== null && v !== undefined)  // no "null"
+    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`);
   return el("code", { class: "detail" }, parts.join("  ") || "–");
+}
+
+/** The entry's object, and the call it is about as a link (the object itself, or its call). */
+function object(entry) {
+  const callId = entry.object_type === "call" ? entry.object_id : entry.detail?.call_id;
+  const callLink = callId && callId !== "[erased]"
+    ? el("a", { href: `#/calls/${encodeURIComponent(callId)}`, class: "audit-call" },
+         entry.object_type === "call" ? `${t("audit.call")} ${String(callId).slice(0, 8)}` : t("audit.open_call"))
+    : null;
+  if (entry.object_type === "call") return callLink || `${entry.object_type} ${entry.object_id}`;
+  return [`${entry.object_type} ${entry.object_id ?? ""}`, callLink ? el("div", {}, callLink) : null];
 }
 
 export async function renderAudit(node, params) {
@@ -46,6 +57,6 @@ export async function renderAudit(node, params) {
           .map((h) => el("th", {}, h)))),
         el("tbody", {}, page.data.map((e) => el("tr", { dataset: { action: e.action } },
           el("td", {}, dateTime(e.at)), el("td", {}, e.username || "–"),
-          el("td", {}, el("b", {}, e.action)), el("td", {}, `${e.object_type} ${e.object_id}`), el("td", {}, detail(e)))))),
+          el("td", {}, el("b", {}, e.action)), el("td", {}, object(e)), el("td", {}, detail(e)))))),
     pager(page, skip, PAGE, link, [t("pager.newer"), t("pager.older")]));
 }

@@ -160,7 +160,7 @@ def test_admin_manages_users_teams_rubrics_and_reads_the_audit_log(
         live: tuple[str, World], page: Any, artifacts: Path) -> None:
     from playwright.sync_api import expect
 
-    base, _ = live
+    base, world = live
     console = sign_in(page, base, "admin")
     page.click("#nav-admin")
 
@@ -259,6 +259,17 @@ def test_admin_manages_users_teams_rubrics_and_reads_the_audit_log(
     expect(page.locator("#audit-table tbody tr[data-action='rubric.activate']")).to_have_count(1)
     expect(page.locator("#audit-table tbody tr[data-action='agent.create']")).to_have_count(1)
     page.screenshot(path=str(artifacts / "admin-audit.png"), full_page=True)
+    # an entry about a call links to it: the admin played a call's recording
+    flagged = world.calls["a1_flagged"]
+    page.goto(f"{base}/#/calls/{flagged}")
+    expect(page.locator("#player")).to_be_attached()
+    harness.wait_until(page, "document.getElementById('player').readyState >= 1")
+    page.goto(f"{base}/#/admin?tab=audit&action=call.audio")
+    played = page.locator("#audit-table tbody tr[data-action='call.audio']").first
+    expect(played.locator("a.audit-call")).to_have_text(f"call {flagged[:8]}")
+    expect(page.locator("#audit-table")).not_to_contain_text("null")
+    played.locator("a.audit-call").click()
+    expect(page).to_have_url(f"{base}/#/calls/{flagged}")
     console = [c for c in console if "422" not in c]  # the bad rubric's validation answer
     assert not console, f"console errors: {console}"
 
