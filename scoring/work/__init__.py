@@ -12,6 +12,9 @@ refusal is a :class:`~pipeline.errors.Refused` (``NotFound``, ``Forbidden``, ``C
     human_scores      a person's verdicts -> a scorecard, by the scorer's own rule
     reviews           a supervisor reviews a call: override criteria, see the diff, close
     disputes          an agent disputes a scorecard; a supervisor accepts or rejects it
+    calibration       reviewers score one scorecard blind, then see it side by side
+    agreement         percent agreement and Cohen's kappa, automatic vs people and people
+                      vs people, per criterion and reviewer over a period
     acknowledgements  an agent acknowledges a scorecard; an agent's scorecards
     clips             the trainers' library of call excerpts
     directory         teams, agents, and looking users up (the admins' directory)
