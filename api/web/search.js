@@ -52,9 +52,11 @@ const DRILL = ["team", "agent", "queue", "language", "direction", "date_from", "
 /** "Team Billing · 16 Nov 2026 – 22 Nov 2026", and a link to search without them. */
 function drillNote(params) {
   const parts = [];
-  for (const name of ["team", "agent", "queue", "direction", "language"]) {
+  const named = { team: () => t("col.team"), agent: () => t("col.agent"), queue: () => t("col.queue"),
+                  direction: () => t("col.direction"), language: () => t("col.language") };
+  for (const [name, title] of Object.entries(named)) {
     const v = params.get(name);
-    if (v) parts.push(`${t(`col.${name}`)} ${name === "language" ? label("lang", v) : name === "direction" ? label("direction", v) : v}`);
+    if (v) parts.push(`${title()} ${name === "language" ? label("lang", v) : name === "direction" ? label("direction", v) : v}`);
   }
   const from = params.get("date_from"), to = params.get("date_to");
   if (from || to) {

@@ -341,7 +341,7 @@ def test_callqa_user_add_and_teams_set_a_users_teams(callqa_home: Path) -> None:
     assert "user deniz: teams Billing,Sales" in both_teams.output
     listed = runner.invoke(app, ["user", "list"])
     line = next(x for x in listed.output.splitlines() if x.startswith("deniz"))
-    assert line.endswith("Billing,Sales") and len(line) <= 80
+    assert line.endswith("Billing, Sales") and len(line) <= 80
     bad = runner.invoke(app, ["user", "add", "ghost", "--role", "trainer", "--team", "Nope",
                               "--password-stdin"], input="a long enough secret\n")
     assert bad.exit_code == 1 and "no team named 'Nope'" in bad.output
