@@ -7,6 +7,7 @@
 import { api, el, errorBox, session } from "./api.js";
 import { LANGUAGES, label, language, pick, t, useStored } from "./i18n.js";
 import { renderQueue } from "./queue.js";
+import { renderDisputes } from "./disputes.js";
 import { renderCall } from "./call.js";
 import { renderSearch } from "./search.js";
 import { renderLibrary } from "./library.js";
@@ -22,6 +23,7 @@ let me = null;
 
 const PAGES = {
   queue: { label: () => t("nav.queue"), roles: ["admin", "supervisor"], render: renderQueue },
+  disputes: { label: () => t("nav.disputes"), roles: ["admin", "supervisor"], render: renderDisputes },
   search: { label: () => t("nav.search"), roles: ["admin", "supervisor", "trainer"], render: renderSearch },
   library: { label: () => t("nav.library"), roles: ["admin", "supervisor", "trainer"], render: renderLibrary },
   coaching: { label: () => t("coach.nav"), roles: ["admin", "supervisor", "trainer"], render: renderCoaching },

@@ -1,12 +1,15 @@
 // One call: the player, a talk/silence/overtalk timeline, the transcript, the scorecard,
-// flags and metrics; the review panel (review.js) for supervisors.
+// flags and metrics; the review panel (review.js) for supervisors; the call's dispute (its
+// reason beside the disputed criteria, and for supervisors the forms to decide an open one).
 import { api, audioUrl, clock, el, errorBox, num } from "./api.js";
 import { reviewPanel } from "./review.js";
+import { disputeCard, scoredBy } from "./dispute_parts.js";
 import { agentPanel, clipForm } from "./people.js";
 import { callCoaching } from "./coaching.js";
 import { dateTime, label, percentOf100, seconds, t } from "./i18n.js";
 
 const REVIEWERS = ["admin", "supervisor"], CLIPPERS = ["admin", "supervisor", "trainer"];
+const DISPUTERS = ["admin", "supervisor", "agent"];
 
 const METRICS = [
   ["duration", () => t("metric.duration"), clock], ["talk_agent", () => t("metric.talk_agent"), clock],
@@ -101,7 +104,27 @@ function evidenceList(items, seek) {
       ev.note ? el("span", { class: "muted" }, ` ${ev.note}`) : null)));
 }
 
-function scorecard(card, seek, review) {
+/** The explanation as a sentence; nothing when it only repeats the criterion and its
+ * verdict ("greeting: pass"), which the row shows already. */
+function why(r) {
+  let text = String(r.explanation || "").trim();
+  for (const name of [r.criterion_id, r.title]) {
+    if (name && text.startsWith(`${name}:`)) text = text.slice(name.length + 1).trim();
+  }
+  if (!text || text === r.verdict) return null;
+  const lang = document.documentElement.lang || undefined;
+  return el("p", { class: "why" }, text[0].toLocaleUpperCase(lang) + text.slice(1));
+}
+
+/** "Pass mark 60: passed" (or "below it") beside the total, from the rubric's low-score rule. */
+function passMark(card) {
+  if (card.pass_mark === null || card.pass_mark === undefined) return null;
+  const passed = card.total >= card.pass_mark;
+  return el("span", { class: `pass-mark ${passed ? "passed" : "below"}` },
+    t(passed ? "call.pass_mark_passed" : "call.pass_mark_below", { mark: num(card.pass_mark) }));
+}
+
+function scorecard(card, seek, review, disputed = new Set()) {
   if (!card) return el("p", { class: "card" }, t("call.no_scorecard"));
   const sectionTitle = new Map(card.sections.map((s) => [s.section_id, s.title || s.section_id]));
   const sections = el("ul", { class: "sections" }, card.sections.map((s) =>
@@ -110,13 +133,14 @@ function scorecard(card, seek, review) {
   const rows = card.results.map((r) => el("tr", { class: "criterion", dataset: { criterion: r.criterion_id, resultId: r.id } },
     el("td", {}, el("b", { class: "criterion-title", title: r.criterion_id }, r.title || r.criterion_id),
        el("div", { class: "muted" }, sectionTitle.get(r.section_id) || r.section_id),
-       r.auto_fail ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null),
+       r.auto_fail && r.verdict === "fail" ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
+       disputed.has(r.id) ? el("span", { class: "badge dispute-open" }, t("dispute.disputed")) : null),
     el("td", {}, el("span", { class: `verdict v-${r.verdict}` }, label("verdict", r.verdict)), el("div", { class: "muted" }, `${num(r.points)}/${num(r.max_points)}`)),
-    el("td", {}, r.explanation, evidenceList(r.evidence, seek),
+    el("td", {}, why(r), evidenceList(r.evidence, seek),
        review.overrideCell ? review.overrideCell(r) : null)));
   return el("section", { class: "card", id: "scorecard" },
-    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)),
-       card.auto_failed ? el("span", { class: "badge fail" }, t("call.auto_failed")) : null),
+    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)), passMark(card),
+       card.auto_failed ? el("span", { class: "badge fail" }, t("call.auto_failed")) : null, scoredBy(card)),
     el("p", { class: "muted" }, `${card.rubric_title || card.rubric} v${card.rubric_version}`,
        card.current ? "" : ` (${t("call.not_current")})`),
     sections, card.notes?.length ? el("ul", { class: "notes" }, card.notes.map((n) => el("li", {}, n))) : null,
@@ -140,6 +164,18 @@ function metrics(m) {
   return el("section", { class: "card", id: "metrics" }, el("h2", {}, t("call.metrics")),
     el("dl", { class: "metrics" }, METRICS.filter(([k]) => k in m).map(([k, name, fmt]) =>
       [el("dt", {}, name()), el("dd", {}, fmt(m[k]))])));
+}
+
+/** The call's dispute (open first, else the latest) for supervisors and the agent, and
+ * the criterion results of the current scorecard an open one contests. */
+async function disputePanel(call, user) {
+  if (!DISPUTERS.includes(user.role)) return { node: null, contested: new Set() };
+  const [d] = (await api("/disputes", { params: { call_id: call.id, limit: 1 } })).data;
+  if (!d) return { node: null, contested: new Set() };
+  const done = async () => window.dispatchEvent(new HashChangeEvent("hashchange"));  // the score changed
+  const open = d.status === "open" && d.score_id === call.scorecard?.id;
+  return { node: disputeCard(d, { decide: REVIEWERS.includes(user.role), done }),
+           contested: new Set(open ? d.criteria.map((c) => c.id) : []) };
 }
 
 export async function renderCall(view, callId, user) {
@@ -167,8 +203,9 @@ export async function renderCall(view, callId, user) {
   audioUrl(call.id).then((url) => { audio.src = url; }, (err) => audioError.replaceChildren(errorBox(err)));
 
   const side = el("div", { class: "side" });
-  const drawSide = (review) => side.replaceChildren(
-    review.node, scorecard(call.scorecard, seek, review), flags(call.scorecard, seek), metrics(call.metrics));
+  const dispute = await disputePanel(call, user);
+  const drawSide = (review) => side.replaceChildren(...[dispute.node, review.node].filter(Boolean),
+    scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek), metrics(call.metrics));
   const review = REVIEWERS.includes(user.role) ? await reviewPanel(call, user, drawSide)
     : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);

@@ -2,6 +2,7 @@
 // dispute status, and their score trend beside the team average as a small SVG line chart.
 import { api, el, num } from "./api.js";
 import { dateTime, day, label, t } from "./i18n.js";
+import { decisionLine, latestByCall, scoredBy } from "./dispute_parts.js";
 import { coachingForYou, coachingMarks } from "./coaching.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -44,10 +45,12 @@ function chart(trend, period) {
     t("me.team", { team: trend.team || "" })), coached);
 }
 
-function status(card) {
+function status(card, dispute) {
   if (card.dispute_status) {
-    return el("span", { class: `badge dispute-${card.dispute_status}` },
-              t("me.dispute_status", { status: label("dispute", card.dispute_status) }));
+    return [el("span", { class: `badge dispute-${card.dispute_status}` },
+               t("me.dispute_status", { status: label("dispute", card.dispute_status) })),
+            card.acknowledged_at ? el("span", { class: "badge ack" }, t("me.acknowledged")) : null,
+            decisionLine(dispute)];
   }
   if (card.acknowledged_at) return el("span", { class: "badge ack" }, t("me.acknowledged"));
   return el("span", { class: "badge" }, t("me.to_read"));
@@ -56,11 +59,13 @@ function status(card) {
 export async function renderMe(view, params) {
   const period = ["day", "week", "month"].includes(params.get("period")) ? params.get("period") : "week";
   view.replaceChildren(el("h1", {}, t("nav.me")), el("p", { class: "muted" }, t("common.loading")));
+  const disputes = api("/disputes", { params: { limit: 100 } });  // decisions, beside each call
   const [cards, trend, coaching] = await Promise.all([
     api("/me/scorecards", { params: { limit: 100 } }), api("/me/trend", { params: { period } }),
     coachingForYou(() => renderMe(view, params))]);
   const periods = el("p", {}, ["day", "week", "month"].map((p) =>
     p === period ? el("b", {}, `${label("period", p)} `) : el("a", { href: `#/me?period=${p}` }, `${label("period", p)} `)));
+  const decided = latestByCall((await disputes).data);
   const table = cards.data.length === 0 ? el("p", { class: "card" }, t("me.no_scorecards")) :
     el("table", { class: "queue", id: "my-scorecards" },
       el("thead", {}, el("tr", {}, [t("me.call_started"), t("col.score"), t("me.rubric"), t("me.status")]
@@ -70,8 +75,10 @@ export async function renderMe(view, params) {
         return el("tr", { class: "queue-row", dataset: { callId: c.call_id, scoreId: c.id }, tabindex: 0,
                           onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
           el("td", {}, dateTime(c.started_at)),
-          el("td", { class: "num" }, num(c.total), c.auto_failed ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null),
-          el("td", {}, `${c.rubric_title || c.rubric} v${c.rubric_version}`), el("td", { class: "status" }, status(c)));
+          el("td", { class: "num" }, num(c.total), c.auto_failed ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
+             scoredBy(c)),
+          el("td", {}, `${c.rubric_title || c.rubric} v${c.rubric_version}`),
+          el("td", { class: "status" }, status(c, decided.get(c.call_id))));
       })));
   view.replaceChildren(el("h1", {}, t("nav.me")),
     el("section", { class: "card", id: "trend" }, el("h2", {}, t("me.trend", { period: label("period", period) })),

@@ -2,6 +2,7 @@
 // agents' acknowledge / dispute actions.
 import { api, el, errorBox } from "./api.js";
 import { dateTime, label, t } from "./i18n.js";
+import { disputeForm } from "./dispute_parts.js";
 
 /** The "Save clip" form; `form.useSpan(start, end)` fills the span (a clicked turn). */
 // A number input's value: plain digits with a "." (what <input type=number> takes), one decimal.
@@ -60,17 +61,7 @@ export async function agentPanel(call) {
         try { await api(`/scores/${card.id}/acknowledge`, { method: "POST" }); await draw(); }
         catch (err) { error.replaceChildren(errorBox(err)); }
       } }, t("agent.acknowledge"));
-    const form = el("form", { id: "dispute-form", class: "close-form", hidden: true },
-      el("label", { class: "wide" }, t("agent.why_wrong"),
-         el("textarea", { name: "reason", required: true, minlength: 3, rows: 3 })),
-      el("button", { type: "submit" }, t("agent.send_dispute")));
-    form.addEventListener("submit", async (e) => {
-      e.preventDefault();
-      try {
-        await api("/disputes", { method: "POST", body: { score_id: card.id, reason: new FormData(form).get("reason") } });
-        await draw();
-      } catch (err) { error.replaceChildren(errorBox(err)); }
-    });
+    const form = disputeForm(card, () => window.dispatchEvent(new HashChangeEvent("hashchange")));
     const dispute = el("button", { type: "button", id: "dispute", disabled: open,
                                    onclick: () => { form.hidden = false; } }, t("agent.dispute"));
     node.replaceChildren(el("h2", {}, t("agent.your_scorecard")), status, el("div", { class: "clip-actions" }, ack, dispute), form, error);

@@ -1,4 +1,5 @@
-// The review queue: flagged and disputed calls, highest priority first, with filters.
+// The review queue: flagged and disputed calls, highest priority first, with filters
+// (?disputed=true: only calls with an open dispute).
 import { api, clock, el, num, pageLink, pager } from "./api.js";
 import { dateTime, label, t } from "./i18n.js";
 
@@ -15,7 +16,9 @@ function filterForm(params) {
                   type: name.startsWith("score") ? "number" : "text",
                   min: name.startsWith("score") ? 0 : null,
                   max: name.startsWith("score") ? 100 : null })));
-  const form = el("form", { class: "filters", id: "queue-filters" }, ...inputs,
+  const disputed = el("label", { class: "check" }, el("input", { type: "checkbox", name: "disputed", value: "true",
+    id: "queue-disputed", checked: params.get("disputed") === "true" }), t("dispute.only"));
+  const form = el("form", { class: "filters", id: "queue-filters" }, ...inputs, disputed,
     el("button", { type: "submit" }, t("common.filter")),
     el("button", { type: "reset" }, t("common.clear")));
   const go = (data) => {
@@ -52,11 +55,13 @@ function row(item) {
 export async function renderQueue(view, params) {
   const skip = Math.max(0, Number(params.get("skip")) || 0);
   const query = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) || ""]));
+  if (params.get("disputed") === "true") query.disputed = "true";
   view.replaceChildren(el("h1", {}, t("nav.queue")), filterForm(params), el("p", { class: "muted" }, t("common.loading")));
   const page = await api("/review-queue", { params: { ...query, skip, limit: PAGE } });
   const heads = [t("col.priority"), t("col.started"), t("col.agent"), t("col.team"), t("col.queue"),
                  t("col.language"), t("col.length"), t("col.score"), t("col.flags"), t("col.review")];
-  const table = page.data.length === 0 ? el("p", { class: "card" }, t("queue.empty")) :
+  const empty = query.disputed ? t("dispute.queue_empty") : t("queue.empty");
+  const table = page.data.length === 0 ? el("p", { class: "card", id: "queue-empty" }, empty) :
     el("table", { class: "queue", id: "queue-table" },
       el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));

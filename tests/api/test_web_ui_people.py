@@ -1,7 +1,8 @@
 """The trainers' and agents' web pages in a real browser (Debian's chromium via Playwright,
 the app on uvicorn, the seeded database; fixtures shared with test_web_ui.py): a trainer
 searches, saves a clip and plays it from the library; an agent reads their own scorecards,
-acknowledges one and disputes another, which lands in the supervisors' review queue."""
+acknowledges one and disputes a criterion of another, which lands in the supervisors' review
+queue."""
 
 from __future__ import annotations
 
@@ -152,6 +153,9 @@ def test_agent_reads_acknowledges_and_disputes(live: tuple[str, World], page: An
     page.click("#dispute-form button[type=submit]")  # empty reason: the browser refuses
     expect(page.locator("#agent-status")).not_to_contain_text("Dispute")
     page.fill("#dispute-form textarea[name=reason]", "The customer thanked me; empathy was there.")
+    page.click("#dispute-form button[type=submit]")  # no criterion ticked: a sentence says so
+    expect(page.locator("#dispute-form .error")).to_contain_text("at least one criterion")
+    page.check("#dispute-form input[data-criterion=empathy]")
     page.click("#dispute-form button[type=submit]")
     expect(page.locator("#agent-status")).to_contain_text("Dispute open")
     expect(page.locator("#dispute")).to_be_disabled()
@@ -164,6 +168,7 @@ def test_agent_reads_acknowledges_and_disputes(live: tuple[str, World], page: An
         (dispute,) = mine["data"]
         assert dispute["call_id"] == clean and dispute["score_id"] == world.scores["a1_clean"]
         assert dispute["reason"] == "The customer thanked me; empathy was there."
+        assert [c["criterion_id"] for c in dispute["criteria"]] == ["empathy"]
         queue = api.get("/review-queue", headers=world.auth("sup")).json()["data"]
         item = {q["id"]: q for q in queue}[clean]
         assert item["disputed"] is True
