@@ -63,6 +63,7 @@ def score_public(score: ScoreRecord, lang: str = "en",
         sentiment=score.sentiment, notes=score.notes, created_at=score.created_at,
         results=[result_public(r, names, lang) for r in score.results],
         flags=[flag_public(f, lang) for f in score.flags], scored_by=scored_by,
+        pass_mark=names.pass_mark,
     )
 
 

@@ -6,6 +6,7 @@ source is parsed once per rubric hash in a process (a scorecard read is a hot pa
 
     names = rubric_titles(record.hash, record.source)
     names.criterion("greeting", "tr")   # "Karşılama", else the rubric's own title, else the id
+    names.pass_mark                      # 60.0: below it the call is flagged low_score
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from scoring.rubric_types import Titles, title_in
+from scoring.rubric_types import FlagRule, Titles, title_in
 
 __all__ = ["RubricTitles", "rubric_titles"]
 
@@ -30,6 +31,9 @@ class RubricTitles:
     language: str = ""
     criteria: dict[str, tuple[str, Titles]] = field(default_factory=dict)
     sections: dict[str, tuple[str, Titles]] = field(default_factory=dict)
+    # The total below which the rubric flags a call (its low_score rule, else another
+    # score_below rule; scoring.flag_defaults gives 60); None when no rule says.
+    pass_mark: float | None = None
 
     def criterion(self, criterion_id: str, language: str) -> str:
         """The criterion's title in ``language``, else in the rubric's language, else its id."""
@@ -73,4 +77,11 @@ def _parse(source: str) -> RubricTitles:
         language=rubric.language,
         criteria={c.id: (c.title, c.titles) for _, c in rubric.criteria()},
         sections={s.id: (s.title, s.titles) for s in rubric.sections},
+        pass_mark=_pass_mark(rubric.flags),
     )
+
+
+def _pass_mark(rules: tuple[FlagRule, ...]) -> float | None:
+    marks = sorted((r.code != "low_score", r.threshold) for r in rules
+                   if r.type == "score_below" and r.threshold is not None)
+    return marks[0][1] if marks else None

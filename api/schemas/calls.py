@@ -60,6 +60,9 @@ class ScorePublic(BaseModel):
     scored_by: str | None = Field(default=None, description=(
         "The person who made this scorecard (a closed review or an accepted dispute), by "
         "name; null for the scorer's own."))
+    pass_mark: float | None = Field(default=None, description=(
+        "The total below which the rubric flags the call as a low score (its low_score "
+        "rule; 60 by default); null when the rubric has no such rule."))
 
 
 class ScoreSummary(BaseModel):
