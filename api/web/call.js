@@ -104,26 +104,6 @@ function evidenceList(items, seek) {
       ev.note ? el("span", { class: "muted" }, ` ${ev.note}`) : null)));
 }
 
-/** The explanation as a sentence; nothing when it only repeats the criterion and its
- * verdict ("greeting: pass"), which the row shows already. */
-function why(r) {
-  let text = String(r.explanation || "").trim();
-  for (const name of [r.criterion_id, r.title]) {
-    if (name && text.startsWith(`${name}:`)) text = text.slice(name.length + 1).trim();
-  }
-  if (!text || text === r.verdict) return null;
-  const lang = document.documentElement.lang || undefined;
-  return el("p", { class: "why" }, text[0].toLocaleUpperCase(lang) + text.slice(1));
-}
-
-/** "Pass mark 60: passed" (or "below it") beside the total, from the rubric's low-score rule. */
-function passMark(card) {
-  if (card.pass_mark === null || card.pass_mark === undefined) return null;
-  const passed = card.total >= card.pass_mark;
-  return el("span", { class: `pass-mark ${passed ? "passed" : "below"}` },
-    t(passed ? "call.pass_mark_passed" : "call.pass_mark_below", { mark: num(card.pass_mark) }));
-}
-
 function scorecard(card, seek, review, disputed = new Set()) {
   if (!card) return el("p", { class: "card" }, t("call.no_scorecard"));
   const sectionTitle = new Map(card.sections.map((s) => [s.section_id, s.title || s.section_id]));
@@ -133,13 +113,13 @@ function scorecard(card, seek, review, disputed = new Set()) {
   const rows = card.results.map((r) => el("tr", { class: "criterion", dataset: { criterion: r.criterion_id, resultId: r.id } },
     el("td", {}, el("b", { class: "criterion-title", title: r.criterion_id }, r.title || r.criterion_id),
        el("div", { class: "muted" }, sectionTitle.get(r.section_id) || r.section_id),
-       r.auto_fail && r.verdict === "fail" ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
+       r.auto_fail ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
        disputed.has(r.id) ? el("span", { class: "badge dispute-open" }, t("dispute.disputed")) : null),
     el("td", {}, el("span", { class: `verdict v-${r.verdict}` }, label("verdict", r.verdict)), el("div", { class: "muted" }, `${num(r.points)}/${num(r.max_points)}`)),
-    el("td", {}, why(r), evidenceList(r.evidence, seek),
+    el("td", {}, r.explanation, evidenceList(r.evidence, seek),
        review.overrideCell ? review.overrideCell(r) : null)));
   return el("section", { class: "card", id: "scorecard" },
-    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)), passMark(card),
+    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)),
        card.auto_failed ? el("span", { class: "badge fail" }, t("call.auto_failed")) : null, scoredBy(card)),
     el("p", { class: "muted" }, `${card.rubric_title || card.rubric} v${card.rubric_version}`,
        card.current ? "" : ` (${t("call.not_current")})`),
