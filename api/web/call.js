@@ -104,6 +104,26 @@ function evidenceList(items, seek) {
       ev.note ? el("span", { class: "muted" }, ` ${ev.note}`) : null)));
 }
 
+/** The explanation as a sentence; nothing when it only repeats the criterion and its
+ * verdict ("greeting: pass"), which the row shows already. */
+function why(r) {
+  let text = String(r.explanation || "").trim();
+  for (const name of [r.criterion_id, r.title]) {
+    if (name && text.startsWith(`${name}:`)) text = text.slice(name.length + 1).trim();
+  }
+  if (!text || text === r.verdict) return null;
+  const lang = document.documentElement.lang || undefined;
+  return el("p", { class: "why" }, text[0].toLocaleUpperCase(lang) + text.slice(1));
+}
+
+/** "Pass mark 60: passed" (or "below it") beside the total, from the rubric's low-score rule. */
+function passMark(card) {
+  if (card.pass_mark === null || card.pass_mark === undefined) return null;
+  const passed = card.total >= card.pass_mark;
+  return el("span", { class: `pass-mark ${passed ? "passed" : "below"}` },
+    t(passed ? "call.pass_mark_passed" : "call.pass_mark_below", { mark: num(card.pass_mark) }));
+}
+
 function scorecard(card, seek, review, disputed = new Set()) {
   if (!card) return el("p", { class: "card" }, t("call.no_scorecard"));
   const sectionTitle = new Map(card.sections.map((s) => [s.section_id, s.title || s.section_id]));
@@ -113,13 +133,13 @@ function scorecard(card, seek, review, disputed = new Set()) {
   const rows = card.results.map((r) => el("tr", { class: "criterion", dataset: { criterion: r.criterion_id, resultId: r.id } },
     el("td", {}, el("b", { class: "criterion-title", title: r.criterion_id }, r.title || r.criterion_id),
        el("div", { class: "muted" }, sectionTitle.get(r.section_id) || r.section_id),
-       r.auto_fail ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
+       r.auto_fail && r.verdict === "fail" ? el("span", { class: "badge fail" }, t("common.auto_fail")) : null,
        disputed.has(r.id) ? el("span", { class: "badge dispute-open" }, t("dispute.disputed")) : null),
     el("td", {}, el("span", { class: `verdict v-${r.verdict}` }, label("verdict", r.verdict)), el("div", { class: "muted" }, `${num(r.points)}/${num(r.max_points)}`)),
-    el("td", {}, r.explanation, evidenceList(r.evidence, seek),
+    el("td", {}, why(r), evidenceList(r.evidence, seek),
        review.overrideCell ? review.overrideCell(r) : null)));
   return el("section", { class: "card", id: "scorecard" },
-    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)),
+    el("h2", {}, `${t("call.scorecard")} `, el("span", { class: "total" }, num(card.total)), passMark(card),
        card.auto_failed ? el("span", { class: "badge fail" }, t("call.auto_failed")) : null, scoredBy(card)),
     el("p", { class: "muted" }, `${card.rubric_title || card.rubric} v${card.rubric_version}`,
        card.current ? "" : ` (${t("call.not_current")})`),
@@ -139,11 +159,30 @@ function flags(card, seek) {
         evidenceList(f.evidence, seek)))));
 }
 
-function metrics(m) {
+// Figures that need the speakers told apart: n/a (never 0) on a call that was not diarised.
+const PER_PARTY = new Set(["talk_agent", "talk_customer", "talk_ratio_agent", "overtalk",
+                           "interruptions_agent", "interruptions_customer", "wpm_agent", "wpm_customer"]);
+
+const undiarised = (call) => call.diarization === "none";
+
+function metrics(m, call) {
   if (!m) return el("section", { class: "card" }, el("h2", {}, t("call.metrics")), el("p", { class: "muted" }, t("common.none")));
+  const na = undiarised(call);
   return el("section", { class: "card", id: "metrics" }, el("h2", {}, t("call.metrics")),
+    na ? el("p", { class: "muted" }, t("call.undiarised")) : null,
     el("dl", { class: "metrics" }, METRICS.filter(([k]) => k in m).map(([k, name, fmt]) =>
-      [el("dt", {}, name()), el("dd", {}, fmt(m[k]))])));
+      [el("dt", {}, name()), el("dd", { dataset: { metric: k } },
+        na && PER_PARTY.has(k) ? t("call.figure_na") : fmt(m[k]))])));
+}
+
+/** A call whose processing failed: its stored error and how to process it again. */
+function failedCard(call) {
+  const command = `callqa process --force ${call.source_key || call.id}`;
+  return el("section", { class: "card failed-call", id: "call-failed", role: "alert" },
+    el("h2", {}, t("call.failed")),
+    el("p", { class: "error" }, call.error ? call.error : t("call.failed_no_error")),
+    el("p", {}, t("call.failed_what"), " ", el("code", {}, command)),
+    el("p", { class: "muted" }, t("call.failed_rescore")));
 }
 
 /** The call's dispute (open first, else the latest) for supervisors and the agent, and
@@ -185,7 +224,9 @@ export async function renderCall(view, callId, user) {
   const side = el("div", { class: "side" });
   const dispute = await disputePanel(call, user);
   const drawSide = (review) => side.replaceChildren(...[dispute.node, review.node].filter(Boolean),
-    scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek), metrics(call.metrics));
+    ...(call.status === "failed" ? [failedCard(call)]
+      : [scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek),
+         metrics(call.metrics, call)]));
   const review = REVIEWERS.includes(user.role) ? await reviewPanel(call, user, drawSide)
     : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);
@@ -202,6 +243,7 @@ export async function renderCall(view, callId, user) {
     el("p", {}, el("a", { href: back[0] }, back[1])),
     el("h1", {}, t("call.title", { agent: call.agent_name || call.agent || "" }),
        el("span", { class: "muted call-about" }, ` ${about.join(" · ")}`)),
+    undiarised(call) ? el("p", { class: "notice", id: "undiarised" }, t("call.undiarised")) : null,
     el("div", { class: "call" },
       el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
          clip, callCoaching(call, user), el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
