@@ -1,5 +1,7 @@
 """The review queue: flagged calls not yet reviewed, and disputed ones, highest priority
-first; only calls in the supervisor's sight (their teams' under team scoping)."""
+first; only calls in the supervisor's sight (their teams' under team scoping).
+``?disputed=true`` lists only the calls with an open dispute (the "Disputed only" choice
+of the queue page); ``#/disputes`` shows those disputes themselves."""
 
 from __future__ import annotations
 

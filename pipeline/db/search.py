@@ -234,7 +234,8 @@ def review_queue(
     include_reviewed: bool = False,
 ) -> CallPage:
     """Calls a supervisor must hear, highest priority first: a flagged current scorecard
-    not yet closed by a human review, or an open dispute (always listed).
+    not yet closed by a human review, or an open dispute (always listed); with
+    ``filters.disputed`` only the calls with an open dispute (without: those without one).
 
     ``scores.flagged`` (set by save_scorecard) says a scorecard has flags. The page walks
     scorecards by priority and stops when it is full; the count names the candidates,
@@ -250,9 +251,11 @@ def review_queue(
                                   Review.status == ReviewStatus.CLOSED)
         flagged = and_(flagged, ~reviewed)
     disputed = exists().where(Dispute.call_id == Call.id, Dispute.status == DisputeStatus.OPEN)
-    candidates = select(ScoreRecord.id).where(ScoreRecord.current, ScoreRecord.flagged).union(
-        select(ScoreRecord.id).join(Dispute, Dispute.call_id == ScoreRecord.call_id)
-        .where(ScoreRecord.current, Dispute.status == DisputeStatus.OPEN))
+    open_disputed = (select(ScoreRecord.id).join(Dispute, Dispute.call_id == ScoreRecord.call_id)
+                     .where(ScoreRecord.current, Dispute.status == DisputeStatus.OPEN))
+    # disputed only (?disputed=true): the few scorecards of open disputes are the candidates
+    candidates = open_disputed if filters.disputed else select(ScoreRecord.id).where(
+        ScoreRecord.current, ScoreRecord.flagged).union(open_disputed)
     query = query.where(or_(flagged, disputed)).order_by(
         ScoreRecord.priority.desc(), Call.started_at.desc().nulls_last(), Call.id)
     if filters.flag is not None:  # implied by the flag filter; lets the flag's rows lead
