@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -292,7 +293,8 @@ def failure_reasons(db: str, keys: Sequence[str]) -> list[str]:
     with session_scope(db) as session:
         errors = session.scalars(select(Recording.error).where(
             Recording.key.in_(list(keys)), Recording.state == RecordingState.FAILED)).all()
-    reasons = Counter((e or "").split(": ", 1)[-1][:70] for e in errors)
+    reasons = Counter(re.sub(r"\d+(\.\d+)?", "#", (e or "").split(": ", 1)[-1])[:60]
+                      for e in errors)
     return [f"{n} failed: {reason}" for reason, n in reasons.most_common(3)]
 
 
