@@ -19,8 +19,16 @@ from __future__ import annotations
 
 import sys
 
-from api.cli import calls, coaching, ops, retention, scores, status, users  # noqa: F401  register them
-from api.cli import calibration  # noqa: F401  register it
+from api.cli import (  # noqa: F401  register them
+    calibration,
+    calls,
+    coaching,
+    ops,
+    retention,
+    scores,
+    status,
+    users,
+)
 from api.cli.common import app, err
 
 calls.calls_app.command("delete")(retention.calls_delete)

@@ -152,3 +152,18 @@ class QueueItemPublic(CallPublic):
 class QueuePublic(BaseModel):
     data: list[QueueItemPublic]
     count: int
+
+
+class AgentChoice(BaseModel):
+    external_id: str
+    name: str | None
+
+
+class FilterChoicesPublic(BaseModel):
+    """What the call filters can be set to, among the calls the reader may see."""
+
+    teams: list[str]
+    agents: list[AgentChoice]
+    queues: list[str]
+    languages: list[str]
+    flags: list[str] = Field(description="Flag codes on current scorecards.")

@@ -231,7 +231,7 @@ def search_calls(
 def review_queue(
     session: Session, filters: CallFilters, *, agent_ids: Collection[int] | None = None,
     team_ids: Collection[int] | None = None, offset: int = 0, limit: int = 50,
-    include_reviewed: bool = False,
+    include_reviewed: bool = False, sort: str = "-priority",
 ) -> CallPage:
     """Calls a supervisor must hear, highest priority first: a flagged current scorecard
     not yet closed by a human review, or an open dispute (always listed); with
@@ -256,8 +256,7 @@ def review_queue(
     # disputed only (?disputed=true): the few scorecards of open disputes are the candidates
     candidates = open_disputed if filters.disputed else select(ScoreRecord.id).where(
         ScoreRecord.current, ScoreRecord.flagged).union(open_disputed)
-    query = query.where(or_(flagged, disputed)).order_by(
-        ScoreRecord.priority.desc(), Call.started_at.desc().nulls_last(), Call.id)
+    query = query.where(or_(flagged, disputed)).order_by(*queue_order(sort))
     if filters.flag is not None:  # implied by the flag filter; lets the flag's rows lead
         query = query.where(ScoreRecord.id.in_(
             select(FlagRecord.score_id).where(FlagRecord.code == filters.flag)))
@@ -270,6 +269,22 @@ def review_queue(
     # like a search: an exact count would join thousands of calls for "1000 or more"
     return _page(session, query, offset, limit, filters, narrow, count,
                  cap_count=count is None and filters != CallFilters())
+
+
+QUEUE_SORTS = ("priority", "started_at", "score", "duration")  # each also as "-name"
+
+
+def queue_order(sort: str) -> list[Any]:
+    """ORDER BY for the queue sorted by ``sort`` ("-" first: descending), then by priority
+    and the newest call, so equal values keep the queue's order."""
+    descending, name = sort.startswith("-"), sort.lstrip("-")
+    columns = {"priority": ScoreRecord.priority, "started_at": Call.started_at,
+               "score": ScoreRecord.total, "duration": Call.duration}
+    if name not in columns:
+        raise ValueError(f"sort must be one of {', '.join(QUEUE_SORTS)}, not {sort!r}")
+    first = columns[name].desc() if descending else columns[name].asc()
+    return [first.nulls_last(), ScoreRecord.priority.desc(),
+            Call.started_at.desc().nulls_last(), Call.id]
 
 
 def _unfiltered_queue_count(session: Session, include_reviewed: bool) -> int:

@@ -346,3 +346,32 @@ def test_callqa_user_add_and_teams_set_a_users_teams(callqa_home: Path) -> None:
                               "--password-stdin"], input="a long enough secret\n")
     assert bad.exit_code == 1 and "no team named 'Nope'" in bad.output
     assert "ghost" not in runner.invoke(app, ["user", "list"]).output
+
+
+def test_the_queue_choices_are_the_calls_in_sight(both: Both) -> None:
+    """The queue page's filters offer only what the calls a person may see have."""
+    path = "/api/v1/review-queue/choices"
+    mine = both.on.get(path, "sup").json()
+    assert mine["teams"] == ["Billing"]
+    assert mine["agents"] == [{"external_id": "A-1", "name": "Ayşe Yılmaz"}]
+    every = both.off.get(path, "sup").json()
+    assert every["teams"] == ["Billing", "Sales"]
+    assert {a["external_id"]: a["name"] for a in every["agents"]} == {
+        "A-1": "Ayşe Yılmaz", "A-2": "Mark Evans"}
+    assert {"legal_threat", "low_score"} <= set(every["flags"])
+    assert "low_score" not in mine["flags"]  # only the other team's call has it
+    assert set(every["languages"]) >= {"en", "tr"}
+    assert both.on.get(path, "agent1").status_code == 403
+
+
+def test_the_queue_sorts_by_a_column(both: Both) -> None:
+    def order(sort: str) -> list[float]:
+        r = both.off.get("/api/v1/review-queue", "sup", params={"sort": sort})
+        assert r.status_code == 200, r.text
+        return [row["score"] for row in r.json()["data"]]
+
+    assert order("score") == sorted(order("score"))
+    assert order("-score") == sorted(order("score"), reverse=True)
+    assert order("-priority")[0] == 44.4  # the legal threat (90) before the low score (50)
+    bad = both.off.get("/api/v1/review-queue", "sup", params={"sort": "password"})
+    assert bad.status_code == 422

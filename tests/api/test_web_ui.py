@@ -123,13 +123,36 @@ def test_supervisor_reviews_a_flagged_call(live: tuple[str, World], page: Any,
     assert page.evaluate("sessionStorage.getItem('callqa.token')")
     page.screenshot(path=str(artifacts / "queue.png"), full_page=True)
 
+    # the priority explained: the most urgent flag, named
+    expect(page.locator("#priority-note")).to_contain_text("most urgent flag")
+    expect(rows.first.locator("td.priority")).to_contain_text("Legal threat (critical)")
+
+    # filters are choices from the calls in sight: teams, agents by name, flags, languages
+    team = page.locator("#queue-filters select[name=team] option")
+    expect(team).to_have_text(["any", "Billing", "Sales"])
+    expect(page.locator("#queue-filters select[name=agent]")).to_contain_text("Ayşe Yılmaz (A-1)")
+    expect(page.locator("#queue-filters select[name=flag]")).to_contain_text("Legal threat")
+    expect(page.locator("#queue-filters select[name=language]")).to_contain_text("Turkish")
     # a filter narrows the queue (Sales has only the other call)
-    page.fill("#queue-filters input[name=team]", "Sales")
+    page.select_option("#queue-filters select[name=team]", "Sales")
     page.click("#queue-filters button[type=submit]")
     expect(rows).to_have_count(1)
     expect(rows.first).not_to_have_attribute("data-call-id", flagged)
     page.click("#queue-filters button[type=reset]")
     expect(rows).to_have_count(2)
+
+    # sortable columns: lowest score first, then back to priority
+    score = page.locator("#queue-table th[data-sort=score]")
+    page.click("#queue-table th[data-sort=score] a")
+    expect(score).to_have_attribute("aria-sort", "descending")
+    page.click("#queue-table th[data-sort=score] a")
+    expect(score).to_have_attribute("aria-sort", "ascending")
+    expect(rows.first).not_to_have_attribute("data-call-id", flagged)  # 22.2 before 44.4
+    page.click("#queue-table th[data-sort=priority] a")
+    expect(rows.first).to_have_attribute("data-call-id", flagged)
+    # each row's date is a link to its call; "next call" opens the top one nobody reviews
+    expect(rows.first.locator("a.call-link")).to_have_attribute("href", f"#/calls/{flagged}")
+    expect(page.locator("#queue-next")).to_have_attribute("href", f"#/calls/{flagged}")
 
     # the call page: transcript turns, scorecard, flags, metrics, timeline
     rows.first.click()
