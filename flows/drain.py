@@ -25,7 +25,7 @@ from prefect.states import Cancelled, State
 from flows.process import Outcome, process_claimed
 from pipeline.db import claims
 from pipeline.db.session import ensure_schema, session_scope
-from pipeline.errors import CallqaError, ConfigError, StoreUnavailable
+from pipeline.errors import CallqaError, ConfigError, DatabaseUnavailable, StoreUnavailable
 from pipeline.settings import get_settings
 from pipeline.transcribe import models_loaded
 
@@ -40,9 +40,10 @@ class DrainReport:
     failed: int = 0
     skipped: int = 0  # the same content was already processed under another key
     lost: int = 0  # the lease was taken over by another worker; the work was abandoned
-    deferred: int = 0  # the store was unavailable: looked at again later, no attempt spent
+    deferred: int = 0  # the store or database was away: looked at later, no attempt spent
     stopped: str = ""  # "nothing due", "max_calls", "max_minutes", "cancelled",
-    #                    "store unavailable" (the next dispatch starts another run)
+    #                    "store unavailable", "database unavailable" (the next
+    #                    dispatch starts another run)
     models_loaded: int = 0  # ASR models this run loaded (0: the worker's were warm)
     seconds: float = 0.0
 
@@ -89,8 +90,8 @@ def process_queue(
             report.stopped = "nothing due"
             break
         report.claimed += 1
-        if not _count(report, claim, logger):
-            report.stopped = "store unavailable"
+        if stop := _count(report, claim, logger):
+            report.stopped = stop
             break
     report.seconds = round(time.monotonic() - started, 3)
     report.models_loaded = models_loaded() - loaded_before
@@ -126,33 +127,38 @@ def _cancel_requested() -> bool:
     return state is not None and (state.is_cancelling() or state.is_cancelled())
 
 
-def _count(report: DrainReport, claim: claims.Claim, logger: Any) -> bool:
+def _count(report: DrainReport, claim: claims.Claim, logger: Any) -> str | None:
     """Process one claimed recording; whatever happens is counted, never raised (a failed
-    call is already stored and its claim released by :func:`process_claimed`). False when
-    the store could not be reached: the next recordings would wait on it too."""
+    call is already stored and its claim released by :func:`process_claimed`). Why the
+    drain must stop when the store or the database is away (the next recordings would
+    wait on it too), else None."""
     where = f"{claim.key} (attempt {claim.attempts})"
     try:
         outcome: Outcome = process_claimed(claim)
     except claims.LeaseLost as exc:
         report.lost += 1
         logger.warning("%s: abandoned: %s", where, exc)
-        return True
+        return None
     except StoreUnavailable as exc:
         report.deferred += 1
         logger.error("%s: deferred, the store is unavailable: %s", where, exc)
-        return False
+        return "store unavailable"
+    except DatabaseUnavailable as exc:  # no attempt spent; the next claims would fail too
+        report.deferred += 1
+        logger.error("%s: deferred, the database failed under the work: %s", where, exc)
+        return "database unavailable"
     except CallqaError as exc:
         report.failed += 1
         logger.error("%s: failed: %s", where, exc)
-        return True
+        return None
     except Exception as exc:
         report.failed += 1
         logger.error("%s: failed: %s: %s", where, type(exc).__name__, exc)
-        return True
+        return None
     if outcome.status == "done":
         report.done += 1
         logger.info("%s: done as call %s in %.1f s", where, outcome.call_id, outcome.seconds)
     else:
         report.skipped += 1
         logger.info("%s: skipped: %s", where, outcome.reason)
-    return True
+    return None

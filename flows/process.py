@@ -28,6 +28,7 @@ from pipeline.db.models import CallStatus
 from pipeline.db.session import ensure_schema, session_scope
 from pipeline.errors import (
     CallqaError,
+    DatabaseUnavailable,
     RecordingError,
     RecordingNotFound,
     StoreError,
@@ -255,7 +256,7 @@ def process_claimed(
             )
             _give_back(db_url, claim, failure, call_id if call_open else None,
                        settings.claim_max_attempts)
-            if call_open:
+            if call_open and not isinstance(failure, DatabaseUnavailable):  # deferred
                 logger.error("%s: failed: %s", key, failure)
             raise
     score = score_task(call_id) if settings.scoring else None
@@ -288,6 +289,7 @@ def guarded_options(settings: Settings) -> tuple[ProcessOptions, tuple[str, ...]
 
 
 STORE_AWAY_SECONDS = 30  # a recording whose store is away is looked at again this much later
+DB_AWAY_SECONDS = 10  # ... and one whose database failed under the work (once it answers)
 
 
 def _give_back(
@@ -299,8 +301,11 @@ def _give_back(
     A recording that is itself bad (not audio, bad sidecar, missing) fails at once; a
     store that cannot be reached (after fetch's retries) is no fault of the recording: it
     is looked at again in ``STORE_AWAY_SECONDS`` without spending an attempt, however long
-    the outage; anything else (a database hiccup, a crash in a model) goes back to pending
-    for another worker, until ``max_attempts``.
+    the outage; nor is a database that failed under the work (a killed connection, a
+    restart: :class:`~pipeline.errors.DatabaseUnavailable`), looked at again in
+    ``DB_AWAY_SECONDS`` once a write goes through (while it is down nothing can be
+    written, and the lease runs out instead); anything else (a crash in a model) goes back
+    to pending for another worker, until ``max_attempts``.
     """
     final = isinstance(failure, RecordingError | RecordingNotFound)
     message = str(failure) if isinstance(failure, CallqaError) else (
@@ -310,6 +315,10 @@ def _give_back(
             if isinstance(failure, StoreUnavailable) and call_id is None:
                 claims.defer(session, claim.recording_id, claim.worker, STORE_AWAY_SECONDS,
                              f"store unavailable: {failure.message}")
+                return
+            if isinstance(failure, DatabaseUnavailable):  # its call is taken up again then
+                claims.defer(session, claim.recording_id, claim.worker, DB_AWAY_SECONDS,
+                             f"database unavailable: {failure.message}")
                 return
             held = claims.release(session, claim.recording_id, claim.worker, message,
                                   max_attempts=max_attempts, final=final)

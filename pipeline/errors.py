@@ -134,6 +134,12 @@ class DatabaseError(CallqaError):
     code = "database"
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database failed under the work (a connection killed, the server restarting, a
+    full disk): no fault of the recording being processed, which is looked at again later
+    without spending an attempt."""
+
+
 class LeaseLost(CallqaError):
     """This worker's lease on a recording expired and another worker took it over (or it
     was released): the work is abandoned, and the new holder's result stands."""

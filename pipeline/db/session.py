@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.errors import DatabaseError
+from pipeline.errors import DatabaseError, DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -79,17 +79,17 @@ def session_scope(url: str) -> Iterator[Session]:
         session.close()
 
 
-def database_failure(url: str, exc: OperationalError) -> DatabaseError:
+def database_failure(url: str, exc: OperationalError) -> DatabaseUnavailable:
     """The one line a person reads for a database that failed under the work (the
     driver's own first line in brackets, never the SQL statement), and what to do."""
     lines = str(exc.orig or exc).strip().splitlines() or [type(exc).__name__]
     said = lines[0].strip().rstrip(".")
     if any(w in said for w in ("disk is full", "No space left", "could not extend file")):
-        return DatabaseError(
+        return DatabaseUnavailable(
             f"database {_safe(url)} cannot be written: its disk is full ({said})",
             hint="Free space on the database's disk; waiting recordings are processed "
                  "again once there is room.")
-    return DatabaseError(
+    return DatabaseUnavailable(
         f"database {_safe(url)} failed under the work ({said})",
         hint="Check that the database server is running and reachable; the recording "
              "is tried again.")
