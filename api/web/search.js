@@ -84,6 +84,6 @@ export async function renderSearch(view, params) {
     el("table", { class: "queue", id: "search-results" },
       el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
       el("tbody", {}, page.data.map(row)));
-  view.replaceChildren(el("h1", {}, t("nav.search")), form, drillNote(params), table,
-    pager(page, skip, PAGE, pageLink("search", params)));
+  view.replaceChildren(...[el("h1", {}, t("nav.search")), form, drillNote(params), table,
+    pager(page, skip, PAGE, pageLink("search", params))].filter(Boolean));  // no "null" drawn
 }

@@ -62,3 +62,14 @@ def visit(page: Any, base: str, name: str) -> None:
     page.wait_for_load_state("networkidle")
     expect(page.locator("#view .page")).not_to_be_empty()
     expect(page.locator("#view").get_by_text(LOADING)).to_have_count(0)
+
+
+RAW = re.compile(r"\b(null|undefined|NaN)\b|\[object Object\]")
+
+
+def raw_text(page: Any) -> list[str]:
+    """Programmer's words a person should never read on the page ("null", "undefined",
+    "NaN", "[object Object]"), each with the text around it."""
+    text = page.locator("#view").inner_text()
+    return [text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
+            for m in RAW.finditer(text)]

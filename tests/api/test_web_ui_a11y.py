@@ -1,6 +1,7 @@
 """Every page of every role, at 1366 px and on a 390 px phone, in a real browser: axe-core
-finds no serious or critical violation (contrast, landmarks, names, table headers) and
-nothing scrolls sideways. Agents read their scorecards on phones, in Turkish too."""
+finds no serious or critical violation (contrast, landmarks, names, table headers),
+nothing scrolls sideways, and no "null" or "undefined" is written for a person. Agents
+read their scorecards on phones, in Turkish too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from typing import Any
 import pytest
 
 from tests.api import test_web_ui as harness
-from tests.api.a11y import DESKTOP, PHONE, ROLE_PAGES, serious_violations, sideways_overflow, visit
+from tests.api.a11y import (
+    DESKTOP,
+    PHONE,
+    ROLE_PAGES,
+    raw_text,
+    serious_violations,
+    sideways_overflow,
+    visit,
+)
 from tests.api.conftest import World
 from tests.api.test_web_ui_people import sign_in
 
@@ -37,6 +46,7 @@ def test_every_page_is_accessible_and_fits_a_phone(live: tuple[str, World], page
                 visit(page, base, name)
                 where = f"{lang} {size['width']}px #/{name.split('/')[0]}"
                 found += [f"{where}: {v}" for v in serious_violations(page)]
+                found += [f"{where}: raw text …{v}…" for v in raw_text(page)]
                 if (wider := sideways_overflow(page)) > 0:
                     found.append(f"{where}: {wider}px wider than the window")
     assert not found, "\n".join(found)
