@@ -17,6 +17,18 @@ from pipeline.audio import load_audio
 SAMPLES = Path(str(resources.files("pipeline") / "samples"))
 
 
+def write_wav(path: Path, audio: np.ndarray) -> Path:
+    """``audio`` ((channels, n) float32 at 16 kHz) as a 16-bit PCM WAV at ``path``."""
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").T.copy()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(audio.shape[0])
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
 def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 5.0,
                path: Path | None = None, lead_seconds: float = 0.0) -> Path:
     """Write ``<name>_<minutes>min.wav`` (16 kHz, the sample's channels) and its sidecar.
@@ -28,14 +40,7 @@ def tiled_call(out_dir: Path, name: str = "en_billing_stereo", minutes: float = 
     repeats = max(1, round(minutes * 60 / (audio.shape[1] / 16_000)))
     lead = np.zeros((audio.shape[0], round(lead_seconds * 16_000)), dtype=np.float32)
     tiled = np.concatenate([lead, np.tile(audio, (1, repeats))], axis=1)
-    pcm = (np.clip(tiled, -1, 1) * 32767).astype("<i2").T.copy()
-    path = path or out_dir / f"{name}_{minutes:g}min.wav"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(tiled.shape[0])
-        w.setsampwidth(2)
-        w.setframerate(16_000)
-        w.writeframes(pcm.tobytes())
+    path = write_wav(path or out_dir / f"{name}_{minutes:g}min.wav", tiled)
     shutil.copyfile(SAMPLES / f"{name}.ogg.json", Path(f"{path}.json"))
     return path
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-import wave
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.audio import SAMPLES
+from benchmarks.audio import SAMPLES, write_wav
 from benchmarks.cluster import descendants
 from benchmarks.faults.rig import Rig
 
@@ -76,15 +75,8 @@ class CallStream:
             start = (i * 3.1) % room
             part = whole[:, int(start * 16000):int((start + CALL_SECONDS) * 16000)]
             noise = np.random.default_rng(i).normal(0, 0.002, part.shape)
-            pcm = (np.clip(part + noise, -1, 1) * 32767).astype("<i2").T.copy()
             key = f"soak/{i // 100:03d}/call-{i:05d}.wav"
-            path = self.folder / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with wave.open(str(path), "wb") as w:
-                w.setnchannels(part.shape[0])
-                w.setsampwidth(2)
-                w.setframerate(16000)
-                w.writeframes(pcm.tobytes())
+            path = write_wav(self.folder / key, part + noise)
             Path(f"{path}.json").write_text((SAMPLES / f"{name}.ogg.json").read_text())
             keys.append(key)
         return keys

@@ -45,7 +45,8 @@ def synthesise_batch(out_dir: Path, calls: int, minutes: float,
             for i in range(calls)]
 
 
-def _database(pg_base: str) -> str:
+def new_database(pg_base: str) -> str:
+    """A new empty database on the PostgreSQL server at ``pg_base``; its URL."""
     import psycopg
 
     name = f"callqa_bench_{uuid.uuid4().hex[:8]}"
@@ -54,7 +55,8 @@ def _database(pg_base: str) -> str:
     return f"{pg_base}/{name}"
 
 
-def _drop(pg_base: str, url: str) -> None:
+def drop_database(pg_base: str, url: str) -> None:
+    """Drop the database at ``url`` (made by :func:`new_database`), connections and all."""
     import psycopg
 
     from pipeline.db.session import get_engine
@@ -88,7 +90,7 @@ def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], r
     from pipeline.db.models import Call, CallStatus
     from pipeline.db.session import session_scope, upgrade
 
-    db = _database(pg_base)
+    db = new_database(pg_base)
     try:
         upgrade(db)
         store_url = f"s3://{s3['bucket']}/{worker_type}-{workers}"
@@ -131,7 +133,7 @@ def _one_run(workdir: Path, workers: int, worker_type: str, files: list[Path], r
                 .where(Call.status == CallStatus.DONE, Call.store_url == store_url)
             ).one()
     finally:
-        _drop(pg_base, db)
+        drop_database(pg_base, db)
     return {
         "workers": workers, "type": worker_type, "runs": len(runs), "calls": int(done),
         "wall_s": wall, "warm_up_s": warm_up, "audio_s": float(audio_s or 0),

@@ -14,14 +14,13 @@ import re
 import socket
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from benchmarks.audio import SAMPLES
+from benchmarks.audio import SAMPLES, write_wav
 from benchmarks.cluster import LocalCluster, free_port
 
 PG_BASE = os.environ.get("CALLQA_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -118,17 +117,6 @@ def _sample(load: Callable[[Path], np.ndarray], name: str) -> np.ndarray:
     return _SAMPLES[name]
 
 
-def write_wav(path: Path, audio: np.ndarray) -> Path:
-    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").T.copy()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(audio.shape[0])
-        w.setsampwidth(2)
-        w.setframerate(16_000)
-        w.writeframes(pcm.tobytes())
-    return path
-
-
 class Rig:
     """PostgreSQL database + moto (S3, SQS) + proxy; ``with Rig(workdir) as rig: ...``.
 
@@ -145,13 +133,13 @@ class Rig:
         from minio import Minio
         from moto.server import ThreadedMotoServer
 
-        from benchmarks.throughput import _database, _drop
+        from benchmarks.throughput import drop_database, new_database
         from pipeline.db.session import upgrade
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         try:
-            self.db = _database(PG_BASE)
-            self._stack.callback(_drop, PG_BASE, self.db)
+            self.db = new_database(PG_BASE)
+            self._stack.callback(drop_database, PG_BASE, self.db)
             upgrade(self.db)
             self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
             self.moto.start()

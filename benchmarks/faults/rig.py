@@ -19,8 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-import uuid
-import wave
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -30,10 +28,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from benchmarks.audio import SAMPLES
+from benchmarks.audio import SAMPLES, write_wav
 from benchmarks.cluster import LocalCluster, descendants
 from benchmarks.faults import Outcome
 from benchmarks.faults.invariants import outcome_of
+from benchmarks.throughput import drop_database, new_database
 
 PG_BASE = os.environ.get("CALLQA_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DEPLOYMENT = "process-queue/process-queue"
@@ -60,38 +59,11 @@ def write_calls(folder: Path, calls: int, seconds: float = 25.0,
             whole = np.tile(whole, (1, 2))
         start = (i // 2) * 1.7 % max(0.1, whole.shape[1] / 16000 - length)
         part = whole[:, int(start * 16000):int((start + length) * 16000)]
-        pcm = (np.clip(part, -1, 1) * 32767).astype("<i2").T.copy()
         key = f"2026/11/24/call-{i:02d}.wav"
-        path = folder / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(part.shape[0])
-            w.setsampwidth(2)
-            w.setframerate(16000)
-            w.writeframes(pcm.tobytes())
+        path = write_wav(folder / key, part)
         Path(f"{path}.json").write_text((SAMPLES / f"{name}.ogg.json").read_text())
         keys.append(key)
     return keys
-
-
-def postgres_database() -> str:
-    """A new empty database on the benchmark PostgreSQL server; its URL."""
-    import psycopg
-
-    name = f"callqa_fault_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_BASE.replace("+psycopg", "") + "/postgres", autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG_BASE}/{name}"
-
-
-def drop_postgres_database(url: str) -> None:
-    import psycopg
-
-    from pipeline.db.session import get_engine
-
-    get_engine(url).dispose()
-    with psycopg.connect(PG_BASE.replace("+psycopg", "") + "/postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 class Rig:
@@ -121,7 +93,7 @@ class Rig:
 
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.db_kind == "postgres":
-            self.db_url = postgres_database()
+            self.db_url = new_database(PG_BASE)
         else:
             folder = self.sqlite_dir or self.workdir
             self.db_url = f"sqlite:///{folder / 'callqa.db'}"
@@ -152,7 +124,7 @@ class Rig:
         self.stop_cluster()
         if self.db_kind == "postgres" and self.db_url:
             with contextlib.suppress(Exception):
-                drop_postgres_database(self.db_url)
+                drop_database(PG_BASE, self.db_url)
 
     def stop_cluster(self) -> None:
         if self.cluster is not None:
