@@ -96,10 +96,60 @@ function transcript(utterances, seek) {
       el("div", { class: "text" }, u.text))));
 }
 
+// The transcript follows playback, except for a while after the person scrolled it.
+const FOLLOW_PAUSE_MS = 4000;
+
+/** The transcript turns an evidence item points at: its utterances, else those it spans. */
+function evidenceTurns(ev, utterances) {
+  if (ev.utterance_indexes?.length) return ev.utterance_indexes;
+  return utterances.filter((u) => u.start < ev.end && u.end > ev.start).map((u) => u.idx);
+}
+
+/** Where `quote` (shortened with "…" by the scorer) occurs in `text`: [start, end] or null. */
+function quoteSpan(text, quote) {
+  const q = quote.replace(/…$/, "").trim();
+  if (!q) return null;
+  let at = text.indexOf(q);
+  if (at < 0 && text.toLowerCase().length === text.length) at = text.toLowerCase().indexOf(q.toLowerCase());
+  return at < 0 ? null : [at, at + q.length];
+}
+
+/** Wrap the words each verdict and flag quotes in <mark>, in the turns they come from. */
+function markQuotes(turns, utterances, card) {
+  const evidence = [...(card?.results || []), ...(card?.flags || [])].flatMap((r) => r.evidence || []);
+  const spans = new Map();  // utterance idx -> [[start, end], ...]
+  for (const ev of evidence.filter((e) => e.quote)) {
+    for (const idx of evidenceTurns(ev, utterances)) {
+      const u = utterances.find((x) => x.idx === idx);
+      const span = u && quoteSpan(u.text || "", ev.quote);
+      if (span) spans.set(idx, [...(spans.get(idx) || []), span]);
+    }
+  }
+  for (const li of turns.children) {
+    const found = spans.get(Number(li.dataset.idx));
+    if (!found) continue;
+    const box = li.querySelector(".text"), text = box.textContent, parts = [];
+    let cursor = 0;
+    for (const [s, e] of found.sort((a, b) => a[0] - b[0])) {
+      if (e <= cursor) continue;
+      if (s > cursor) parts.push(text.slice(cursor, s));
+      parts.push(el("mark", {}, text.slice(Math.max(s, cursor), e)));
+      cursor = e;
+    }
+    box.replaceChildren(...parts, text.slice(cursor));
+  }
+}
+
+/** Scroll `box` (not the page) so that `item` shows, when it does not already. */
+function scrollWithin(box, item) {
+  const b = box.getBoundingClientRect(), r = item.getBoundingClientRect();
+  if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - (b.height - r.height) / 2;
+}
+
 function evidenceList(items, seek) {
   return el("ul", { class: "evidence" }, (items || []).map((ev) =>
     el("li", {}, el("button", { type: "button", class: "link seek", dataset: { start: ev.start },
-                                onclick: () => seek(ev.start) },
+                                onclick: () => seek(ev.start, ev) },
       `▶ ${clock(ev.start)}`, ev.role ? ` ${label("party", ev.role)}` : "", ev.quote ? ` “${ev.quote}”` : ""),
       ev.note ? el("span", { class: "muted" }, ` ${ev.note}`) : null)));
 }
@@ -121,7 +171,8 @@ function passMark(card) {
   if (card.pass_mark === null || card.pass_mark === undefined) return null;
   const passed = card.total >= card.pass_mark;
   return el("span", { class: `pass-mark ${passed ? "passed" : "below"}` },
-    t(passed ? "call.pass_mark_passed" : "call.pass_mark_below", { mark: num(card.pass_mark) }));
+    passed ? t("call.pass_mark_passed", { mark: num(card.pass_mark) })
+      : t("call.pass_mark_below", { mark: num(card.pass_mark) }));
 }
 
 function scorecard(card, seek, review, disputed = new Set()) {
@@ -201,7 +252,8 @@ export async function renderCall(view, callId, user) {
   view.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
   const call = await api(`/calls/${encodeURIComponent(callId)}`);
   const audio = el("audio", { controls: true, preload: "auto", id: "player" });
-  const seek = (t) => {
+  const seek = (t, ev) => {
+    if (ev) showEvidence(ev);
     audio.currentTime = Math.max(0, t);
     audio.play().catch(() => { /* autoplay may be refused; the position still moves */ });
   };
@@ -210,14 +262,30 @@ export async function renderCall(view, callId, user) {
   const line = timeline(call.utterances, duration, seek);
   const clip = CLIPPERS.includes(user.role) ? clipForm(call, audio, duration) : null;
   const turns = transcript(call.utterances, (t, u) => { seek(t); clip?.useSpan(u.start, u.end); });
+  markQuotes(turns, call.utterances, call.scorecard);
+  let touched = 0;  // when the person last scrolled the transcript
+  for (const name of ["wheel", "touchmove", "pointerdown", "keydown"]) {
+    turns.addEventListener(name, () => { touched = Date.now(); }, { passive: true });
+  }
   audio.addEventListener("timeupdate", () => {
     const t = audio.currentTime;
     line.move(t);
     for (const li of turns.children) {
       const u = call.utterances[Number(li.dataset.idx)] || {};
-      li.classList.toggle("playing", t >= u.start && t < u.end);
+      const now = t >= u.start && t < u.end;
+      if (now && !li.classList.contains("playing") && Date.now() - touched > FOLLOW_PAUSE_MS) {
+        scrollWithin(turns, li);
+      }
+      li.classList.toggle("playing", now);
     }
   });
+  // An evidence item clicked: its turn scrolled to the middle of the screen and outlined.
+  const showEvidence = (ev) => {
+    const wanted = new Set(evidenceTurns(ev, call.utterances).map(String));
+    const hits = [...turns.children].filter((li) => wanted.has(li.dataset.idx));
+    for (const li of turns.children) li.classList.toggle("evidence-focus", hits.includes(li));
+    if (hits.length) hits[0].scrollIntoView({ block: "center" });
+  };
   const audioError = el("div");
   audioUrl(call.id).then((url) => { audio.src = url; }, (err) => audioError.replaceChildren(errorBox(err)));
 
@@ -239,7 +307,7 @@ export async function renderCall(view, callId, user) {
                  call.diarization ? label("diarization", call.diarization) : null,
                  call.started_at ? dateTime(call.started_at) : null].filter(Boolean);
 
-  view.replaceChildren(
+  view.replaceChildren(...[  // (a null child would be drawn as the word "null")
     el("p", {}, el("a", { href: back[0] }, back[1])),
     el("h1", {}, t("call.title", { agent: call.agent_name || call.agent || "" }),
        el("span", { class: "muted call-about" }, ` ${about.join(" · ")}`)),
@@ -247,5 +315,5 @@ export async function renderCall(view, callId, user) {
     el("div", { class: "call" },
       el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
          clip, callCoaching(call, user), el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
-      side));
+      side)].filter(Boolean));
 }
