@@ -8,15 +8,19 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import FileResponse, RedirectResponse
+from pydantic import BaseModel
 
 from api.deps import (
+    Credentials,
     CurrentUser,
     PageDep,
     ReaderLanguage,
     SessionDep,
     SettingsDep,
+    get_current_user,
 )
 from api.errors import ApiError
+from api.schemas import UtcDatetime
 from api.schemas.calls import (
     CallDetail,
     CallPublic,
@@ -28,9 +32,11 @@ from api.scorecards import score_public
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
-from scoring.work.access import allow_original, scope_of, visible_call
+from scoring.work.access import allow_original, read_as, scope_of, visible_call
+from scoring.work.audio_links import audio_link, user_for_audio_link
 from scoring.work.authorship import scored_by
-from scoring.work.call_audio import call_audio
+from scoring.work.call_audio import call_audio, may_hear
+from scoring.work.credentials import TokenProblem
 from scoring.work.downloads import range_starts
 
 log = logging.getLogger("callqa.api.calls")
@@ -139,12 +145,24 @@ def get_call(
                403: {"description": "The original, without the permission or a reason"}},
 )
 def get_audio(
-    call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    call_id: str, session: SessionDep, settings: SettingsDep, credentials: Credentials,
     range_: Annotated[str | None, Header(alias="range", description="bytes=START-END")] = None,
     original: Annotated[bool, Query(description="the un-redacted recording")] = False,
     reason: Annotated[str | None, Query(max_length=500,
                                         description="why the original is needed")] = None,
+    access: Annotated[str | None, Query(max_length=300, description=(
+        "A signed link's token (POST /calls/{call_id}/audio-link) instead of the bearer "
+        "header"))] = None,
 ) -> FileResponse | RedirectResponse:
+    if access is None:
+        user = get_current_user(session, credentials, settings)
+    else:
+        try:
+            user = user_for_audio_link(session, settings.home, access, call_id,
+                                       original=original, reason=reason or "")
+        except TokenProblem as exc:
+            raise ApiError(401, str(exc)) from None
+        user = read_as(user, team_scoping=settings.resolved_team_scoping)
     answer = call_audio(session, user, call_id, settings, original=original, reason=reason,
                         range_header=range_)
     if answer.url is not None:
@@ -153,6 +171,28 @@ def get_audio(
     _check_range(range_, answer.path.stat().st_size)
     return FileResponse(answer.path, media_type=answer.media_type, filename=answer.filename,
                         content_disposition_type="inline")
+
+
+class AudioLinkPublic(BaseModel):
+    url: str
+    expires_at: UtcDatetime
+
+
+@router.post("/{call_id}/audio-link",
+             summary="A link to the recording for the browser's player (5 minutes; Range "
+                     "requests without the bearer header)")
+def post_audio_link(
+    call_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+    original: Annotated[bool, Query(description="the un-redacted recording")] = False,
+    reason: Annotated[str | None, Query(max_length=500,
+                                        description="why the original is needed")] = None,
+) -> AudioLinkPublic:
+    """``url`` plays as ``GET /calls/{call_id}/audio`` would for this user (same visibility,
+    redaction and original rules; a play is audited when it starts) until ``expires_at``."""
+    call = may_hear(session, user, call_id, settings, original=original, reason=reason)
+    link = audio_link(settings.home, user, call.id, original=original,
+                      reason=(reason or "").strip() if original else "")
+    return AudioLinkPublic(url=link.url, expires_at=link.expires_at)
 
 
 def _check_range(header: str | None, size: int) -> None:

@@ -31,7 +31,7 @@ from pipeline.store import RecordingStore, open_store_at
 from scoring.work.access import visible_call
 from scoring.work.downloads import record_download, starts_a_download
 
-__all__ = ["CallAudio", "call_audio", "original_audio_roles"]
+__all__ = ["CallAudio", "call_audio", "may_hear", "original_audio_roles"]
 
 SHARE_FOR = timedelta(minutes=15)
 
@@ -52,6 +52,24 @@ def original_audio_roles(settings: Settings) -> set[str]:
     return {r.strip().lower() for r in settings.original_audio_roles.split(",") if r.strip()}
 
 
+def may_hear(session: Session, user: User, call_id: str, settings: Settings, *,
+             original: bool = False, reason: str | None = None) -> Call:
+    """The call, when ``user`` may hear its recording (redacted, or with ``original`` the
+    un-redacted one: :class:`Forbidden` unless the role may and a ``reason`` is given);
+    :class:`NotFound` when it is out of sight. Nothing is audited."""
+    call = visible_call(session, user, call_id)
+    if original:
+        roles = original_audio_roles(settings)
+        if user.role not in roles:
+            raise Forbidden("the original recording is for the role "
+                            f"{' or '.join(sorted(roles)) or '(none)'} only (you are "
+                            f"{user.role}); the redacted one plays without original=true")
+        if not (reason or "").strip():
+            raise Forbidden("say why you need the original recording: add reason=... "
+                            "(it is kept in the audit log)")
+    return call
+
+
 def call_audio(session: Session, user: User, call_id: str, settings: Settings, *,
                original: bool = False, reason: str | None = None,
                range_header: str | None = None) -> CallAudio:
@@ -59,17 +77,8 @@ def call_audio(session: Session, user: User, call_id: str, settings: Settings, *
     (:class:`Forbidden` unless the user's role may and a ``reason`` is given).
     :class:`NotFound` when the call is out of sight or its recording is gone. The play is
     audited and committed when ``range_header`` starts one."""
-    call = visible_call(session, user, call_id)
+    call = may_hear(session, user, call_id, settings, original=original, reason=reason)
     reason = (reason or "").strip()
-    if original:
-        roles = original_audio_roles(settings)
-        if user.role not in roles:
-            raise Forbidden("the original recording is for the role "
-                            f"{' or '.join(sorted(roles)) or '(none)'} only (you are "
-                            f"{user.role}); the redacted one plays without original=true")
-        if not reason:
-            raise Forbidden("say why you need the original recording: add reason=... "
-                            "(it is kept in the audit log)")
     store = open_store_at(call.store_url, settings, create=False)
     pii = [] if original else session.scalars(select(PIIRecord).where(
         PIIRecord.call_id == call.id, PIIRecord.end > PIIRecord.start)).all()
