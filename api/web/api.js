@@ -55,12 +55,36 @@ export async function api(path, { method = "GET", body, params } = {}) {
   return data;
 }
 
-/** The recording as a blob: URL (the audio route needs the bearer header, not a query token). */
+/** A signed link to the call's recording, good for 5 minutes: an <audio> streams it with
+ * Range requests (it plays before it has all downloaded), no bearer header needed. */
 export async function audioUrl(callId) {
-  const res = await fetch(`/api/v1/calls/${encodeURIComponent(callId)}/audio`,
-                          { headers: authHeaders() });
-  if (!res.ok) await fail(res);
-  return URL.createObjectURL(await res.blob());
+  const link = await api(`/calls/${encodeURIComponent(callId)}/audio-link`, { method: "POST" });
+  return link.url;
+}
+
+/** Stream the call's recording into `audio`. A link that expired while the page stayed open
+ * is replaced (at the same position); a recording that cannot play goes to `onError` with
+ * the server's reason (asked with a range past byte 0, which is not a new play). */
+export function streamAudio(audio, callId, onError) {
+  let fetched = 0;
+  const load = async (at) => {
+    try {
+      const url = await audioUrl(callId);
+      fetched = Date.now();
+      if (at) audio.addEventListener("loadedmetadata", () => { audio.currentTime = at; }, { once: true });
+      audio.src = url;
+    } catch (err) { onError(err); }
+  };
+  audio.addEventListener("error", async () => {
+    if (!fetched) return;
+    if (Date.now() - fetched > 4 * 60_000) return load(audio.currentTime);
+    try {
+      const res = await fetch(audio.currentSrc || audio.src, { headers: { Range: "bytes=1-1" } });
+      if (!res.ok) await fail(res);
+      onError(new ApiError(0, "audio_unplayable", t("call.audio_unplayable")));
+    } catch (err) { onError(err); }
+  });
+  load(0);
 }
 
 /** Any API file (audio) as a blob: URL, fetched with the bearer header. */

@@ -1,7 +1,7 @@
 // One call: the player, a talk/silence/overtalk timeline, the transcript, the scorecard,
 // flags and metrics; the review panel (review.js) for supervisors; the call's dispute (its
 // reason beside the disputed criteria, and for supervisors the forms to decide an open one).
-import { api, audioUrl, clock, el, errorBox, num } from "./api.js";
+import { api, clock, el, errorBox, num, streamAudio } from "./api.js";
 import { reviewPanel } from "./review.js";
 import { disputeCard, scoredBy } from "./dispute_parts.js";
 import { agentPanel, clipForm } from "./people.js";
@@ -287,7 +287,14 @@ export async function renderCall(view, callId, user) {
     if (hits.length) hits[0].scrollIntoView({ block: "center" });
   };
   const audioError = el("div");
-  audioUrl(call.id).then((url) => { audio.src = url; }, (err) => audioError.replaceChildren(errorBox(err)));
+  streamAudio(audio, call.id, (err) => audioError.replaceChildren(errorBox(err)));
+  // How much of the recording has come (it plays meanwhile): "loaded 40%", gone when all has.
+  const loaded = el("p", { class: "muted loaded", id: "audio-loaded" });
+  audio.addEventListener("progress", () => {
+    const end = audio.buffered.length ? audio.buffered.end(audio.buffered.length - 1) : 0;
+    const share = audio.duration > 0 ? Math.min(100, (100 * end) / audio.duration) : 0;
+    loaded.textContent = share >= 99.5 ? "" : t("call.loaded", { percent: percentOf100(Math.floor(share)) });
+  });
 
   const side = el("div", { class: "side" });
   const dispute = await disputePanel(call, user);
@@ -313,7 +320,7 @@ export async function renderCall(view, callId, user) {
        el("span", { class: "muted call-about" }, ` ${about.join(" · ")}`)),
     undiarised(call) ? el("p", { class: "notice", id: "undiarised" }, t("call.undiarised")) : null,
     el("div", { class: "call" },
-      el("div", { class: "main" }, el("section", { class: "card player" }, audio, audioError, line.node),
+      el("div", { class: "main" }, el("section", { class: "card player" }, audio, loaded, audioError, line.node),
          clip, callCoaching(call, user), el("section", { class: "card" }, el("h2", {}, t("call.transcript")), turns)),
       side)].filter(Boolean));
 }

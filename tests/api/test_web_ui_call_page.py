@@ -2,10 +2,11 @@
 of test_web_ui.py), at 1366 px and on a 390 px phone, in English and Turkish: the pass
 mark beside the total; the auto-fail badge only on an auto-fail criterion that failed; an
 undiarised call says so and shows n/a, never 0, for per-party figures; a failed call shows
-its stored error and what to do instead of an empty scorecard; the player stays on screen
-while the page scrolls; the transcript follows playback unless the person just scrolled
-it; the words a verdict quotes are marked, and an evidence item shows its turn. axe-core
-finds no serious or critical violation and nothing scrolls sideways."""
+its stored error and what to do instead of an empty scorecard; the player streams the
+recording with Range requests and stays on screen while the page scrolls; the transcript
+follows playback unless the person just scrolled it; the words a verdict quotes are
+marked, and an evidence item shows its turn. axe-core finds no serious or critical
+violation and nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -80,6 +81,9 @@ def test_the_call_page_for_a_supervisor_and_an_agent(
     found: list[str] = []
     console = sign_in(page, base, "sup")
     expect(page.locator("#queue-table")).to_be_visible()
+    streamed: list[tuple[int, str | None]] = []  # the recording's answers: status, Range
+    page.on("response", lambda r: streamed.append((r.status, r.request.headers.get("range")))
+            if "/audio?access=" in r.url else None)
 
     # a1_flagged (44.4): below the rubric's pass mark (its low_score threshold, 70); its
     # auto-fail criterion passed: no badge; criteria by title, in the reader's language
@@ -100,6 +104,11 @@ def test_the_call_page_for_a_supervisor_and_an_agent(
     expect(first.locator("mark")).to_have_text("Thank you for calling")
     expect(page.locator("#transcript mark")).to_have_count(1)
     harness.wait_until(page, f"{PLAYER}.readyState >= 1")
+    # streamed from a signed link with Range requests, not a blob fetched whole first
+    src = page.evaluate(f"{PLAYER}.currentSrc")
+    assert "/audio?access=" in src and not src.startswith("blob:"), src
+    assert any(status == 206 and (rng or "").startswith("bytes=")
+               for status, rng in streamed), streamed
     greeting.locator("button.seek").click()
     expect(first).to_have_class("turn agent sent-positive evidence-focus")
     box = in_view(page, "#transcript li.turn")
@@ -160,6 +169,8 @@ def test_the_call_page_for_a_supervisor_and_an_agent(
            ).to_have_count(1)
     checked(page, f"tr {size['width']}px undiarised", found)
     page.click("#lang-en")
+    expect(page.locator("#scorecard .pass-mark")).to_have_text("pass mark 70: passed")
+    page.wait_for_load_state("networkidle")
 
     # the agent on their own undiarised call
     page.click("#logout")
