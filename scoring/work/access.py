@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy import ColumnElement, Select, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
@@ -31,6 +31,7 @@ class _HasCall(Protocol):
 
 
 _Row = TypeVar("_Row", bound=_HasCall)
+_Q = TypeVar("_Q", bound=Select[Any])
 
 __all__ = [
     "OriginalNotKept",
@@ -38,6 +39,7 @@ __all__ = [
     "allow_original",
     "call_scores",
     "can_see",
+    "count_rows",
     "read_as",
     "require_role",
     "scope_of",
@@ -74,6 +76,18 @@ class Scope:
         """Conditions keeping the rows in sight (a query over calls by default; rollups
         pass their own columns)."""
         return in_scope(agent_column, team_column, self.agent_ids, self.team_ids)
+
+    def narrow(self, query: _Q, call_id: Any) -> _Q:
+        """``query`` (over rows with a call, ``call_id`` the column naming it) kept to the
+        rows whose call is in sight; unchanged when everything is."""
+        if self.everything:
+            return query
+        return query.join(Call, Call.id == call_id).where(*self.where())
+
+
+def count_rows(session: Session, query: Select[Any] | Any) -> int:
+    """How many rows ``query`` has (for a page's ``count``)."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def read_as(user: User, *, team_scoping: bool) -> User:
@@ -155,7 +169,7 @@ def call_scores(session: Session, user: User, call_id: str, *, skip: int = 0,
     rubric, and how many there are; :class:`NotFound` if ``user`` may not see the call."""
     visible_call(session, user, call_id)
     query = select(ScoreRecord).where(ScoreRecord.call_id == call_id)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     scores = session.scalars(query.options(selectinload(ScoreRecord.rubric))
                              .order_by(ScoreRecord.id.desc()).offset(skip).limit(limit)).all()
     return scores, count

@@ -26,7 +26,7 @@ from pipeline.db.audit import AuditLog, audit
 from pipeline.db.models import Agent, Call, ScoreRecord
 from pipeline.db.review_records import Acknowledgement, Dispute, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
-from scoring.work.access import visible_score
+from scoring.work.access import count_rows, visible_score
 from scoring.work.authorship import scored_by
 
 __all__ = ["ACK_ACTION", "AgentScorecard", "acknowledge", "acknowledgements",
@@ -79,7 +79,7 @@ def agent_scorecards(session: Session, agent: Agent, *, skip: int = 0,
     query = (select(ScoreRecord, Call.started_at)
              .join(Call, Call.id == ScoreRecord.call_id)
              .where(Call.agent_id == agent.id, ScoreRecord.current.is_(True)))
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     rows = session.execute(
         query.options(selectinload(ScoreRecord.rubric))
         .order_by(func.coalesce(Call.started_at, ScoreRecord.created_at).desc(),

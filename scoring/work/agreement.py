@@ -32,7 +32,7 @@ from pipeline.db.coaching_records import (
     CalibrationSession,
     CalibrationStatus,
 )
-from pipeline.db.models import Call, ScoreRecord
+from pipeline.db.models import ScoreRecord
 from pipeline.db.review_records import Review, ReviewStatus
 from pipeline.db.times import as_utc
 from pipeline.errors import Invalid
@@ -131,8 +131,7 @@ def _sessions(session: Session, user: User | None, since: datetime,
         CalibrationSession.status == CalibrationStatus.REVEALED,
         CalibrationSession.revealed_at >= since, CalibrationSession.revealed_at < until)
     scope = _scope(user)
-    if not scope.everything:
-        query = query.join(Call, Call.id == CalibrationSession.call_id).where(*scope.where())
+    query = scope.narrow(query, CalibrationSession.call_id)
     return session.scalars(query.options(
         selectinload(CalibrationSession.reviewers).selectinload(CalibrationReviewer.verdicts),
         selectinload(CalibrationSession.reviewers).selectinload(CalibrationReviewer.user),
@@ -146,8 +145,7 @@ def _reviews(session: Session, user: User | None, since: datetime,
     query = select(Review).where(Review.status == ReviewStatus.CLOSED,
                                  Review.closed_at >= since, Review.closed_at < until)
     scope = _scope(user)
-    if not scope.everything:
-        query = query.join(Call, Call.id == Review.call_id).where(*scope.where())
+    query = scope.narrow(query, Review.call_id)
     return session.scalars(query.options(
         selectinload(Review.overrides), selectinload(Review.reviewer),
         selectinload(Review.score).selectinload(ScoreRecord.results),

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.db.accounts import User
 from pipeline.db.audit import AuditLog
+from scoring.work.access import count_rows
 
 __all__ = ["list_entries"]
 
@@ -32,6 +33,6 @@ def list_entries(
             query = query.where(column == value)
     if since is not None:
         query = query.where(AuditLog.at >= since)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     rows = session.execute(query.order_by(AuditLog.id.desc()).offset(skip).limit(limit)).all()
     return [(entry, name) for entry, name in rows], count

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
@@ -34,6 +34,7 @@ from scoring.titles import rubric_titles
 from scoring.work.access import (
     _team_scoping,
     can_see,
+    count_rows,
     read_as,
     require_role,
     scope_of,
@@ -175,11 +176,10 @@ def list_sessions(session: Session, user: User, *, status: str | None = None,
     query = select(CalibrationSession).where(or_(CalibrationSession.created_by == user.id,
                                                  CalibrationSession.id.in_(invited)))
     scope = scope_of(user)
-    if not scope.everything:
-        query = query.join(Call, Call.id == CalibrationSession.call_id).where(*scope.where())
+    query = scope.narrow(query, CalibrationSession.call_id)
     if status is not None:
         query = query.where(CalibrationSession.status == status)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     rows = session.scalars(query.options(
         selectinload(CalibrationSession.reviewers).selectinload(CalibrationReviewer.user),
         selectinload(CalibrationSession.creator),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.clip_audio import MAX_CLIP_SECONDS, Span, clip_spans, decode_span, silence, wav_bytes
@@ -23,7 +23,7 @@ from pipeline.db.review_records import Clip
 from pipeline.errors import Forbidden, Invalid
 from pipeline.settings import Settings
 from pipeline.store import open_store_at
-from scoring.work.access import scope_of, seen_through_call, visible_call
+from scoring.work.access import count_rows, scope_of, seen_through_call, visible_call
 from scoring.work.downloads import record_download
 
 __all__ = ["clip_lines", "clip_silenced", "clip_wav", "create_clip", "delete_clip",
@@ -58,8 +58,7 @@ def list_clips(session: Session, user: User, *, tag: str | None = None,
     """A page of the clips ``user`` may see, newest first, and how many there are."""
     query = select(Clip)
     scope = scope_of(user)
-    if not scope.everything:
-        query = query.join(Call, Call.id == Clip.call_id).where(*scope.where())
+    query = scope.narrow(query, Clip.call_id)
     if tag is not None:
         query = query.where(Clip.tag == tag)
     if criterion_id is not None:
@@ -68,7 +67,7 @@ def list_clips(session: Session, user: User, *, tag: str | None = None,
         query = query.where(Clip.call_id == call_id)
     if words:
         query = query.where(Clip.note.icontains(words, autoescape=True))
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     clips = session.scalars(query.order_by(Clip.id.desc()).offset(skip).limit(limit)).all()
     return clips, count
 

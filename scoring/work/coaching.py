@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
@@ -31,7 +31,7 @@ from pipeline.db.scores import current_score
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
 from pipeline.settings import Settings
 from scoring.in_force import rubrics_in_force
-from scoring.work.access import require_role, scope_of, visible_call
+from scoring.work.access import count_rows, require_role, scope_of, visible_call
 from scoring.work.clips import clip_lines, visible_clip
 
 __all__ = ["ASSIGNERS", "assign", "complete", "criterion_titles", "delete_task",
@@ -197,7 +197,7 @@ def list_tasks(session: Session, user: User | None, *, status: str | None = None
     if overdue_only:
         query = query.where(CoachingTask.status == CoachingStatus.OPEN,
                             CoachingTask.due_on < _today(today))
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     is_open = case((CoachingTask.status == CoachingStatus.OPEN, 0), else_=1)
     rows = session.scalars(query.order_by(
         is_open, CoachingTask.due_on.is_(None), CoachingTask.due_on,

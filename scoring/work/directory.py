@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +23,7 @@ from pipeline.db.accounts import User
 from pipeline.db.audit import audit
 from pipeline.db.models import Agent, Team
 from pipeline.errors import Conflict, NotFound
+from scoring.work.access import count_rows
 
 __all__ = ["KEEP", "create_agent", "create_team", "get_user", "list_agents", "list_teams",
            "list_users", "set_user_teams", "team", "teams_by_id", "teams_named",
@@ -106,7 +107,7 @@ def list_agents(session: Session, *, team: str | None = None, skip: int = 0,
         if team.isdigit() and int(team) < 2**63:  # a bigger number is no id (no overflow)
             condition = condition | (Team.id == int(team))
         query = query.join(Team, Agent.team_id == Team.id).where(condition)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     agents = session.scalars(query.options(selectinload(Agent.team))
                              .order_by(Agent.external_id).offset(skip).limit(limit)).all()
     return agents, count
@@ -163,7 +164,7 @@ def list_users(session: Session, *, role: str | None = None, active: bool | None
         query = query.where(User.role == role)
     if active is not None:
         query = query.where(User.active == active)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     users = session.scalars(query.options(selectinload(User.agent), selectinload(User.teams))
                             .order_by(User.username).offset(skip).limit(limit)).all()
     return users, count

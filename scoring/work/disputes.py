@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
@@ -19,7 +19,7 @@ from pipeline.db.audit import audit
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.review_records import Dispute, DisputedCriterion, DisputeStatus
 from pipeline.errors import Conflict, Forbidden, Invalid, NotFound
-from scoring.work.access import can_see, scope_of, visible_score
+from scoring.work.access import can_see, count_rows, scope_of, visible_score
 from scoring.work.human_scores import (
     Judgement,
     full_points,
@@ -120,7 +120,7 @@ def list_disputes(session: Session, user: User, *, status: str | None = None,
         query = query.where(Dispute.status == status)
     if call_id is not None:
         query = query.where(Dispute.call_id == call_id)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     first = (Dispute.status != DisputeStatus.OPEN)  # False sorts first: open ones lead
     rows = session.scalars(
         query.options(selectinload(Dispute.criteria), selectinload(Dispute.decider),

@@ -8,17 +8,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
 from pipeline.db.audit import audit
-from pipeline.db.models import Call, ScoreRecord
+from pipeline.db.models import ScoreRecord
 from pipeline.db.review_records import CriterionOverride, Review, ReviewStatus
 from pipeline.db.scores import current_score
 from pipeline.errors import Conflict, Forbidden, NotFound
 from scoring.titles import rubric_titles
-from scoring.work.access import scope_of, seen_through_call, visible_call
+from scoring.work.access import count_rows, scope_of, seen_through_call, visible_call
 from scoring.work.human_scores import (
     Judgement,
     full_points,
@@ -134,15 +134,14 @@ def list_reviews(session: Session, user: User, *, status: str | None = None,
     there are in all."""
     query = select(Review)
     scope = scope_of(user)
-    if not scope.everything:
-        query = query.join(Call, Call.id == Review.call_id).where(*scope.where())
+    query = scope.narrow(query, Review.call_id)
     if status is not None:
         query = query.where(Review.status == status)
     if mine:
         query = query.where(Review.reviewer_id == user.id)
     if call_id is not None:
         query = query.where(Review.call_id == call_id)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = count_rows(session, query)
     reviews = session.scalars(query.options(selectinload(Review.overrides),
                                             selectinload(Review.reviewer))
                               .order_by(Review.id.desc()).offset(skip).limit(limit)).all()
