@@ -53,9 +53,12 @@ function spans(utterances, duration) {
 
 function timeline(utterances, duration, seek) {
   const W = 1000, x = (t) => (W * t) / duration;
+  // a slider: click to seek, or from the keyboard (arrows 5 s, Page Up/Down 30 s, Home/End)
   const box = svg("svg", { viewBox: `0 0 ${W} 64`, class: "timeline", id: "timeline",
-                           preserveAspectRatio: "none", role: "img",
-                           "aria-label": t("call.timeline") });
+                           preserveAspectRatio: "none", role: "slider", tabindex: 0,
+                           "aria-label": t("call.timeline"), "aria-valuemin": 0,
+                           "aria-valuemax": Math.round(duration), "aria-valuenow": 0,
+                           "aria-valuetext": clock(0) });
   const bar = (start, end, y, h, cls, title) =>
     box.append(svg("rect", { x: x(start), y, width: Math.max(1, x(end) - x(start)), height: h, class: cls }, title));
   for (const u of utterances) {
@@ -71,12 +74,27 @@ function timeline(utterances, duration, seek) {
     const r = box.getBoundingClientRect();
     seek((duration * (e.clientX - r.left)) / r.width);
   });
+  let at = 0;
+  const steps = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30 };
+  box.addEventListener("keydown", (e) => {
+    const to = e.key === "Home" ? 0 : e.key === "End" ? duration : e.key in steps ? at + steps[e.key] : null;
+    if (to === null) return;
+    e.preventDefault();
+    seek(Math.min(duration, Math.max(0, to)));
+  });
   const legend = el("div", { class: "legend muted" },
     el("span", { class: "key tl-agent" }), `${label("party", "agent")} `,
     el("span", { class: "key tl-customer" }), `${label("party", "customer")} `,
     el("span", { class: "key tl-silence" }), `${t("call.silence")} `,
     el("span", { class: "key tl-overtalk" }), t("call.overtalk"));
-  return { node: el("div", {}, box, legend), move: (t) => { head.setAttribute("x1", x(t)); head.setAttribute("x2", x(t)); } };
+  const move = (now) => {
+    at = now;
+    head.setAttribute("x1", x(now));
+    head.setAttribute("x2", x(now));
+    box.setAttribute("aria-valuenow", Math.round(now));
+    box.setAttribute("aria-valuetext", clock(now));
+  };
+  return { node: el("div", {}, box, legend), move };
 }
 
 function sentimentClass(u) {

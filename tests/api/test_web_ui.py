@@ -5,6 +5,7 @@ recording. A supervisor works a flagged call from the queue to a closed review."
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -174,6 +175,13 @@ def test_supervisor_reviews_a_flagged_call(live: tuple[str, World], page: Any,
     wait_until(page, "document.getElementById('player').currentTime >= 3.4")
     page.locator("#scorecard button.seek").first.click()
     wait_until(page, "Math.abs(document.getElementById('player').currentTime - 1) < 0.5")
+    # the timeline is a slider a keyboard can move: 5 s a step, End to the end
+    page.focus("#timeline")
+    page.keyboard.press("ArrowRight")
+    wait_until(page, "Math.abs(document.getElementById('player').currentTime - 6) < 1")
+    expect(page.locator("#timeline")).to_have_attribute("aria-valuetext", re.compile(r"0:0[5-7]"))
+    page.keyboard.press("Home")
+    wait_until(page, "document.getElementById('player').currentTime < 1")
     page.screenshot(path=str(artifacts / "call.png"), full_page=True)
 
     # start a review, override empathy with a comment, close, see the diff
