@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.db.models import RubricRecord
 from pipeline.db.session import session_scope
-from pipeline.errors import RubricError
+from pipeline.errors import DatabaseError, RubricError
 from pipeline.settings import Settings
 from scoring.rubric import builtin_rubrics, load_rubric, parse_rubric
 from scoring.rubric_types import Rubric
@@ -83,7 +83,7 @@ def active_rubrics(url: str) -> tuple[InForce, ...]:
                 select(RubricRecord.id, RubricRecord.hash, RubricRecord.source)
                 .where(RubricRecord.active).order_by(RubricRecord.name)
             ).all()
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, DatabaseError) as exc:  # session_scope says DatabaseUnavailable
         log.warning("active rubrics not read: %s", type(exc).__name__)
         return ()
     return tuple(InForce(_stored_rubric(row.id, row.hash, row.source),
