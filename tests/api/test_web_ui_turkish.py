@@ -50,7 +50,9 @@ class Tab:
         self.page.on("request", self._request)
 
     def _request(self, request: Any) -> None:
-        if "/api/v1/" in request.url:
+        # the player streams the recording itself (a signed link, no text to translate),
+        # with the browser's own Accept-Language
+        if "/api/v1/" in request.url and "/audio?access=" not in request.url:
             self.languages.append(request.headers.get("accept-language", ""))
 
     def sign_in(self, base: str, username: str) -> None:
