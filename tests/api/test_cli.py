@@ -116,11 +116,19 @@ def test_demo_processes_the_english_and_turkish_samples(tmp_path: Path) -> None:
     assert "legal_threat" in scores["Mark Evans"] and "cancellation" in scores["Mark Evans"]
     assert "inbound_service_tr" in scores["Ayşe Yılmaz"]
     assert "inbound_service_tr" in scores["Emre Demir"]
-    # The billing call was run by the book: the disclosure was said (base wrote "hikayet
-    # altına alınmaktadır"), so it does not auto-fail; the complaint call (lawyer,
-    # arbitration board, cancellation) is flagged for a supervisor. base hears espeak's
-    # mono Turkish too poorly to say which reasons it will catch, so only that it is flagged.
-    assert "AUTO-FAIL" not in scores["Ayşe Yılmaz"], scores["Ayşe Yılmaz"]
+    # The billing call was run by the book: nothing forbidden was said, and the disclosure
+    # was said. Whether base hears the disclosure in espeak's Turkish depends on the CPU's
+    # kernels (AMD here: "hikayet altına alınmaktadır", passes; an Intel Xeon on
+    # 2026-12-07: "... hikaye yok", misses it; README, "Turkish accuracy"), so an
+    # auto-fail is allowed only for the disclosure, never for a forbidden phrase. The
+    # complaint call (lawyer, arbitration board, cancellation) is flagged for a supervisor.
+    billing = scores["Ayşe Yılmaz"]
+    if "AUTO-FAIL" in billing:
+        card = callqa(home, "score", billing.split("│")[1].strip()).stdout
+        failed = [line for line in card.splitlines() if line.startswith("✗")]
+        assert failed and all("kayit_bilgilendirmesi" in line for line in failed
+                              if "(auto-fail)" in line), card
+        assert "✓   yasakli_ifade_yok" in card, card
     assert "none" not in scores["Emre Demir"], scores["Emre Demir"]
     call_id = scores["Sarah Collins"].split("│")[1].strip()
     card = callqa(home, "score", call_id)
