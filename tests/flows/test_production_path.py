@@ -77,8 +77,15 @@ def test_a_recording_put_in_the_bucket_ends_scored_and_readable_through_the_api(
 
         anonymous = httpx.post(f"{cluster.api_url}/deployments/filter", json={}, timeout=30)
         assert anonymous.status_code == 401, anonymous.text
-        added = callqa("user", "add", "ayse", "--role", "supervisor", "--password-stdin",
-                       env=env, stdin=PASSWORD + "\n")
+        # team scoping is on in production: the supervisor sees her team's calls (the
+        # team an admin made, POST /admin/teams; the recordings' sidecars name it)
+        from pipeline.db.models import Team
+        from pipeline.db.session import session_scope
+
+        with session_scope(postgres_url) as s:
+            s.add(Team(name="Billing EN"))
+        added = callqa("user", "add", "ayse", "--role", "supervisor", "--team", "Billing EN",
+                       "--password-stdin", env=env, stdin=PASSWORD + "\n")
         assert added.returncode == 0, added.stdout + added.stderr
         # 4. the API, 5. a CPU worker: the commands of the systemd units
         for args, log in ((["serve", "--port", str(port)], logs[0]),
