@@ -35,6 +35,7 @@ from pipeline.db.search import CallFilters, search_calls
 from scoring.work.access import allow_original, read_as, scope_of, visible_call
 from scoring.work.audio_links import audio_link, user_for_audio_link
 from scoring.work.authorship import scored_by
+from scoring.work.calibration import blind_session
 from scoring.work.call_audio import call_audio, may_hear
 from scoring.work.credentials import TokenProblem
 from scoring.work.downloads import range_starts
@@ -115,7 +116,8 @@ def get_call(
     call = visible_call(session, user, call_id, full=True)
     if original:
         allow_original(session, user, call, kept=settings.keep_original_text)
-    score = current_score(session, call.id)
+    blind = blind_session(session, user, call.id)
+    score = None if blind is not None else current_score(session, call.id)
     m = call.metrics
     return CallDetail(
         **call_public(call, score).model_dump(), source_key=call.source_key, error=call.error,
@@ -132,6 +134,7 @@ def get_call(
              for p in call.pii],
         scorecard=score_public(score, lang, scored_by(session, [score.id]).get(score.id))
         if score else None,
+        blind_calibration=blind,
     )
 
 

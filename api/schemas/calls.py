@@ -140,6 +140,9 @@ class CallDetail(CallPublic):
     utterances: list[UtterancePublic]
     pii: list[PIISpanPublic] = Field(description="Where personal data was redacted (no values).")
     scorecard: ScorePublic | None
+    blind_calibration: int | None = Field(
+        default=None, description="The open calibration session in which you score this call "
+                                  "blind: until it is revealed, no scorecard, score or flags.")
 
 
 class QueueItemPublic(CallPublic):

@@ -193,6 +193,14 @@ function passMark(card) {
       : t("call.pass_mark_below", { mark: num(card.pass_mark) }));
 }
 
+// A reviewer scoring this call blind in a calibration session sees no scorecard until the
+// session is revealed (the API withholds it), only the way back to the session.
+function blindCard(call) {
+  const href = `#/calibration?id=${encodeURIComponent(call.blind_calibration)}`;
+  return el("section", { class: "card", id: "blind-calibration" }, el("h2", {}, t("call.scorecard")),
+    el("p", {}, t("call.blind_calibration")), el("a", { href }, t("call.blind_open_session")));
+}
+
 function scorecard(card, seek, review, disputed = new Set()) {
   if (!card) return el("p", { class: "card" }, t("call.no_scorecard"));
   const sectionTitle = new Map(card.sections.map((s) => [s.section_id, s.title || s.section_id]));
@@ -318,9 +326,10 @@ export async function renderCall(view, callId, user) {
   const dispute = await disputePanel(call, user);
   const drawSide = (review) => side.replaceChildren(...[dispute.node, review.node].filter(Boolean),
     ...(call.status === "failed" ? [failedCard(call)]
-      : [scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek),
-         metrics(call.metrics, call)]));
-  const review = REVIEWERS.includes(user.role) ? await reviewPanel(call, user, drawSide)
+      : call.blind_calibration ? [blindCard(call), metrics(call.metrics, call)]
+        : [scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek),
+           metrics(call.metrics, call)]));
+  const review = REVIEWERS.includes(user.role) && !call.blind_calibration ? await reviewPanel(call, user, drawSide)
     : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);
   const back = user.role === "agent" ? ["#/me", `← ${t("nav.me")}`]

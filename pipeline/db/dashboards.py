@@ -50,6 +50,7 @@ from pipeline.db.models import (
     ScoreRecord,
     Team,
 )
+from pipeline.db.rollups import told_apart
 from pipeline.db.search import CallFilters, filter_conditions, in_scope
 
 GroupBy = Literal["none", "agent", "team", "queue", "direction", "language", "category"]
@@ -71,6 +72,7 @@ class SummaryRow:
     customer_sentiment_end: float | None  # mean of the customer's "end" sentiment, 3 dec.
     avg_duration: float | None  # seconds (the call metrics', else the call's), 2 decimals
     avg_silence_pct: float | None  # 2 decimals
+    # per-party figures: over the calls whose speakers were told apart (None: no such call)
     avg_talk_ratio_agent: float | None  # 4 decimals
     avg_overtalk: float | None  # seconds, 2 decimals
 
@@ -185,7 +187,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
         r.day, key, func.sum(r.calls), func.sum(r.score_sum), func.sum(r.fails),
         func.sum(r.flagged), func.sum(r.end_sum), func.sum(r.end_n), func.sum(r.duration_sum),
         func.sum(r.duration_n), func.sum(r.silence_pct_sum), func.sum(r.talk_ratio_sum),
-        func.sum(r.overtalk_sum), func.sum(r.metrics_n),
+        func.sum(r.overtalk_sum), func.sum(r.metrics_n), func.sum(r.parties_n),
     ).group_by(r.day, key)
     query = query.where(*in_scope(r.agent_id, r.team_id, agent_ids, team_ids))
     if f.team is not None:
@@ -212,7 +214,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
     for day, grp, *values in session.execute(query):
         if group_by in ("agent", "team"):
             grp = names.get(grp)
-        acc = sums.setdefault((period_start(as_date(day), period), grp), [0] * 12)
+        acc = sums.setdefault((period_start(as_date(day), period), grp), [0] * 13)
         for i, value in enumerate(values):
             if value is not None:
                 acc[i] += value
@@ -222,7 +224,7 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
 
     rows = []
     for (start, grp), (calls, score, fails, flagged, end_sum, end_n, dur_sum, dur_n, silence,
-                       talk, overtalk, metrics_n) in sums.items():
+                       talk, overtalk, metrics_n, parties_n) in sums.items():
         if not calls:
             continue
         rows.append(SummaryRow(
@@ -231,8 +233,8 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
             flag_rate=round(int(flagged) / calls, 4),
             customer_sentiment_end=mean(end_sum, end_n, 3),
             avg_duration=mean(dur_sum, dur_n, 2), avg_silence_pct=mean(silence, metrics_n, 2),
-            avg_talk_ratio_agent=mean(talk, metrics_n, 4),
-            avg_overtalk=mean(overtalk, metrics_n, 2),
+            avg_talk_ratio_agent=mean(talk, parties_n, 4),
+            avg_overtalk=mean(overtalk, parties_n, 2),
         ))
     rows.sort(key=lambda r: (r.start, r.group is None, r.group or ""))
     return rows
@@ -253,8 +255,8 @@ def _from_calls(session: Session, filters: CallFilters, period: Period, group_by
         func.avg(ScoreRecord.customer_end).label("sentiment_end"),
         func.avg(func.coalesce(CallMetricsRecord.duration, Call.duration)).label("duration"),
         func.avg(CallMetricsRecord.silence_pct).label("silence_pct"),
-        func.avg(CallMetricsRecord.talk_ratio_agent).label("talk_ratio"),
-        func.avg(CallMetricsRecord.overtalk).label("overtalk"),
+        func.avg(case((told_apart(), CallMetricsRecord.talk_ratio_agent))).label("talk_ratio"),
+        func.avg(case((told_apart(), CallMetricsRecord.overtalk))).label("overtalk"),
     ), filters, agent_ids, team_ids)
     query = (query.outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
              .group_by(bucket, group))

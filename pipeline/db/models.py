@@ -284,6 +284,9 @@ class _RollupSums:
     talk_ratio_sum: Mapped[float | None] = mapped_column(Float)
     overtalk_sum: Mapped[float | None] = mapped_column(Float)
     metrics_n: Mapped[int] = mapped_column(Integer)  # calls with call metrics
+    # of those, calls whose speakers were told apart: the talk-ratio and overtalk sums
+    # hold these calls only (migration 0013)
+    parties_n: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class DailyRollup(_RollupSums, Base):

@@ -37,9 +37,17 @@ def _category() -> ColumnElement[Any]:
     return func.coalesce(Call.call_metadata["category"].as_string(), Call.queue)
 
 
+def told_apart() -> ColumnElement[Any]:
+    """The call's speakers were told apart (stereo or diarised): its per-party figures
+    (agent talk ratio, overtalk) mean something; an undiarised call's do not, and are left
+    out of their means rather than counted as 0."""
+    return func.coalesce(Call.diarization, "") != "none"
+
+
 def _aggregate(dialect: str) -> Any:
     """Rollup rows of every call with a current scorecard (callers narrow it)."""
     duration = func.coalesce(CallMetricsRecord.duration, Call.duration)
+    parties = and_(CallMetricsRecord.call_id.is_not(None), told_apart())
     day = day_of_call(dialect)
     keys = (day, Call.started_at.is_not(None), Call.agent_id, Call.team_id, Call.queue,
             Call.direction, Call.language, _category())
@@ -51,8 +59,9 @@ def _aggregate(dialect: str) -> Any:
                func.sum(ScoreRecord.customer_end), func.count(ScoreRecord.customer_end),
                func.sum(duration), func.count(duration),
                func.sum(CallMetricsRecord.silence_pct),
-               func.sum(CallMetricsRecord.talk_ratio_agent),
-               func.sum(CallMetricsRecord.overtalk), func.count(CallMetricsRecord.call_id))
+               func.sum(case((parties, CallMetricsRecord.talk_ratio_agent))),
+               func.sum(case((parties, CallMetricsRecord.overtalk))),
+               func.count(CallMetricsRecord.call_id), func.count(case((parties, 1))))
         .select_from(Call)
         .join(ScoreRecord, and_(ScoreRecord.call_id == Call.id, ScoreRecord.current))
         .outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
@@ -63,7 +72,7 @@ def _aggregate(dialect: str) -> Any:
 COLUMNS = ("day", "dated", "agent_id", "team_id", "queue", "direction", "language",
            "category", "calls", "score_sum", "fails", "flagged", "end_sum", "end_n",
            "duration_sum", "duration_n", "silence_pct_sum", "talk_ratio_sum", "overtalk_sum",
-           "metrics_n")
+           "metrics_n", "parties_n")
 
 
 SUMS = COLUMNS[8:]
@@ -124,8 +133,15 @@ def refresh_calls(session: Session, call_ids: Collection[str],
     refresh(session, set(before) | keys_of(session, call_ids))
 
 
+# The last migration that changed what a rollup row holds: an upgrade from before it
+# rebuilds every row once the schema is at head (pipeline.db.session.upgrade), with this
+# module's query against the schema it was written for. A migration never calls
+# ``rebuild`` itself: at its revision the tables may lack columns added later.
+CHANGED_AT = "0013"
+
+
 def rebuild(session: Session) -> None:
-    """Every rollup row from scratch (migration backfill, the benchmark seed, repairs)."""
+    """Every rollup row from scratch (after an upgrade, the benchmark seed, repairs)."""
     dialect = session.get_bind().dialect.name
     session.execute(delete(DailyRollup))
     session.execute(delete(AgentDayRollup))

@@ -104,12 +104,30 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database schema to ``revision`` (``callqa db upgrade``)."""
-    from alembic import command
+def current_revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
 
+    with get_engine(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database schema to ``revision`` (``callqa db upgrade``), then, where the
+    upgrade reached head from before the last change to what rollups hold, rebuild them
+    from the calls (derived data: never rebuilt at an older revision's schema)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from pipeline.db import rollups
+
+    cfg = alembic_config(url)
     try:
-        command.upgrade(alembic_config(url), revision)
+        before = current_revision(url)
+        command.upgrade(cfg, revision)
+        at_head = current_revision(url) == ScriptDirectory.from_config(cfg).get_current_head()
+        if at_head and (before or "") < rollups.CHANGED_AT:
+            with session_scope(url) as session:
+                rollups.rebuild(session)
     except Exception as exc:
         raise DatabaseError(
             f"cannot migrate database {_safe(url)} ({type(exc).__name__}: {exc})",
@@ -120,13 +138,11 @@ def upgrade(url: str, revision: str = "head") -> None:
 @functools.lru_cache(maxsize=4)
 def ensure_schema(url: str) -> None:
     """Migrate once per process; cheap when the schema is already current."""
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     try:
-        with get_engine(url).connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+        current = current_revision(url)
     except Exception as exc:
         raise DatabaseError(
             f"cannot connect to database {_safe(url)} ({type(exc).__name__})",

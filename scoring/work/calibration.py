@@ -42,9 +42,30 @@ from scoring.work.access import (
     visible_call,
 )
 
-__all__ = ["CalibrationView", "CriterionRow", "ReviewerRow", "Said", "calibration_view",
-           "list_sessions", "open_session", "reveal", "reviewer_choices", "submit_verdicts",
-           "visible_session"]
+__all__ = ["CalibrationView", "CriterionRow", "ReviewerRow", "Said", "blind_session",
+           "calibration_view", "list_sessions", "open_session", "refuse_if_blind", "reveal",
+           "reviewer_choices", "submit_verdicts", "visible_session"]
+
+def blind_session(session: Session, user: User, call_id: str) -> int | None:
+    """The open calibration session on this call that ``user`` reviews, if any: until it is
+    revealed the call's scorecards (the automatic verdicts, a person's) are withheld from
+    them everywhere, not only on the calibration page."""
+    return session.scalar(
+        select(CalibrationSession.id)
+        .join(CalibrationReviewer, CalibrationReviewer.session_id == CalibrationSession.id)
+        .where(CalibrationSession.call_id == call_id,
+               CalibrationSession.status == CalibrationStatus.OPEN,
+               CalibrationReviewer.user_id == user.id)
+        .order_by(CalibrationSession.id).limit(1))
+
+
+def refuse_if_blind(session: Session, user: User, call_id: str) -> None:
+    """:class:`Forbidden` where ``user`` scores this call blind in an open session."""
+    blind = blind_session(session, user, call_id)
+    if blind is not None:
+        raise Forbidden(f"you are scoring call {call_id} blind in calibration session "
+                        f"{blind}; its scorecards show once the session is revealed")
+
 
 ORGANISERS = (Role.ADMIN, Role.SUPERVISOR)
 REVIEWERS = (Role.ADMIN, Role.SUPERVISOR, Role.TRAINER)

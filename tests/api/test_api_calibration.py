@@ -94,6 +94,17 @@ def test_reviewers_score_blind_until_everyone_has_submitted(api: Api) -> None:
     listed = api.get("/api/v1/calibrations", "trainer", params={"status": "open"}).json()
     assert listed["count"] == 1 and listed["data"][0]["id"] == sid
     assert not listed["data"][0]["submitted"]
+    # nor through the call page or the scorecard routes: blind means blind in the API
+    call_id, score_id = api.world.calls["a1_flagged"], api.world.scores["a1_flagged"]
+    page = api.get(f"/api/v1/calls/{call_id}", "trainer").json()
+    assert page["blind_calibration"] == sid and page["scorecard"] is None
+    assert page["score"] is None and page["flags"] == [] and page["utterances"]
+    card = api.get(f"/api/v1/scores/{score_id}", "trainer")
+    assert card.status_code == 403 and "blind" in card.json()["error"]["message"]
+    history = api.get("/api/v1/scores", "trainer", params={"call_id": call_id})
+    assert history.status_code == 403
+    organiser = api.get(f"/api/v1/calls/{call_id}", "admin").json()  # not a reviewer
+    assert organiser["blind_calibration"] is None and organiser["scorecard"]["total"] is not None
 
     last = _submit(api, "trainer", sid, "a1_flagged", TRAINER)
     assert last.status_code == 200, last.text
@@ -107,7 +118,9 @@ def test_reviewers_score_blind_until_everyone_has_submitted(api: Api) -> None:
     assert rows["empathy"]["agreement"] == "people"
     assert rows["recording_disclosure"]["agreement"] == "split"
     assert rows["empathy"]["verdicts"][0]["comment"] == "empathy looked pass"
-    # sup now sees the trainer's too
+    # sup now sees the trainer's too, and both see the call's scorecard again
+    assert api.get(f"/api/v1/calls/{call_id}", "trainer").json()["scorecard"] is not None
+    assert api.get(f"/api/v1/scores/{score_id}", "trainer").status_code == 200
     again = api.get(f"/api/v1/calibrations/{sid}", "sup").json()
     assert len(again["criteria"][1]["verdicts"]) == 2
     late = _submit(api, "sup", sid, "a1_flagged", TRAINER)

@@ -204,3 +204,62 @@ def test_a_filtered_review_queue_caps_its_count_and_the_whole_queue_counts_exact
         assert after["count"] == len(after["data"]) == 1
         assert client.get("/api/v1/review-queue", headers=auth,
                           params={"include_reviewed": True}).json()["count"] == 2
+
+
+def test_an_undiarised_call_is_left_out_of_per_party_means(
+    both_db_url: str, callqa_home: Path,
+) -> None:
+    """A mono call nobody diarised has no agent talk ratio or overtalk worth the name: the
+    dashboards' means leave it out (not count its figure), and say "none" where every call
+    was undiarised, from the rollups and from the calls alike."""
+    from pipeline.db import rollups
+    from pipeline.db.dashboards import summary
+    from pipeline.db.models import Call
+    from pipeline.db.search import CallFilters
+    from pipeline.db.session import session_scope
+
+    w: World = seed(both_db_url, callqa_home / "recordings")
+    with session_scope(both_db_url) as s:
+        call = s.get(Call, w.calls["a1_clean"])
+        assert call is not None and call.metrics is not None
+        call.diarization, call.channels = "none", 1
+        call.metrics.talk_ratio_agent, call.metrics.overtalk = 1.0, 0.0  # one "speaker"
+        rollups.refresh_calls(s, [call.id])
+    _assert_in_step(both_db_url)
+
+    with session_scope(both_db_url) as s:
+        a1 = summary(s, CallFilters(agent="A-1"), "month", "none")
+        assert [(r.calls, r.avg_talk_ratio_agent, r.avg_silence_pct) for r in a1] == \
+            [(2, 0.62, 60.0)]  # both calls' silence, the diarised call's talk ratio only
+        call = s.get(Call, w.calls["a1_flagged"])
+        assert call is not None
+        call.diarization = "none"
+        rollups.refresh_calls(s, [call.id])
+    _assert_in_step(both_db_url)
+    with session_scope(both_db_url) as s:
+        a1 = summary(s, CallFilters(agent="A-1"), "month", "none")
+        assert [(r.calls, r.avg_talk_ratio_agent, r.avg_overtalk) for r in a1] == \
+            [(2, None, None)]
+
+
+def test_an_upgrade_from_before_the_parties_count_rebuilds_the_rollups(
+    both_db_url: str, callqa_home: Path,
+) -> None:
+    """A database at 0012 with scored calls: ``upgrade`` adds the column and rebuilds the
+    rollups from the calls once the schema is at head, so old rows carry the count too."""
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from pipeline.db.models import DailyRollup
+    from pipeline.db.session import alembic_config, session_scope, upgrade
+
+    seed(both_db_url, callqa_home / "recordings")
+    command.downgrade(alembic_config(both_db_url), "0012")
+    with session_scope(both_db_url) as s:  # rows 0012 would not have: rebuilt, or none
+        s.execute(text("DELETE FROM daily_rollups"))
+        s.execute(text("DELETE FROM agent_day_rollups"))
+    upgrade(both_db_url)
+    with session_scope(both_db_url) as s:
+        rows = s.scalars(select(DailyRollup)).all()
+        assert sum(r.parties_n for r in rows) == 3 and sum(r.calls for r in rows) == 3
+    _assert_in_step(both_db_url)

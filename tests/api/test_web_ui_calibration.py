@@ -112,6 +112,16 @@ def test_two_supervisors_calibrate_blind_then_side_by_side(
     assert "null" not in page.locator("#view").inner_text()
     _checked(page, "390px blind", found)
     page.screenshot(path=str(artifacts / "calibration-sup2-blind.png"), full_page=True)
+    # the call page typed by hand, blind: no scorecard, the way back to the session
+    session_url = page.url
+    page.goto(f"{base}/#/calls/{call}")
+    expect(page.locator("#blind-calibration")).to_contain_text("blind")
+    expect(page.locator("#scorecard")).to_have_count(0)
+    expect(page.locator("#review")).to_have_count(0)
+    _checked(page, "390px call page, blind", found)
+    page.locator("#blind-calibration a").click()
+    expect(page.locator("#calib-verdicts")).to_be_visible()
+    assert page.url == session_url
 
     # sup2 submits: the last one reveals it; everything side by side
     _score(page, SUP2)

@@ -6,8 +6,11 @@ Revises: 0007
 Create Date: 2026-11-24 23:50:00
 
 ``daily_rollups`` (pipeline.db.rollups) lets dashboards and trends add up a few rows per
-day instead of grouping every call. It is filled here from the stored calls with the same
-query the application uses to keep it in step (``rebuild``), so old and new rows agree.
+day instead of grouping every call. The tables are created empty: their rows are derived
+data, rebuilt from the stored calls once the schema is at head
+(``pipeline.db.session.upgrade`` and ``pipeline.db.rollups.CHANGED_AT``), with the query the
+application keeps them in step with; a rebuild here would run today's query against a
+schema that lacks the columns later migrations add.
 
 On PostgreSQL also ``ix_calls_list_order``: the call list's ORDER BY as an index.
 """
@@ -15,7 +18,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 from pipeline.db.text_index import LIST_ORDER_INDEX
 
@@ -66,11 +68,6 @@ def upgrade() -> None:
         # SQLite cannot declare NULLS LAST in an index, and its planner needs none)
         op.execute(f"CREATE INDEX {LIST_ORDER_INDEX} ON calls "
                    "(started_at DESC NULLS LAST, created_at DESC, id)")
-    from pipeline.db.rollups import rebuild
-
-    session = Session(bind=op.get_bind())
-    rebuild(session)
-    session.flush()
 
 
 def downgrade() -> None:
