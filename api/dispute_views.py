@@ -38,17 +38,20 @@ def disputes_public(session: Session, rows: Sequence[Dispute],
         score, call = scores[d.score_id], calls.get(d.call_id)
         names = titles_of(score.rubric)
         results = {r.id: r for r in score.results}
+        # a dispute filed before disputes named criteria contests the whole scorecard
+        contested = ([(c.criterion_result_id, c.verdict, c.points) for c in d.criteria]
+                     or [(r.id, None, None) for r in score.results])
         criteria = []
-        for c in d.criteria:
-            r = results.get(c.criterion_result_id)
+        for result_id, verdict, points in contested:
+            r = results.get(result_id)
             if r is None:  # the foreign key cascades; kept for safety
                 continue
             criteria.append(DisputedCriterionPublic(
                 id=r.id, criterion_id=r.criterion_id,
                 title=names.criterion(r.criterion_id, lang), section_id=r.section_id,
                 max_points=r.max_points, automatic_verdict=cast(Verdict, r.verdict),
-                automatic_points=r.points, decided_verdict=cast(Verdict | None, c.verdict),
-                decided_points=c.points,
+                automatic_points=r.points, decided_verdict=cast(Verdict | None, verdict),
+                decided_points=points,
                 evidence=evidence_public(r.evidence, lang)))
         agent = call.agent if call is not None else None
         out.append(DisputePublic(
@@ -56,7 +59,8 @@ def disputes_public(session: Session, rows: Sequence[Dispute],
             agent=agent.external_id if agent else None,
             agent_name=(agent.name if agent and agent.name else
                         display_name(people.get(d.agent_user_id))),
-            reason=d.reason, status=cast(Any, d.status), criteria=criteria, old_score=d.old_score,
+            reason=d.reason, status=cast(Any, d.status), criteria=criteria,
+            whole_scorecard=not d.criteria, old_score=d.old_score,
             new_score=d.new_score, new_score_id=d.new_score_id, decided_by=d.decided_by,
             decider=display_name(people.get(d.decided_by)) if d.decided_by else None,
             decision_comment=d.decision_comment, created_at=d.created_at,

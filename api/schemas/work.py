@@ -146,6 +146,9 @@ class DisputePublic(BaseModel):
     reason: str
     status: Literal["open", "accepted", "rejected"]
     criteria: list[DisputedCriterionPublic] = Field(default_factory=list)
+    whole_scorecard: bool = Field(
+        default=False, description="Filed before disputes named criteria: it contests every "
+                                   "criterion, and accepting it gives a verdict for each.")
     old_score: float = Field(description="The disputed scorecard's total.")
     new_score: float | None = Field(description="The accepted dispute's scorecard's total.")
     new_score_id: int | None

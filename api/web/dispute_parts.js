@@ -129,7 +129,9 @@ export function disputeCard(d, { decide = false, callLink = false, done = async 
        callLink ? [" · ", el("a", { href: `#/calls/${encodeURIComponent(d.call_id)}`, class: "dispute-call" }, t("dispute.open_call"))] : null),
     el("div", { class: "dispute-body" },
       el("div", { class: "dispute-reason" }, el("h3", {}, t("dispute.reason")), el("blockquote", {}, d.reason)),
-      el("div", {}, el("h3", {}, t("dispute.criteria")), disputedCriteria(d))),
+      el("div", {}, el("h3", {}, t("dispute.criteria")),
+         d.whole_scorecard ? el("p", { class: "muted whole-scorecard" }, t("dispute.whole_scorecard")) : null,
+         disputedCriteria(d))),
     d.status === "open" && decide ? decideForms(d, done) : decision(d));
 }
 

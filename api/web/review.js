@@ -49,6 +49,8 @@ export async function reviewPanel(call, user, redraw) {
   const latest = open || reviews[0];
   const mine = open && (open.reviewer_id === user.id || user.role === "admin") &&
     call.scorecard && call.scorecard.id === open.score_id;
+  // my open review, on a scorecard replaced since (an accepted dispute, a rescore)
+  const stale = open && open.reviewer_id === user.id && call.scorecard && !mine;
   const error = el("div");
   const reload = async () => redraw(await reviewPanel(call, user, redraw));
   const guard = (fn) => async (e) => {
@@ -68,6 +70,12 @@ export async function reviewPanel(call, user, redraw) {
       await api("/reviews", { method: "POST", body: { call_id: call.id } });
       await reload();
     }) }, latest ? t("review.again") : t("review.start")));
+  } else if (stale) {
+    node.append(el("p", { class: "notice", id: "review-status" }, t("review.stale", { id: open.id })),
+      el("button", { type: "button", id: "rebase-review", onclick: guard(async () => {
+        await api("/reviews", { method: "POST", body: { call_id: call.id } });
+        await reload();
+      }) }, t("review.rebase")));
   } else if (!mine) {
     node.append(el("p", { class: "status", id: "review-status" },
       t("review.in_review_by", { reviewer: open.reviewer, since: dateTime(open.opened_at) })));

@@ -13,7 +13,9 @@ A pair is (first, second), each "pass", "fail" or "na". Automatic against people
 revealed calibration verdict against the scorecard's automatic verdict, and every closed
 review's human verdict per criterion (its override, else the automatic one it kept).
 People against people: every two reviewers of one calibration session on one criterion,
-the one with the lower user id first.
+the one with the lower user id first. Where a session has more than two reviewers, their
+pairs are pooled into one Cohen's kappa: a fair reading of how often people agree beyond
+chance, not Fleiss' kappa (which would weigh each session's raters together).
 """
 
 from __future__ import annotations

@@ -132,10 +132,11 @@ def list_disputes(session: Session, user: User, *, status: str | None = None,
 def _judgements(base: ScoreRecord, dispute: Dispute,
                 verdicts: Sequence[DecidedVerdict]) -> dict[int, Judgement]:
     """The supervisor's verdicts as judgements; exactly the disputed criteria, once each."""
+    if not dispute.criteria:  # filed before disputes named criteria (migration 0012):
+        # it contests the whole scorecard, and is decided criterion by criterion
+        dispute.criteria.extend(DisputedCriterion(criterion_result_id=r.id)
+                                for r in base.results)
     disputed = [c.criterion_result_id for c in dispute.criteria]
-    if not disputed:
-        raise Invalid(f"dispute {dispute.id} names no criteria to score again; reject it "
-                      "with a comment, and the agent can dispute the criteria anew")
     given = [v.criterion_result_id for v in verdicts]
     missing = [i for i in disputed if i not in given]
     extra = [i for i in given if i not in disputed]

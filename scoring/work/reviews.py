@@ -84,7 +84,33 @@ def _own_open(session: Session, review_id: int, user: User) -> Review:
         raise Forbidden(f"review {review_id} is {review.reviewer.username}'s")
     if review.status != ReviewStatus.OPEN:
         raise Conflict(f"review {review_id} is closed")
+    if not review.score.current:  # closing it would overwrite the newer scorecard
+        raise Conflict(f"the call's scorecard changed after review {review_id} was opened "
+                       "(an accepted dispute, another review or a rescore); open the review "
+                       "again to carry your verdicts over to the current scorecard")
     return review
+
+
+def _rebase(session: Session, user: User, review: Review, current: ScoreRecord) -> Review:
+    """Move an open review whose scorecard was replaced onto the current one, each
+    verdict carried to the same criterion (dropped where the new scorecard lacks it)."""
+    old = {r.id: r.criterion_id for r in review.score.results}
+    new = {r.criterion_id: r.id for r in current.results}
+    dropped = []
+    for o in list(review.overrides):
+        target = new.get(old.get(o.criterion_result_id, ""))
+        if target is None:
+            dropped.append(old.get(o.criterion_result_id))
+            review.overrides.remove(o)
+        else:
+            o.criterion_result_id = target
+    audit(session, user, "review.rebase", "review", review.id, call_id=review.call_id,
+          from_score_id=review.score_id, to_score_id=current.id,
+          carried=len(review.overrides), dropped=sorted(c for c in dropped if c))
+    review.score_id = current.id
+    session.commit()
+    session.expire_all()
+    return load_review(session, review.id)
 
 
 def judgements(review: Review) -> dict[int, Judgement]:
@@ -104,7 +130,8 @@ def judgements(review: Review) -> dict[int, Judgement]:
 def open_review(session: Session, user: User, call_id: str) -> tuple[Review, bool]:
     """Assign a review of the call's current scorecard to ``user``: (review, new).
 
-    The user's own open review of the call is handed back as it is (``new`` False).
+    The user's own open review of the call is handed back (``new`` False), moved onto the
+    current scorecard first where that was replaced since it was opened.
     """
     visible_call(session, user, call_id)
     existing = session.scalar(select(Review).where(Review.call_id == call_id,
@@ -113,7 +140,11 @@ def open_review(session: Session, user: User, call_id: str) -> tuple[Review, boo
         if existing.reviewer_id != user.id:
             raise Conflict(f"call {call_id} is under review by another supervisor "
                            f"(review {existing.id})")
-        return load_review(session, existing.id), False
+        review = load_review(session, existing.id)
+        current = current_score(session, call_id)
+        if current is not None and current.id != review.score_id:
+            return _rebase(session, user, review, current), False
+        return review, False
     score = current_score(session, call_id)
     if score is None:
         raise Conflict(f"call {call_id} has no scorecard to review")

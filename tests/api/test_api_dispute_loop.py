@@ -225,3 +225,71 @@ def test_disputes_list_open_first_with_titles_in_the_readers_language(loop: Api)
     turkish = loop.get("/api/v1/disputes", "admin", headers={"Accept-Language": "tr"},
                        params={"call_id": w.calls["a1_flagged"]}).json()["data"][0]
     assert turkish["criteria"][0]["title"] == "Şirket adı ve kendi adıyla karşılama"
+
+
+def test_a_review_opened_before_an_accepted_dispute_cannot_overwrite_it(loop: Api) -> None:
+    """sup opens a review of a1_flagged and overrides greeting; meanwhile the agent's
+    dispute of empathy is accepted. Closing the stale review would throw the accepted
+    verdict away: it is refused, and opening the review again carries sup's verdict over
+    to the dispute's scorecard, so the closed review keeps both people's decisions."""
+    w = loop.world
+    review = loop.post("/api/v1/reviews", "sup", json={"call_id": w.calls["a1_flagged"]}).json()
+    said = loop.put(f"/api/v1/reviews/{review['id']}/criteria/{w.results['a1_flagged']['greeting']}",
+                    "sup", json={"verdict": "fail", "comment": "no company name"})
+    assert said.status_code == 200, said.text
+    d = dispute(loop, "a1_flagged", ["empathy"]).json()
+    accepted = loop.post(f"/api/v1/disputes/{d['id']}/decision", "sup", json={
+        "decision": "accepted", "comment": "kind enough",
+        "verdicts": verdicts(loop, "a1_flagged", {"empathy": "pass"})})
+    assert accepted.status_code == 200, accepted.text
+
+    stale = loop.post(f"/api/v1/reviews/{review['id']}/close", "sup", json={"final_score": 10})
+    assert stale.status_code == 409, stale.text
+    assert "open the review again" in stale.json()["error"]["message"]
+    assert scorecard(loop, "a1_flagged")["id"] == accepted.json()["new_score_id"]
+
+    again = loop.post("/api/v1/reviews", "sup", json={"call_id": w.calls["a1_flagged"]})
+    assert again.status_code in (200, 201), again.text
+    moved = again.json()
+    assert moved["id"] == review["id"] and moved["score_id"] == accepted.json()["new_score_id"]
+    (override,) = moved["overrides"]
+    assert override["verdict"] == "fail" and override["comment"] == "no company name"
+    closed = loop.post(f"/api/v1/reviews/{review['id']}/close", "sup", json={})
+    assert closed.status_code == 200, closed.text
+    final = {r["criterion_id"]: r["verdict"] for r in scorecard(loop, "a1_flagged")["results"]}
+    assert final["empathy"] == "pass" and final["greeting"] == "fail"
+    (rebase,) = loop.audit("review.rebase")
+    assert rebase["detail"]["carried"] == 1 and rebase["detail"]["dropped"] == []
+
+
+def test_a_dispute_filed_before_criteria_were_named_contests_the_whole_scorecard(
+    loop: Api,
+) -> None:
+    """A dispute from before migration 0012 names no criteria: it lists every criterion of
+    its scorecard, and is accepted with a verdict for each (not only rejectable)."""
+    from sqlalchemy import select
+
+    from pipeline.db.review_records import Dispute
+    from pipeline.db.session import session_scope
+
+    w = loop.world
+    d = dispute(loop, "a1_flagged", ["empathy"]).json()
+    with session_scope(loop.settings.database_url) as s:  # as an upgraded database has it
+        row = s.scalar(select(Dispute).where(Dispute.id == d["id"]))
+        assert row is not None
+        row.criteria.clear()
+    shown = loop.get(f"/api/v1/disputes/{d['id']}", "sup").json()
+    assert shown["whole_scorecard"]
+    assert [c["criterion_id"] for c in shown["criteria"]] == list(w.results["a1_flagged"])
+    only_one = loop.post(f"/api/v1/disputes/{d['id']}/decision", "sup", json={
+        "decision": "accepted", "comment": "",
+        "verdicts": verdicts(loop, "a1_flagged", {"empathy": "pass"})})
+    assert only_one.status_code == 422 and "missing" in only_one.json()["error"]["message"]
+    every = {c["criterion_id"]: c["automatic_verdict"] for c in shown["criteria"]}
+    accepted = loop.post(f"/api/v1/disputes/{d['id']}/decision", "sup", json={
+        "decision": "accepted", "comment": "kind after all",
+        "verdicts": verdicts(loop, "a1_flagged", {**every, "empathy": "pass"})})
+    assert accepted.status_code == 200, accepted.text
+    body = accepted.json()
+    assert not body["whole_scorecard"] and len(body["criteria"]) == len(every)
+    assert scorecard(loop, "a1_flagged")["total"] == body["new_score"] > body["old_score"]

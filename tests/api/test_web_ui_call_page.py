@@ -185,3 +185,38 @@ def test_the_call_page_for_a_supervisor_and_an_agent(
 
     assert not found, "\n".join(found)
     assert not console, f"console errors: {console}"
+
+
+@pytest.mark.slow
+def test_a_slow_recording_plays_before_it_has_all_come_and_shows_how_much_has(
+    live: tuple[str, World], page: Any,
+) -> None:
+    """The 49-s stereo sample (3.1 MB as the redacted WAV the player gets) over a link
+    throttled to 64 KiB/s, about 50 s to come whole: the player knows the length and can
+    start within seconds, the page says how much has loaded ("loaded N%"), and the share
+    grows."""
+    import re
+
+    from playwright.sync_api import expect
+
+    base, world = live
+    console = sign_in(page, base, "sup")
+    expect(page.locator("#queue-table")).to_be_visible()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": 64 * 1024,
+        "uploadThroughput": -1})
+    visit(page, base, f"calls/{world.calls['a1_flagged']}")
+    harness.wait_until(page, f"{PLAYER}.readyState >= 2")  # enough to play from here
+    assert page.evaluate(f"{PLAYER}.duration") == pytest.approx(49.3, abs=0.1)
+    loaded = page.locator("#audio-loaded")
+    expect(loaded).to_have_text(re.compile(r"^loaded \d+%$"))
+    first = int(re.sub(r"\D", "", loaded.inner_text()))
+    assert first < 90, loaded.inner_text()
+    page.wait_for_timeout(3000)
+    later = loaded.inner_text()
+    assert later == "" or int(re.sub(r"\D", "", later)) > first, (first, later)
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    assert not console, console
