@@ -235,7 +235,8 @@ def test_a_review_opened_before_an_accepted_dispute_cannot_overwrite_it(loop: Ap
     w = loop.world
     review = loop.post("/api/v1/reviews", "sup", json={"call_id": w.calls["a1_flagged"]}).json()
     greeting = w.results["a1_flagged"]["greeting"]
-    said = loop.put(f"/api/v1/reviews/{review['id']}/criteria/{greeting}", "sup", json={"verdict": "fail", "comment": "no company name"})
+    said = loop.put(f"/api/v1/reviews/{review['id']}/criteria/{greeting}", "sup",
+                    json={"verdict": "fail", "comment": "no company name"})
     assert said.status_code == 200, said.text
     d = dispute(loop, "a1_flagged", ["empathy"]).json()
     accepted = loop.post(f"/api/v1/disputes/{d['id']}/decision", "sup", json={
