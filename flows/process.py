@@ -21,6 +21,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.categorise_calls import taxonomy_in_force
 from flows.score_calls import ScoreOutcome, models_for, score_or_report
 from pipeline.audio import content_hash
 from pipeline.db import calls, claims
@@ -139,8 +140,14 @@ def analyse_and_store(
 def score_task(call_id: str) -> ScoreOutcome:
     """Score a stored call; a scoring problem is reported, never fails the processed call."""
     settings = get_settings()
+    try:
+        taxonomy = taxonomy_in_force(settings)
+    except CallqaError as exc:  # a broken taxonomy file must not stop scoring
+        get_run_logger().error("call %s: not categorised: %s", call_id, exc)
+        taxonomy = None
     outcome = score_or_report(settings.resolved_database_url, call_id,
-                              rubrics_in_force(settings), models_for(settings))
+                              rubrics_in_force(settings), models_for(settings),
+                              taxonomy=taxonomy)
     if outcome.note.startswith("not scored"):
         get_run_logger().error("call %s: %s", call_id, outcome.note)
     return outcome

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from flows.categorise_calls import categorise_view
 from pipeline.db import scores as score_db
 from pipeline.db.session import session_scope
 from pipeline.errors import CallqaError
@@ -20,6 +21,7 @@ from pipeline.settings import Settings
 from scoring import Rubric, render, score_call, select_rubric
 from scoring.models.provider import DefaultModels
 from scoring.sentiment import with_sentiment
+from scoring.taxonomy import Taxonomy
 from scoring.view import view_of_stored
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class ScoreOutcome:
     flags: tuple[str, ...] = ()
     note: str = ""
     kept_human: float | None = None  # the human score kept current; total went to history
+    reasons: tuple[str, ...] = ()  # contact reasons, the primary first (when categorised)
+    product: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -51,9 +55,10 @@ def models_for(settings: Settings) -> DefaultModels:
 
 def score_stored_call(
     session: Any, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels,
-    override_human: bool = False,
+    override_human: bool = False, taxonomy: Taxonomy | None = None,
 ) -> ScoreOutcome:
-    """Score one done call with the best-fitting rubric and store the scorecard.
+    """Score one done call with the best-fitting rubric and store the scorecard; with a
+    ``taxonomy``, give it its contact reasons first (whether or not a rubric fits).
 
     When the call's current scorecard is a person's (a closed review, an accepted dispute),
     the new automatic one is stored as history and the human one stays current, unless
@@ -61,11 +66,15 @@ def score_stored_call(
     """
     stored = score_db.load_stored_call(session, call_id)
     view = view_of_stored(stored)
+    found = None if taxonomy is None else categorise_view(session, stored, view, taxonomy,
+                                                          models)
+    why: dict[str, Any] = {} if found is None else {
+        "reasons": tuple(r.code for r in found.reasons), "product": found.product}
     rubric = select_rubric(rubrics, view)
     if rubric is None:
         names = ", ".join(f"{r.name} ({r.language})" for r in rubrics)
         return ScoreOutcome(call_id, None, note=f"no rubric for a {view.language or 'unknown'}"
-                            f"-language {view.direction or ''} call among: {names}")
+                            f"-language {view.direction or ''} call among: {names}", **why)
     view, _, sentiment_error = with_sentiment(view, models)
     if sentiment_error is not None:
         log.warning("%s: sentiment not computed: %s", view.key, render(sentiment_error, "en"))
@@ -81,18 +90,19 @@ def score_stored_call(
     return ScoreOutcome(call_id, rubric.label, card.total, card.auto_failed,
                         tuple(f.code for f in card.flags),
                         note="" if human is None else f"kept human score {human:g}",
-                        kept_human=human)
+                        kept_human=human, **why)
 
 
 def score_or_report(
     db_url: str, call_id: str, rubrics: tuple[Rubric, ...], models: DefaultModels,
-    override_human: bool = False,
+    override_human: bool = False, taxonomy: Taxonomy | None = None,
 ) -> ScoreOutcome:
     """Score one call in its own transaction; a failure is the outcome's note, never raised,
     so a scoring problem neither fails a processed call nor stops a rescore batch."""
     try:
         with session_scope(db_url) as session:
-            return score_stored_call(session, call_id, rubrics, models, override_human)
+            return score_stored_call(session, call_id, rubrics, models, override_human,
+                                     taxonomy)
     except Exception as exc:
         message = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
         return ScoreOutcome(call_id, None, note=f"not scored: {message}")

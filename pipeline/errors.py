@@ -86,6 +86,17 @@ class RubricError(ConfigError):
         self.criterion = criterion
 
 
+class TaxonomyError(ConfigError):
+    """A contact-reason taxonomy that cannot be used: ``path:line: what is wrong``."""
+
+    code = "taxonomy"
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.path, self.line = path, line
+
+
 class ModelError(CallqaError):
     code = "model"
 

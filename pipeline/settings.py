@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     scoring: bool = True  # score every processed call
     rubric: str | None = None  # rubric file or shipped name; default: chosen per call
     rubrics_dir: Path | None = None  # a folder of rubric files to choose from per call
+    # contact-reason taxonomy: a file or shipped name; "none" leaves calls uncategorised
+    taxonomy: str = "contact_reasons"
     sentiment_model: str | None = None  # transformers classifier; default: offline MiniLM
     embedding_model: str | None = None  # sentence embeddings; default: offline MiniLM
     # Scoring models see a dozen short sentences at a time: one thread is as fast as two

@@ -26,7 +26,8 @@ from scoring.rubric_types import (
 from scoring.yamlfields import Doc, Fields, KeyPath, suggest
 
 __all__ = ["COMMON_FIELDS", "CRITERION_FIELDS", "ID_RE", "LANGUAGE_RE", "TYPE_FIELDS",
-           "metric_bounds", "read_criterion", "resolve_refs"]
+           "metric_bounds", "read_criterion", "read_metric", "read_phrase", "read_semantic",
+           "resolve_refs"]
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
@@ -68,8 +69,8 @@ def read_criterion(doc: Doc, data: Any, path: KeyPath, language: str = "") -> Cr
         auto_fail=f.boolean("auto_fail", False), description=f.string("description", ""),
         when=_when(f.sub("when", "when")), line=doc.line(path),
     )
-    reader = {"phrase": _phrase, "metric": _metric, "sentiment": _sentiment,
-              "semantic": _semantic, "classifier": _classifier}[ctype]
+    reader = {"phrase": read_phrase, "metric": read_metric, "sentiment": _sentiment,
+              "semantic": read_semantic, "classifier": _classifier}[ctype]
     return reader(f, common)
 
 
@@ -136,7 +137,7 @@ def _match(f: Fields, choices: tuple[str, ...]) -> str:
     return f.string("match", "any", choices=choices)  # type: ignore[no-any-return]
 
 
-def _phrase(f: Fields, common: dict[str, Any]) -> Criterion:
+def read_phrase(f: Fields, common: dict[str, Any]) -> Criterion:
     items: list[tuple[str, ...]] = []
     raw = f.raw("phrases", None)
     if raw is not None:
@@ -184,7 +185,7 @@ def metric_bounds(f: Fields, metric: str) -> tuple[float | None, float | None]:
     return low, high
 
 
-def _metric(f: Fields, common: dict[str, Any]) -> Criterion:
+def read_metric(f: Fields, common: dict[str, Any]) -> Criterion:
     metric = f.string("metric", choices=METRICS)
     low, high = metric_bounds(f, metric)
     return MetricCriterion(**common, metric=metric, min=low, max=high)
@@ -209,7 +210,7 @@ def _sentiment(f: Fields, common: dict[str, Any]) -> Criterion:
     return SentimentCriterion(**common, party=party, window=window, min=low, max=high)
 
 
-def _semantic(f: Fields, common: dict[str, Any]) -> Criterion:
+def read_semantic(f: Fields, common: dict[str, Any]) -> Criterion:
     return SemanticCriterion(
         **common, party=f.string("party", "agent", choices=PARTIES),
         examples=f.strings("examples", single=False),

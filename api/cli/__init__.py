@@ -5,6 +5,7 @@ commands register on one Typer app (:mod:`api.cli.common`), one module per kind:
 
 - :mod:`api.cli.calls`: ``demo``, ``process``, ``ingest``, ``calls`` (list);
 - :mod:`api.cli.scores`: ``score``, ``rescore``, ``rubric check|list``;
+- :mod:`api.cli.taxonomy`: ``taxonomy check|show``, ``recategorise``;
 - :mod:`api.cli.retention`: ``retention list|set|unset|run``, ``calls delete``;
 - :mod:`api.cli.users`: ``user add|list``;
 - :mod:`api.cli.ops`: ``serve``, ``db upgrade``, ``config check|show``, ``deploy``, ``worker``;
@@ -27,6 +28,7 @@ from api.cli import (  # noqa: F401  register them
     retention,
     scores,
     status,
+    taxonomy,
     users,
 )
 from api.cli.common import app, err

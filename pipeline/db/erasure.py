@@ -73,6 +73,7 @@ from pipeline.db.models import (
     ScoreRecord,
     UtteranceRecord,
 )
+from pipeline.db.reason_records import CallReason
 from pipeline.db.recording_queue import Recording, RecordingState
 from pipeline.db.review_records import (
     Acknowledgement,
@@ -99,7 +100,7 @@ ERASED_TABLES = (
     "criterion_overrides", "acknowledgements", "dispute_criteria", "disputes", "reviews",
     "calibration_verdicts", "calibration_reviewers", "calibration_sessions", "coaching_tasks",
     "clips", "flags", "criterion_results", "scores", "pii_findings", "utterances",
-    "call_metrics", "calls",
+    "call_metrics", "call_reasons", "calls",
 )
 
 StoreOpener = Callable[[str], RecordingStore]
@@ -294,6 +295,7 @@ def _erase_rows(
         ("pii_findings", delete(PIIRecord).where(PIIRecord.call_id == call_id)),
         ("utterances", delete(UtteranceRecord).where(UtteranceRecord.call_id == call_id)),
         ("call_metrics", delete(CallMetricsRecord).where(CallMetricsRecord.call_id == call_id)),
+        ("call_reasons", delete(CallReason).where(CallReason.call_id == call_id)),
         ("calls", delete(Call).where(Call.id == call_id)),
     ]
     assert tuple(name for name, _ in plan) == ERASED_TABLES

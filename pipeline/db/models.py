@@ -95,6 +95,11 @@ class Call(Base):
     diarization: Mapped[str | None] = mapped_column(String(20))
     asr_model: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # the primary contact reason (category.subcategory), the product (metadata's, else the
+    # taxonomy's) and the taxonomy that found them (pipeline.db.reason_records)
+    contact_reason: Mapped[str | None] = mapped_column(String(120), index=True)
+    product: Mapped[str | None] = mapped_column(String(60), index=True)
+    taxonomy_hash: Mapped[str | None] = mapped_column(String(64))
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,6 +7,7 @@ from sqlalchemy import pool
 import pipeline.db.accounts
 import pipeline.db.audit
 import pipeline.db.coaching_records
+import pipeline.db.reason_records
 import pipeline.db.recording_queue
 import pipeline.db.retention
 import pipeline.db.review_records  # noqa: F401

@@ -1,0 +1,48 @@
+"""Categorising a stored call: inside ``process_recording`` (beside its scoring) and in
+the ``recategorise`` flow. Like scoring, it reads the call back from the database (the
+redacted transcript, metrics, metadata), so a taxonomy change is applied to stored calls
+without touching audio or the ASR model."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from pipeline.db import reasons as reason_db
+from pipeline.db.scores import StoredCall
+from pipeline.settings import Settings
+from scoring.protocols import ModelProvider
+from scoring.taxonomy import Categorisation, Taxonomy, categorise, load_taxonomy
+from scoring.types import CallView
+
+__all__ = ["categorise_view", "metadata_of", "taxonomy_in_force"]
+
+
+def taxonomy_in_force(settings: Settings) -> Taxonomy | None:
+    """The settings' taxonomy (``CALLQA_TAXONOMY``), None when it is "none"."""
+    name = (settings.taxonomy or "").strip()
+    if name.lower() in ("", "none", "off"):
+        return None
+    return _load(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(name: str) -> Taxonomy:
+    return load_taxonomy(name)
+
+
+def metadata_of(stored: StoredCall) -> dict[str, Any]:
+    """What metadata rules may look at: the call's metadata and its stored columns."""
+    call = stored.call
+    meta = dict(call.call_metadata or {})
+    meta.setdefault("queue", call.queue)
+    meta.setdefault("direction", call.direction)
+    return meta
+
+
+def categorise_view(session: Any, stored: StoredCall, view: CallView, taxonomy: Taxonomy,
+                    models: ModelProvider | None) -> Categorisation:
+    """Categorise the call and store its reasons (replacing earlier ones)."""
+    found = categorise(view, metadata_of(stored), taxonomy, models)
+    reason_db.save_reasons(session, stored.call.id, found.to_dict())
+    return found
