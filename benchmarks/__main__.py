@@ -1,14 +1,16 @@
 """Run the benchmarks and print what they measured:
-``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii|faults|
-soak] [--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40] [--case NAME]
-[--workers 2] [--soak-minutes 30]``.
+``python -m benchmarks [--suite all|pipeline|scoring|api|asr|throughput|turkish|pii|taxonomy|
+faults|soak] [--minutes 5] [--calls 100000] [--batch 8] [--per-run 3] [--set-size 40]
+[--case NAME] [--workers 2] [--soak-minutes 30]``.
 
 ``--suite faults`` runs the fault suite (:mod:`benchmarks.faults`: real PostgreSQL, Prefect
 server and workers, one fault per case), prints each case's outcome and recovery time, and
 exits 1 when any case broke the promise (a recording lost, doubled, held or half-written).
 ``--suite soak`` keeps ``--workers`` workers busy for ``--soak-minutes`` on a stream of
 recordings and prints calls/hour and each worker's memory every minute
-(:mod:`benchmarks.soak`).
+(:mod:`benchmarks.soak`). ``--suite taxonomy`` prints the shipped contact-reason taxonomy's
+precision and recall on a labelled synthetic Turkish and English set through the real ASR
+(:mod:`benchmarks.taxonomy_accuracy`).
 
 Runs in a throw-away CALLQA_HOME with the embedded default (SQLite, local store, Prefect's
 ephemeral API, the bundled tiny.en model on 2 CPU threads).
@@ -29,7 +31,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each, best kept (2)")
     parser.add_argument("--suite", default="all",
                         choices=("all", "pipeline", "scoring", "api", "asr", "throughput",
-                                 "turkish", "turkish-phrases", "pii", "faults", "soak"),
+                                 "turkish", "turkish-phrases", "pii", "taxonomy", "faults",
+                                 "soak"),
                         help="which benchmarks to run (all)")
     parser.add_argument("--calls", type=int, default=100_000,
                         help="synthetic calls for the api suite (100000)")
@@ -80,6 +83,12 @@ def main() -> None:
 
             print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
             pii_redaction.report(pii_redaction.run())
+            return
+        if args.suite == "taxonomy":
+            from benchmarks import taxonomy_accuracy
+
+            print(f"callqa benchmarks on {platform.machine()}, {os.cpu_count()} cores")
+            taxonomy_accuracy.report(taxonomy_accuracy.run())
             return
         if args.suite == "turkish-phrases":
             from benchmarks import turkish_phrases

@@ -20,6 +20,7 @@ from api.deps import (
     get_current_user,
 )
 from api.errors import ApiError
+from api.reason_views import reasons_public
 from api.schemas import UtcDatetime
 from api.schemas.calls import (
     CallDetail,
@@ -29,9 +30,14 @@ from api.schemas.calls import (
     UtterancePublic,
 )
 from api.scorecards import score_public
+from flows.categorise_calls import taxonomy_in_force
 from pipeline.db.models import Call, ScoreRecord
+from pipeline.db.reasons import reasons_of
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
+from pipeline.errors import CallqaError
+from pipeline.settings import Settings
+from scoring.taxonomy import Taxonomy
 from scoring.work.access import allow_original, read_as, scope_of, visible_call
 from scoring.work.audio_links import audio_link, user_for_audio_link
 from scoring.work.authorship import scored_by
@@ -64,12 +70,15 @@ def call_filters(
     sentiment: Annotated[Literal["positive", "neutral", "negative"] | None, Query(
         description="A customer utterance with this sentiment.")] = None,
     disputed: Annotated[bool | None, Query()] = None,
+    reason: Annotated[str | None, Query(max_length=120, description=(
+        "Primary contact reason: a code (billing.high_bill) or a category (billing)."))] = None,
+    product: Annotated[str | None, Query(max_length=60)] = None,
 ) -> CallFilters:
     return CallFilters(team=team, agent=agent, queue=queue, language=language,
                        direction=direction, date_from=date_from, date_to=date_to,
                        score_min=score_min, score_max=score_max, flag=flag, text=q,
                        criterion=criterion, verdict=verdict, sentiment=sentiment,
-                       disputed=disputed)
+                       disputed=disputed, reason=reason, product=product)
 
 
 FiltersDep = Annotated[CallFilters, Depends(call_filters)]
@@ -85,6 +94,7 @@ def call_public(call: Call, score: ScoreRecord | None) -> CallPublic:
         score=score.total if score else None, auto_failed=score.auto_failed if score else None,
         priority=score.priority if score else None,
         flags=[f.code for f in score.flags] if score else [],
+        contact_reason=call.contact_reason, product=call.product,
     )
 
 
@@ -134,8 +144,17 @@ def get_call(
              for p in call.pii],
         scorecard=score_public(score, lang, scored_by(session, [score.id]).get(score.id))
         if score else None,
+        reasons=reasons_public(reasons_of(session, call.id), _taxonomy(settings), lang),
         blind_calibration=blind,
     )
+
+
+def _taxonomy(settings: Settings) -> Taxonomy | None:
+    """The taxonomy in force, for titles; None (codes shown) when it cannot be read."""
+    try:
+        return taxonomy_in_force(settings)
+    except CallqaError:
+        return None
 
 
 @router.get(

@@ -96,6 +96,9 @@ class CallPublic(BaseModel):
     auto_failed: bool | None
     priority: float | None
     flags: list[str] = Field(description="Flag codes of the current scorecard.")
+    contact_reason: str | None = Field(
+        default=None, description="The primary contact reason (category.subcategory).")
+    product: str | None = Field(default=None, description="From metadata, else the taxonomy.")
 
 
 class CallsPublic(BaseModel):
@@ -124,6 +127,27 @@ class PIISpanPublic(BaseModel):
     end: float
 
 
+class ReasonEvidencePublic(BaseModel):
+    rule: str = Field(description="Which rule held, e.g. 'phrase rule (line 40)'.")
+    explanation: str
+    quote: str | None = Field(default=None, description="What was said (redacted).")
+    start: float | None = None
+    end: float | None = None
+
+
+class ReasonPublic(BaseModel):
+    code: str
+    category: str
+    subcategory: str
+    title: str = Field(description="In the reader's language, from the taxonomy in force.")
+    category_title: str
+    confidence: float
+    primary: bool
+    complaint: bool
+    taxonomy: str = Field(description="The taxonomy and version that found it.")
+    evidence: list[ReasonEvidencePublic]
+
+
 class CallDetail(CallPublic):
     source_key: str
     error: str | None
@@ -140,6 +164,8 @@ class CallDetail(CallPublic):
     utterances: list[UtterancePublic]
     pii: list[PIISpanPublic] = Field(description="Where personal data was redacted (no values).")
     scorecard: ScorePublic | None
+    reasons: list[ReasonPublic] = Field(
+        default_factory=list, description="Contact reasons, the primary first.")
     blind_calibration: int | None = Field(
         default=None, description="The open calibration session in which you score this call "
                                   "blind: until it is revealed, no scorecard, score or flags.")

@@ -98,6 +98,8 @@ class CallFilters:
     verdict: str | None = None  # ... with this verdict (pass, fail, na)
     sentiment: str | None = None  # a customer utterance with this label
     disputed: bool | None = None  # an open dispute
+    reason: str | None = None  # primary contact reason: "category.subcategory" or "category"
+    product: str | None = None
 
 
 def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
@@ -107,9 +109,13 @@ def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
     if f.agent is not None:
         where.append(Call.agent_id.in_(select(Agent.id).where(Agent.external_id == f.agent)))
     for column, value in ((Call.queue, f.queue), (Call.language, f.language),
-                          (Call.direction, f.direction), (Call.status, f.status)):
+                          (Call.direction, f.direction), (Call.status, f.status),
+                          (Call.product, f.product)):
         if value is not None:
             where.append(column == value)
+    if f.reason is not None:
+        where.append(Call.contact_reason == f.reason if "." in f.reason
+                     else Call.contact_reason.startswith(f"{f.reason}.", autoescape=True))
     if f.date_from is not None:
         where.append(Call.started_at >= f.date_from)
     if f.date_to is not None:

@@ -98,6 +98,14 @@ def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
     sidecar = audio.with_name(audio.name + ".json")
     sidecar.write_text(json.dumps({"agent_id": "A-1", "customer_ref": "C-991"}), "utf-8")
     _give_the_call_a_history(api)
+    from pipeline.db.reasons import save_reasons
+    from pipeline.db.session import session_scope
+
+    with session_scope(w.url) as s:  # its contact reasons go too
+        save_reasons(s, call_id, {"taxonomy": "t", "version": "1", "hash": "h", "reasons": [
+            {"code": "legal.lawyer", "category": "legal", "subcategory": "lawyer",
+             "confidence": 0.8, "hits": [{"rule": "phrase", "evidence": [
+                 {"quote": "I call my lawyer"}]}]}]})
     before = _list_answers(api)
     revealing = {k.split()[0] for k, (_, text) in before.items() if call_id in text}
     assert revealing >= {"/api/v1/calls", "/api/v1/review-queue", "/api/v1/clips",
@@ -115,7 +123,7 @@ def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
         "reviews": 1, "calibration_verdicts": 0, "calibration_reviewers": 0,
         "calibration_sessions": 0, "coaching_tasks": 0, "clips": 1, "flags": 2,
         "criterion_results": 8, "scores": 2, "pii_findings": 1, "utterances": 3,
-        "call_metrics": 1, "calls": 1}
+        "call_metrics": 1, "call_reasons": 1, "calls": 1}
     assert report["objects_deleted"] == 1 and report["objects_pending"] == []
     assert report["actor"] == "admin" and report["store_error"] is None
     assert report["audit_redacted"] == 3  # dispute reason, override and closing comments

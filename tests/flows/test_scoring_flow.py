@@ -66,6 +66,18 @@ def test_a_processed_call_is_scored_with_evidence_and_sentiment(billing_call: st
         assert set(sentiments) <= {"negative", "neutral", "positive"} and len(sentiments) > 5
         customer = next(p for p in score.sentiment if p["role"] == "customer")
         assert customer["end"] is not None and customer["end"] > 0  # "Great, thank you."
+        # and its contact reason: "I was charged twice for my internet this month"
+        from pipeline.db.models import Call
+        from pipeline.db.reasons import reasons_of
+
+        reasons = reasons_of(session, billing_call)
+        assert reasons and reasons[0].primary and reasons[0].code == "payment.refund", [
+            (r.code, r.confidence) for r in reasons]
+        quote = reasons[0].hits[0]["evidence"][0]
+        assert "charged twice" in quote["quote"].lower() and quote["role"] == "customer"
+        call = session.get(Call, billing_call)
+        assert call is not None and call.contact_reason == "payment.refund"
+        assert call.product == "internet" and call.taxonomy_hash
 
 
 def test_rescore_with_a_new_rubric_version_changes_the_score_without_asr(

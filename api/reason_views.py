@@ -1,0 +1,39 @@
+"""A call's contact reasons as the API shows them: titles in the reader's language from
+the taxonomy in force (the code where that taxonomy lacks the reason), each rule that
+held with its quote and time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api.schemas.calls import ReasonEvidencePublic, ReasonPublic
+from pipeline.db.reason_records import CallReason
+from scoring.taxonomy import Taxonomy
+
+
+def _evidence(hits: Sequence[dict[str, object]]) -> list[ReasonEvidencePublic]:
+    out = []
+    for hit in hits:
+        found = [e for e in hit.get("evidence") or [] if isinstance(e, dict)]  # type: ignore[attr-defined]
+        first = found[0] if found else {}
+        out.append(ReasonEvidencePublic(
+            rule=str(hit.get("rule", "")), explanation=str(hit.get("explanation", "")),
+            quote=first.get("quote") or None, start=first.get("start"),
+            end=first.get("end")))
+    return out
+
+
+def reasons_public(rows: Sequence[CallReason], taxonomy: Taxonomy | None,
+                   lang: str) -> list[ReasonPublic]:
+    out = []
+    for row in rows:
+        known = taxonomy.reason(row.code) if taxonomy else None
+        category = taxonomy.category(row.category) if taxonomy else None
+        out.append(ReasonPublic(
+            code=row.code, category=row.category, subcategory=row.subcategory,
+            title=known.title_in(lang) if known else row.subcategory,
+            category_title=category.title_in(lang) if category else row.category,
+            confidence=row.confidence, primary=row.primary, complaint=row.complaint,
+            taxonomy=f"{row.taxonomy} {row.taxonomy_version}",
+            evidence=_evidence(row.hits or [])))
+    return out
