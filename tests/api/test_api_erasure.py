@@ -99,7 +99,6 @@ def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
     sidecar.write_text(json.dumps({"agent_id": "A-1", "customer_ref": "C-991"}), "utf-8")
     _give_the_call_a_history(api)
     from pipeline.db.reasons import save_reasons
-    from pipeline.db.session import session_scope
 
     with session_scope(w.url) as s:  # its contact reasons go too
         save_reasons(s, call_id, {"taxonomy": "t", "version": "1", "hash": "h", "reasons": [
