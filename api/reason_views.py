@@ -37,3 +37,11 @@ def reasons_public(rows: Sequence[CallReason], taxonomy: Taxonomy | None,
             taxonomy=f"{row.taxonomy} {row.taxonomy_version}",
             evidence=_evidence(row.hits or [])))
     return out
+
+
+def product_title(taxonomy: Taxonomy | None, product: str | None, lang: str) -> str | None:
+    """The product's title in ``lang`` where the taxonomy knows it, else the id."""
+    if product is None:
+        return None
+    known = next((p for p in taxonomy.products if p.id == product), None) if taxonomy else None
+    return known.title_in(lang) if known else product

@@ -20,7 +20,7 @@ from api.deps import (
     get_current_user,
 )
 from api.errors import ApiError
-from api.reason_views import reasons_public
+from api.reason_views import product_title, reasons_public
 from api.schemas import UtcDatetime
 from api.schemas.calls import (
     CallDetail,
@@ -127,6 +127,7 @@ def get_call(
     if original:
         allow_original(session, user, call, kept=settings.keep_original_text)
     blind = blind_session(session, user, call.id)
+    taxonomy = _taxonomy(settings)
     score = None if blind is not None else current_score(session, call.id)
     m = call.metrics
     return CallDetail(
@@ -144,7 +145,8 @@ def get_call(
              for p in call.pii],
         scorecard=score_public(score, lang, scored_by(session, [score.id]).get(score.id))
         if score else None,
-        reasons=reasons_public(reasons_of(session, call.id), _taxonomy(settings), lang),
+        reasons=reasons_public(reasons_of(session, call.id), taxonomy, lang),
+        product_title=product_title(taxonomy, call.product, lang),
         blind_calibration=blind,
     )
 

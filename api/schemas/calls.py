@@ -164,6 +164,7 @@ class CallDetail(CallPublic):
     utterances: list[UtterancePublic]
     pii: list[PIISpanPublic] = Field(description="Where personal data was redacted (no values).")
     scorecard: ScorePublic | None
+    product_title: str | None = Field(default=None, description="The product's title.")
     reasons: list[ReasonPublic] = Field(
         default_factory=list, description="Contact reasons, the primary first.")
     blind_calibration: int | None = Field(

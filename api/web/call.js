@@ -6,6 +6,7 @@ import { reviewPanel } from "./review.js";
 import { disputeCard, scoredBy } from "./dispute_parts.js";
 import { agentPanel, clipForm } from "./people.js";
 import { callCoaching } from "./coaching.js";
+import { reasonsCard } from "./reasons.js";
 import { dateTime, label, percentOf100, seconds, t } from "./i18n.js";
 
 const REVIEWERS = ["admin", "supervisor"], CLIPPERS = ["admin", "supervisor", "trainer"];
@@ -327,8 +328,8 @@ export async function renderCall(view, callId, user) {
   const drawSide = (review) => side.replaceChildren(...[dispute.node, review.node].filter(Boolean),
     ...(call.status === "failed" ? [failedCard(call)]
       : call.blind_calibration ? [blindCard(call), metrics(call.metrics, call)]
-        : [scorecard(call.scorecard, seek, review, dispute.contested), flags(call.scorecard, seek),
-           metrics(call.metrics, call)]));
+        : [scorecard(call.scorecard, seek, review, dispute.contested), reasonsCard(call, seek),
+           flags(call.scorecard, seek), metrics(call.metrics, call)]));
   const review = REVIEWERS.includes(user.role) && !call.blind_calibration ? await reviewPanel(call, user, drawSide)
     : { node: user.role === "agent" ? await agentPanel(call) : null };
   drawSide(review);

@@ -31,6 +31,7 @@ def prepare(world: World) -> None:
     from sqlalchemy import update
 
     from pipeline.db.models import Call, CriterionResultRecord
+    from pipeline.db.reasons import save_reasons
     from pipeline.db.session import session_scope
 
     for name in ("a1_clean", "a2_flagged"):
@@ -43,6 +44,16 @@ def prepare(world: World) -> None:
             .values(verdict="fail", points=0))
         s.execute(update(Call).where(Call.id == world.calls["a2_flagged"])
                   .values(status="failed", error=ERROR))
+        save_reasons(s, world.calls["a1_flagged"], {
+            "taxonomy": "contact_reasons", "version": "1.0", "hash": "h", "product": "card",
+            "reasons": [{"code": "billing.high_bill", "category": "billing",
+                         "subcategory": "high_bill", "confidence": 0.94, "complaint": True,
+                         "hits": [{"rule": "phrase rule (line 52)", "explanation": "said",
+                                   "evidence": [{"quote": "My card is [CARD]", "start": 3.5,
+                                                 "end": 8.0}]},
+                                  {"rule": "metadata rule (line 55)",
+                                   "explanation": "metadata category is billing",
+                                   "evidence": []}]}]})
 
 
 def visit(page: Any, base: str, name: str) -> None:
@@ -98,6 +109,14 @@ def test_the_call_page_for_a_supervisor_and_an_agent(
     expect(greeting.locator("td").nth(2)).not_to_contain_text("greeting:")  # no "greeting: pass"
     expect(page.locator("#undiarised")).to_have_count(0)
     expect(page.locator("#metrics dd[data-metric=talk_ratio_agent]")).to_have_text("0.62")
+    # why the customer called: the reason by title, its confidence, a quote to play from
+    reason = page.locator("#reasons li[data-code='billing.high_bill']")
+    expect(reason.locator("b")).to_have_text("Billing: Bill higher than expected")
+    expect(reason).to_contain_text("confidence 94%")
+    expect(reason.locator(".badge.complaint")).to_have_text("complaint")
+    expect(reason.locator("button.seek")).to_have_text("▶ 0:03 “My card is [CARD]”")
+    expect(reason).to_contain_text("metadata category is billing")
+    expect(page.locator("#call-product")).to_have_text("Product: Bank card")
 
     # the quoted words are marked in their turn; an evidence item shows that turn
     first = page.locator("#transcript li.turn").first
