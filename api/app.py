@@ -74,13 +74,15 @@ def routers() -> list[APIRouter]:
         me,
         meta,
         queue,
+        resolution,
         reviews,
         scores,
         users,
     )
 
     modules = (auth, calls, scores, queue, reviews, disputes, calibration, me, clips,
-               coaching, dashboards, users, admin, erasure, customers, audit, events, meta)
+               coaching, dashboards, resolution, users, admin, erasure, customers, audit,
+               events, meta)
     return [module.router for module in modules]
 
 

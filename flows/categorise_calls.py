@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.db import reasons as reason_db
 from pipeline.db.scores import StoredCall
-from pipeline.settings import Settings
+from pipeline.settings import Settings, get_settings
 from scoring.protocols import ModelProvider
 from scoring.taxonomy import Categorisation, Taxonomy, categorise, load_taxonomy
 from scoring.types import CallView
@@ -41,8 +41,12 @@ def metadata_of(stored: StoredCall) -> dict[str, Any]:
 
 
 def categorise_view(session: Any, stored: StoredCall, view: CallView, taxonomy: Taxonomy,
-                    models: ModelProvider | None) -> Categorisation:
-    """Categorise the call and store its reasons (replacing earlier ones)."""
+                    models: ModelProvider | None, repeat_window_days: float | None = None
+                    ) -> Categorisation:
+    """Categorise the call and store its reasons (replacing earlier ones), then relink
+    the customer's repeat contacts."""
     found = categorise(view, metadata_of(stored), taxonomy, models)
-    reason_db.save_reasons(session, stored.call.id, found.to_dict())
+    window = get_settings().repeat_window_days if repeat_window_days is None \
+        else repeat_window_days
+    reason_db.save_reasons(session, stored.call.id, found.to_dict(), window)
     return found

@@ -243,6 +243,7 @@ def process_claimed(
                     call_id = calls.begin_call(
                         session, content_hash=fetched.content_hash, key=key,
                         store_url=store_url, metadata=metadata,
+                        customer_salt=settings.customer_salt_value,
                     ).id
             if error is not None:
                 raise _failed(error, call_id)

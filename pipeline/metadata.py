@@ -1,9 +1,11 @@
 """A recording's metadata (sidecar ``<key>.json`` or object metadata), validated.
 
 Known fields: ``agent_id``, ``agent_name``, ``team``, ``queue``, ``direction``
-(inbound/outbound), ``started_at`` (ISO 8601), ``customer_ref``, ``language`` (ISO 639-1),
-``channels`` (stereo channel map, ``{"0": "agent", "1": "customer"}``). Unknown fields are
-kept in ``extra`` so nothing the recorder sent is lost.
+(inbound/outbound), ``started_at`` (ISO 8601), ``customer_ref``, ``caller_number`` (the
+caller's phone number: used only as a salted hash to link a customer's calls, never
+stored), ``language`` (ISO 639-1), ``channels`` (stereo channel map,
+``{"0": "agent", "1": "customer"}``). Unknown fields are kept in ``extra`` so nothing the
+recorder sent is lost.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pipeline.errors import MetadataError
 from pipeline.types import Role
 
 KNOWN = ("agent_id", "agent_name", "team", "queue", "direction", "started_at", "customer_ref",
-         "language", "channels")
+         "caller_number", "language", "channels")
 DIRECTIONS = ("inbound", "outbound")
 
 
@@ -33,9 +35,12 @@ class CallMetadata:
     language: str | None = None
     channels: dict[int, Role] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    caller_number: str | None = field(default=None, repr=False)  # digits; never stored
 
     def to_dict(self) -> dict[str, Any]:
+        """What is stored with the call: everything but the caller's number."""
         data = dataclasses.asdict(self)
+        del data["caller_number"]
         data["started_at"] = self.started_at.isoformat() if self.started_at else None
         data["channels"] = (
             {str(ch): role.value for ch, role in self.channels.items()} if self.channels else None
@@ -82,6 +87,14 @@ def parse_metadata(raw: dict[str, Any] | None, key: str | None = None) -> CallMe
             problems.append(
                 f"language must be an ISO 639-1 code like 'tr' or 'en', got {language!r}"
             )
+
+    caller = raw.get("caller_number")
+    if caller is not None:
+        digits = "".join(ch for ch in str(caller) if ch.isdigit())
+        if isinstance(caller, bool) or not isinstance(caller, (str, int)) or len(digits) < 5:
+            problems.append("caller_number must be a phone number of at least 5 digits")
+        else:
+            values["caller_number"] = digits[-10:]  # 0532..., +90532..., 90532... alike
 
     channels = raw.get("channels")
     if channels is not None:

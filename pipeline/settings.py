@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     rubrics_dir: Path | None = None  # a folder of rubric files to choose from per call
     # contact-reason taxonomy: a file or shipped name; "none" leaves calls uncategorised
     taxonomy: str = "contact_reasons"
+    # a customer's calls within this many days on the same primary reason are repeats
+    repeat_window_days: float = Field(default=7.0, gt=0, le=365)
+    # the secret the caller number is hashed with (pipeline.customers); unset: calls link
+    # by customer_ref only, and caller numbers are dropped
+    customer_salt: SecretStr | None = None
     sentiment_model: str | None = None  # transformers classifier; default: offline MiniLM
     embedding_model: str | None = None  # sentence embeddings; default: offline MiniLM
     # Scoring models see a dozen short sentences at a time: one thread is as fast as two
@@ -174,6 +179,10 @@ class Settings(BaseSettings):
         if token is not None and (token.lower() in PLACEHOLDER_SECRETS or len(token) < 16):
             raise ValueError("CALLQA_EVENTS_TOKEN is a placeholder or shorter than 16 "
                              "characters; production refuses it")
+        salt = self.customer_salt.get_secret_value() if self.customer_salt else None
+        if salt is not None and (salt.lower() in PLACEHOLDER_SECRETS or len(salt) < 16):
+            raise ValueError("CALLQA_CUSTOMER_SALT is a placeholder or shorter than 16 "
+                             "characters; production refuses it")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ValueError("CALLQA_DATABASE_URL must name a PostgreSQL database in production")
         return self
@@ -185,6 +194,10 @@ class Settings(BaseSettings):
         if self.asr_models is not None:
             return {k.lower(): v for k, v in self.asr_models.items()}
         return {} if self.asr_model else {"en": "bundled:tiny.en"}
+
+    @property
+    def customer_salt_value(self) -> str | None:
+        return self.customer_salt.get_secret_value() if self.customer_salt else None
 
     @property
     def resolved_team_scoping(self) -> bool:

@@ -31,3 +31,25 @@ class SummaryPublic(BaseModel):
         default_factory=dict,
         description="What a person calls a group, where that is not the group itself: "
                     "agents' names by external id.")
+
+
+class ResolutionRowPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    group: str | None = Field(description="Agent id, team, queue or reason code; null for all.")
+    calls: int = Field(description="Categorised calls whose customer is known.")
+    repeats: int = Field(description="Repeats of an earlier call (linked, or the customer "
+                                     "said they called before).")
+    first_contacts: int
+    resolved: int = Field(description="First contacts that no later call repeats.")
+    fcr: float | None = Field(description="First-contact resolution: resolved / first "
+                                          "contacts (null: no first contact).")
+    repeat_rate: float | None
+
+
+class ResolutionPublic(BaseModel):
+    group_by: str
+    window_days: float
+    data: list[ResolutionRowPublic]
+    names: dict[str, str] = Field(default_factory=dict,
+                                  description="What a person calls each group (agent names).")

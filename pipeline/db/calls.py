@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.customers import customer_key
 from pipeline.db import rollups
 from pipeline.db.models import (
     Agent,
@@ -47,7 +48,8 @@ def get_call(session: Session, ref: str) -> Call | None:
 
 
 def begin_call(
-    session: Session, *, content_hash: str, key: str, store_url: str, metadata: CallMetadata
+    session: Session, *, content_hash: str, key: str, store_url: str, metadata: CallMetadata,
+    customer_salt: str | None = None,
 ) -> Call:
     """The call for this content, created or reopened for another attempt."""
     call = call_by_hash(session, content_hash)
@@ -61,6 +63,7 @@ def begin_call(
     call.error_code = call.error = None
     call.attempts = (call.attempts or 0) + 1
     apply_metadata(session, call, metadata)
+    call.customer_key = customer_key(metadata, customer_salt)
     session.flush()
     if before:
         rollups.refresh_calls(session, [call.id], before)

@@ -55,7 +55,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from pipeline.db import rollups
+from pipeline.db import repeats, rollups
 from pipeline.db.accounts import User
 from pipeline.db.audit import AuditLog, audit
 from pipeline.db.coaching_records import (
@@ -299,6 +299,8 @@ def _erase_rows(
         ("calls", delete(Call).where(Call.id == call_id)),
     ]
     assert tuple(name for name, _ in plan) == ERASED_TABLES
+    customer = session.scalar(select(Call.customer_key).where(Call.id == call_id))
+    repeats.unlink(session, call_id)
     session.flush()
     rollup_keys = rollups.keys_of(session, [call_id])  # the dashboards' sums drop it too
     removed: dict[str, int] = {}
@@ -308,6 +310,8 @@ def _erase_rows(
     if removed["calls"] != 1:  # a simultaneous erasure of the same call got there first
         raise CallNotFound(f"no call {call_id} (erased meanwhile)", call_id=call_id)
     rollups.refresh(session, rollup_keys)
+    if customer is not None:  # the customer's other calls may repeat one another now
+        repeats.relink(session, customer, get_settings().repeat_window_days)
 
     now = datetime.now(UTC)
     targets = _mark_recordings(session, call_id, call.store_url, call.source_key, now)

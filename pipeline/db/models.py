@@ -83,6 +83,10 @@ class Call(Base):
     direction: Mapped[str | None] = mapped_column(String(20))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     customer_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    # the customer, to link their calls (pipeline.customers.customer_key); and the earlier
+    # call this one repeats: same customer, same primary reason, within the repeat window
+    customer_key: Mapped[str | None] = mapped_column(String(250), index=True)
+    repeat_of: Mapped[str | None] = mapped_column(String(36), index=True)  # no FK: 0015
     call_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
 
     language: Mapped[str | None] = mapped_column(String(8))

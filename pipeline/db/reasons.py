@@ -15,13 +15,17 @@ from sqlalchemy.orm import Session
 
 from pipeline.db.models import Call, CallStatus
 from pipeline.db.reason_records import CallReason
+from pipeline.db.repeats import relink
 
 __all__ = ["reasons_of", "save_reasons", "stale_calls"]
 
 
-def save_reasons(session: Session, call_id: str, found: Mapping[str, Any]) -> list[CallReason]:
+def save_reasons(session: Session, call_id: str, found: Mapping[str, Any],
+                 repeat_window_days: float | None = None) -> list[CallReason]:
     """The call's reasons become ``found``'s (the first is primary); the call keeps the
-    primary code, the product where metadata gave none, and the taxonomy's hash."""
+    primary code, the product where metadata gave none, and the taxonomy's hash. With
+    ``repeat_window_days``, the customer's repeat links are recomputed (the primary reason
+    decides them)."""
     call = session.get(Call, call_id)
     if call is None:
         raise LookupError(f"no call {call_id}")
@@ -37,6 +41,8 @@ def save_reasons(session: Session, call_id: str, found: Mapping[str, Any]) -> li
     call.product = found.get("product")
     call.taxonomy_hash = found["hash"]
     session.flush()
+    if repeat_window_days is not None and call.customer_key is not None:
+        relink(session, call.customer_key, repeat_window_days)
     return rows
 
 
