@@ -28,6 +28,7 @@ import hashlib
 import json
 import pickle
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from typing import Any
 
 from benchmarks.turkish_set import _synth, _write, cache_dir
 
-__all__ = ["CALLS", "NONE", "TaxCall", "build", "report", "run"]
+__all__ = ["CALLS", "NONE", "THANKS", "TaxCall", "build", "report", "run"]
 
 NONE = "none"  # the label of a call that fits no reason
 
@@ -199,8 +200,10 @@ GREETINGS = {
     "en": ("Thank you for calling customer services, my name is Sarah, how can I help you?",
            "Good morning, you are speaking to Tom, what can I do for you today?"),
 }
-THANKS = {"tr": "Tamam, teşekkür ederim.", "en": "Okay, thank you very much."}
-GOODBYES = {"tr": "Rica ederim, iyi günler dilerim.", "en": "You are welcome, have a nice day."}
+THANKS = {"tr": "Tamam, teşekkür ederim.",
+          "en": "Okay, that is great, thank you very much for your help."}
+GOODBYES = {"tr": "Rica ederim, iyi günler dilerim.",
+            "en": "You are very welcome, thank you for calling and have a nice day."}
 VOICES = {"tr": ("tr+m1", "tr+f2", "tr+m3", "tr+f4"),
           "en": ("en-gb+m3", "en-us+f2", "en-us+m1", "en-gb+f4")}
 SPEEDS = (150, 165)
@@ -313,7 +316,7 @@ def run(threads: int = 2, hook: Callable[[str], None] = print) -> dict[str, Any]
     for k, (call, wav) in enumerate(built, 1):
         view, asr_s, cached = _asr_view(wav, threads)
         if not cached:
-            hook(f"  transcribed {k}/{len(built)} {wav.stem} ({view.duration:.0f} s audio in "
+            hook(f"  transcribed {k}/{len(built)} {wav.stem[:36]} ({view.duration:.0f} s in "
                  f"{asr_s:.1f} s)")
         meta = parse_metadata(json.loads(Path(f"{wav}.json").read_text()), key=wav.name)
         started = time.perf_counter()
@@ -396,13 +399,16 @@ def report(results: dict[str, Any], show: bool = True) -> None:
         print(f"{lang:8} {len(part):5d} {sum(r['audio_s'] for r in part):8.1f} {asr:8.1f} "
               f"{cat:9.2f} {cat / asr if asr else 0:10.2%} {1000 * cat / len(part):8.0f}")
     cached = sum(r["cached"] for r in rows)
-    print(f"ASR times of {cached} cached transcripts are from their first run; embedder "
-          f"load {results['load_s']:.1f} s (not counted), audio rendered in "
+    print(f"ASR s of the {cached} cached transcripts: from their first run; embedder load "
+          f"{results['load_s']:.1f} s\n(not counted); audio rendered in "
           f"{results['render_s']:.0f} s")
     if show:
-        print("\nprimary wrong (label -> primary [script text]: customer as heard):")
+        print("\nprimary wrong (call -> primary; on the script text; all reasons; the "
+              "customer\nas heard):")
         for r in rows:
             if r["primary"] != r["call"].label:
-                print(f"  {r['name'][:30]:30} -> {r['primary']} [{r['ref_primary']}]")
-                print(f"      reasons: {', '.join(r['reasons']) or '-'}")
-                print(f"      heard: {r['heard'][:68]}")
+                print(f"  {r['name'][:40]:40} -> {r['primary']}")
+                print(f"      script text: {r['ref_primary']}")
+                print(textwrap.fill(f"reasons: {', '.join(r['reasons']) or '-'}", 79,
+                                    initial_indent=" " * 6, subsequent_indent=" " * 15))
+                print(f"      heard: {r['heard'][:66]}")

@@ -44,6 +44,7 @@ from scoring.work.authorship import scored_by
 from scoring.work.calibration import blind_session
 from scoring.work.call_audio import call_audio, may_hear
 from scoring.work.credentials import TokenProblem
+from scoring.work.customer_view import customer_calls_count
 from scoring.work.downloads import range_starts
 
 log = logging.getLogger("callqa.api.calls")
@@ -147,6 +148,7 @@ def get_call(
         if score else None,
         reasons=reasons_public(reasons_of(session, call.id), taxonomy, lang),
         product_title=product_title(taxonomy, call.product, lang),
+        repeat_of=call.repeat_of, customer_calls=customer_calls_count(session, user, call),
         blind_calibration=blind,
     )
 

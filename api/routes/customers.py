@@ -15,10 +15,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AdminUser, SessionDep, SettingsDep
-from api.schemas.customers import CustomerErasurePublic, CustomerExport
+from api.deps import AdminUser, ReaderLanguage, SessionDep, SettingsDep, StaffUser
+from api.schemas.customers import (
+    CustomerCallPublic,
+    CustomerCallsPublic,
+    CustomerErasurePublic,
+    CustomerExport,
+)
+from flows.categorise_calls import taxonomy_in_force
 from pipeline.db.audit import fingerprint
+from pipeline.errors import CallqaError
+from pipeline.settings import Settings
 from scoring.work import erasure
+from scoring.work.customer_view import CustomerCalls, calls_of_customer, customer_of_call
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
@@ -40,3 +49,40 @@ def export_customer(customer_ref: str, admin: AdminUser,
                     session: SessionDep) -> CustomerExport:
     calls = erasure.export_customer(session, admin, customer_ref)
     return CustomerExport(customer=fingerprint(customer_ref), count=len(calls), calls=calls)
+
+
+def customer_public(found: CustomerCalls, settings: Settings, lang: str) -> CustomerCallsPublic:
+    try:
+        taxonomy = taxonomy_in_force(settings)
+    except CallqaError:
+        taxonomy = None
+
+    def title(code: str | None) -> str | None:
+        known = taxonomy.reason(code) if taxonomy and code else None
+        return known.title_in(lang) if known else code
+
+    calls = [CustomerCallPublic(
+        id=c.id, started_at=c.started_at, status=c.status,
+        agent=c.agent.external_id if c.agent else None,
+        agent_name=c.agent.name if c.agent else None, team=c.team.name if c.team else None,
+        queue=c.queue, language=c.language, score=s.total if s else None,
+        flags=[f.code for f in s.flags] if s else [], contact_reason=c.contact_reason,
+        reason_title=title(c.contact_reason), product=c.product, repeat_of=c.repeat_of)
+        for c, s in found.calls]
+    return CustomerCallsPublic(customer_ref=found.customer_ref, count=len(calls),
+                               more=found.more, repeats=sum(1 for c in calls if c.repeat_of),
+                               calls=calls)
+
+
+@router.get("/{customer_ref}", summary="One customer's calls: reasons, scores, repeats")
+def customer_calls(customer_ref: str, user: StaffUser, session: SessionDep,
+                   settings: SettingsDep, lang: ReaderLanguage) -> CustomerCallsPublic:
+    """Admins, supervisors and trainers; only the calls in the reader's sight."""
+    return customer_public(calls_of_customer(session, user, customer_ref), settings, lang)
+
+
+@router.get("/of-call/{call_id}",
+            summary="The calls of this call's customer (also one known by number only)")
+def customer_of_a_call(call_id: str, user: StaffUser, session: SessionDep,
+                       settings: SettingsDep, lang: ReaderLanguage) -> CustomerCallsPublic:
+    return customer_public(customer_of_call(session, user, call_id), settings, lang)

@@ -165,6 +165,11 @@ class CallDetail(CallPublic):
     pii: list[PIISpanPublic] = Field(description="Where personal data was redacted (no values).")
     scorecard: ScorePublic | None
     product_title: str | None = Field(default=None, description="The product's title.")
+    repeat_of: str | None = Field(default=None, description=(
+        "The earlier call of the same customer on the same reason that this one repeats."))
+    customer_calls: int | None = Field(default=None, description=(
+        "Calls of this call's customer you can see (null: unknown customer, or not for "
+        "your role); GET /customers/of-call/{id} lists them."))
     reasons: list[ReasonPublic] = Field(
         default_factory=list, description="Contact reasons, the primary first.")
     blind_calibration: int | None = Field(

@@ -34,3 +34,30 @@ class CustomerExport(BaseModel):
     customer: str = Field(description="SHA-256 fingerprint of the customer_ref.")
     count: int
     calls: list[dict[str, Any]]
+
+
+class CustomerCallPublic(BaseModel):
+    id: str
+    started_at: UtcDatetime | None
+    status: str
+    agent: str | None
+    agent_name: str | None
+    team: str | None
+    queue: str | None
+    language: str | None
+    score: float | None
+    flags: list[str]
+    contact_reason: str | None
+    reason_title: str | None = Field(description="In the reader's language.")
+    product: str | None
+    repeat_of: str | None = Field(description="The earlier call this one repeats.")
+
+
+class CustomerCallsPublic(BaseModel):
+    """One customer's calls in the reader's sight, newest first (at most 200)."""
+
+    customer_ref: str | None = Field(description="None: known by caller number only.")
+    count: int
+    more: bool = Field(description="The customer has more calls than listed.")
+    repeats: int = Field(description="Listed calls that repeat an earlier one.")
+    calls: list[CustomerCallPublic]

@@ -17,6 +17,7 @@ import { renderMe } from "./me.js";
 import { renderDashboards } from "./dashboards.js";
 import { renderAdmin } from "./admin.js";
 import { renderAccount } from "./account.js";
+import { CUSTOMER_READERS, renderCustomer } from "./customer.js";
 
 const view = document.getElementById("view");
 let me = null;
@@ -130,6 +131,9 @@ async function route() {
     chrome();
     const call = path.match(/^\/calls\/([^/]+)$/);
     if (call) return await renderCall(target, decodeURIComponent(call[1]), user);
+    if (path === "/customer" && CUSTOMER_READERS.includes(user.role)) {
+      return await renderCustomer(target, new URLSearchParams(query), user);
+    }
     const page = PAGES[path.replace(/^\//, "")];
     if (!page || !page.roles.includes(user.role)) {
       location.replace(home(user));  // unknown or another role's page: go to your own

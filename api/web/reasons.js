@@ -19,5 +19,8 @@ export function reasonsCard(call, seek) {
               : el("button", { type: "button", class: "link seek", dataset: { start: ev.start },
                                onclick: () => seek(ev.start) },
                 `▶ ${clock(ev.start)}`, ev.quote ? ` “${ev.quote}”` : ` ${ev.explanation}`))))))),
-    call.product ? el("p", { class: "muted", id: "call-product" }, t("call.product", { product: call.product_title || call.product })) : null);
+    call.product ? el("p", { class: "muted", id: "call-product" }, t("call.product", { product: call.product_title || call.product })) : null,
+    call.repeat_of ? el("p", { id: "call-repeat-of" }, el("a", { href: `#/calls/${encodeURIComponent(call.repeat_of)}` }, t("call.repeat_of"))) : null,
+    call.customer_calls ? el("p", {}, el("a", { id: "call-customer", href: `#/customer?call=${encodeURIComponent(call.id)}` },
+                                         t("call.customer_calls", { count: call.customer_calls }))) : null);
 }

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.taxonomy_accuracy import CALLS, NONE, TaxCall
+from benchmarks.taxonomy_accuracy import CALLS, NONE, THANKS, TaxCall
 from pipeline.textnorm import fold
 from scoring.rubric_types import PhraseCriterion
 from scoring.taxonomy import shipped_taxonomy
@@ -64,6 +64,12 @@ def test_customer_paraphrases(call: TaxCall) -> None:
     verbatim = sorted(p for p in _phrases() | _examples()
                       if _lower(p) in said_lower or fold(p) in said_folded)
     assert not verbatim, f"the customer says the YAML's {verbatim} word for word"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_customer_thanks_say_no_reason(lang: str) -> None:
+    """Every call's customer also says THANKS: it must not hold a reason's phrase either."""
+    test_customer_paraphrases(TaxCall(lang, NONE, THANKS[lang], ""))
 
 
 def test_customer_lines_are_distinct() -> None:
