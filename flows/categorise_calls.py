@@ -34,7 +34,10 @@ def _load(name: str) -> Taxonomy:
 def metadata_of(stored: StoredCall) -> dict[str, Any]:
     """What metadata rules may look at: the call's metadata and its stored columns."""
     call = stored.call
-    meta = dict(call.call_metadata or {})
+    stored_meta = dict(call.call_metadata or {})
+    extra = stored_meta.pop("extra", None)  # the recorder's own fields (category, product)
+    meta = {**(extra if isinstance(extra, dict) else {}),
+            **{k: v for k, v in stored_meta.items() if v is not None}}
     meta.setdefault("queue", call.queue)
     meta.setdefault("direction", call.direction)
     return meta

@@ -5,7 +5,8 @@ phrase, semantic and metric rules through the same evaluation as rubric criteria
 (:func:`scoring.criteria.evaluate`), so their evidence is the same quote and time; a
 metadata rule compares one metadata field. The weights of the rules that held make the
 reason's confidence, ``1 - Π(1 - weight)``; reasons at or above the taxonomy's threshold
-are the call's, the most confident first (the primary reason). The product is the
+are the call's, the most confident first (the primary reason; between equals, the one
+whose semantic rules matched more closely). The product is the
 metadata's ``product`` where given, else the best product found by its rules, else the
 primary reason's.
 """
@@ -33,10 +34,11 @@ class RuleHit:
     weight: float
     explanation: str  # English, e.g. 'customer said "faturam yüksek"'
     evidence: tuple[Evidence, ...] = ()
+    strength: float = 1.0  # how well it held: a semantic rule's similarity, else 1
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "weight": self.weight, "explanation": self.explanation,
-                "evidence": [e.to_dict() for e in self.evidence]}
+                "strength": self.strength, "evidence": [e.to_dict() for e in self.evidence]}
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,9 @@ def _hit(rule: Rule, view: CallView, metadata: Mapping[str, Any],
     result = evaluate(criterion, view, models)
     if result.verdict is not Verdict.PASS:
         return None
-    return RuleHit(rule.label, rule.weight, result.explanation, result.evidence)
+    strength = result.confidence if rule.type == "semantic" and result.confidence else 1.0
+    return RuleHit(rule.label, rule.weight, result.explanation, result.evidence,
+                   round(strength, 3))
 
 
 def _hits(rules: Sequence[Rule], view: CallView, metadata: Mapping[str, Any],
@@ -132,7 +136,9 @@ def categorise(view: CallView, metadata: Mapping[str, Any], taxonomy: Taxonomy,
         if hits and confidence >= taxonomy.threshold:
             reasons.append(FoundReason(reason.code, reason.category, reason.subcategory,
                                        confidence, tuple(hits), reason.complaint))
-    reasons.sort(key=lambda r: (-r.confidence, r.code))
+    # equal confidence (the same rules held): the closer semantic match first, not the
+    # code that sorts first
+    reasons.sort(key=lambda r: (-r.confidence, -sum(h.strength for h in r.hits), r.code))
     product, source, product_confidence = None, None, None
     if facts.get("product"):
         product, source, product_confidence = str(facts["product"]), "metadata", 1.0

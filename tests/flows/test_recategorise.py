@@ -111,3 +111,31 @@ def test_a_broken_taxonomy_is_refused_before_any_call_is_touched(
     assert check.exit_code == 1 and "invalid:" in check.output
     page = api.get(f"/api/v1/calls/{api.world.calls['a1_flagged']}", "sup").json()
     assert page["reasons"] == []
+
+
+def test_metadata_rules_see_the_recorders_own_fields(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sidecar's ``category`` or ``product`` is kept under the stored metadata's
+    ``extra``; a metadata rule and the product still find them."""
+    from sqlalchemy import update
+
+    from pipeline.db.models import Call
+    from pipeline.db.session import session_scope
+    from pipeline.metadata import parse_metadata
+    from pipeline.settings import get_settings
+
+    monkeypatch.setenv("CALLQA_DATABASE_URL", api.world.url)
+    get_settings.cache_clear()
+    stored = parse_metadata({"queue": "sales", "category": "Lead", "product": "mobile"})
+    with session_scope(api.world.url) as s:
+        s.execute(update(Call).where(Call.id == api.world.calls["a2_flagged"])
+                  .values(call_metadata=stored.to_dict()))
+    taxonomy = tmp_path / "leads.yaml"
+    taxonomy.write_text(TAXONOMY.format(threshold=0.5).replace(
+        "field: queue, equals: [billing]", "field: category, equals: [lead]"), "utf-8")
+    assert _run(["--taxonomy", str(taxonomy), "--call", api.world.calls["a2_flagged"]])[
+        "primary"] == {"billing.any": 1}
+    page = api.get(f"/api/v1/calls/{api.world.calls['a2_flagged']}", "sup").json()
+    assert page["product"] == "mobile"
+    assert [r["code"] for r in page["reasons"]] == ["billing.any", "legal.lawyer"]

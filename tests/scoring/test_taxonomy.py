@@ -166,3 +166,31 @@ def test_the_shipped_taxonomy_on_hand_written_calls() -> None:
                          language=language)
         found = categorise(view, {}, t)
         assert found.primary is not None and found.primary.code == code, (said, found)
+
+
+def test_between_equally_confident_reasons_the_closer_semantic_match_is_primary() -> None:
+    text = """\
+name: ties
+version: "1"
+categories:
+  - id: a_first
+    title: {en: First by name}
+    subcategories:
+      - id: loose
+        title: {en: Loosely like it}
+        examples: {en: [my parcel never arrived at the door today]}
+        rules: [{type: semantic, threshold: 0.3, weight: 0.6}]
+  - id: z_last
+    title: {en: Last by name}
+    subcategories:
+      - id: close
+        title: {en: Much like it}
+        examples: {en: [my card was stolen at the market today]}
+        rules: [{type: semantic, threshold: 0.3, weight: 0.6}]
+"""
+    view = make_view([("customer", 0.0, 4.0, "my card was stolen at the door today")])
+    found = categorise(view, {}, parse_taxonomy(text, "ties.yaml"),
+                       FakeProvider(embedder=BagOfWordsEmbedder()))
+    assert [r.code for r in found.reasons] == ["z_last.close", "a_first.loose"]
+    assert found.reasons[0].confidence == found.reasons[1].confidence == 0.6
+    assert found.reasons[0].hits[0].strength > found.reasons[1].hits[0].strength
