@@ -46,6 +46,8 @@ def test_trainer_searches_saves_a_clip_and_plays_it(live: tuple[str, World], pag
     expect(page.locator("#search-form")).to_be_visible()
     expect(page.locator("#nav-library")).to_be_visible()
     expect(page.locator("#nav-queue")).to_have_count(0)
+    # the first page of every call has come (else it could land after the search's own)
+    expect(page.locator("#search-results tbody tr")).to_have_count(3)
     page.fill("#search-form input[name=q]", "a1-flagged")
     page.click("#search-form button[type=submit]")
     rows = page.locator("#search-results tbody tr")
