@@ -7,8 +7,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from api.schemas.calls import ReasonEvidencePublic, ReasonPublic
+from flows.categorise_calls import taxonomy_in_force
 from pipeline.db.reason_records import CallReason
+from pipeline.errors import CallqaError
+from pipeline.settings import Settings
 from scoring.taxonomy import Taxonomy
+
+
+def titles_taxonomy(settings: Settings) -> Taxonomy | None:
+    """The taxonomy in force, for titles; None (codes shown) when it cannot be read."""
+    try:
+        return taxonomy_in_force(settings)
+    except CallqaError:
+        return None
+
+
+def reason_title(taxonomy: Taxonomy | None, code: str, lang: str, fallback: str) -> str:
+    """The reason's title in ``lang`` where the taxonomy knows ``code``, else ``fallback``."""
+    known = taxonomy.reason(code) if taxonomy else None
+    return known.title_in(lang) if known else fallback
 
 
 def _evidence(hits: Sequence[dict[str, object]]) -> list[ReasonEvidencePublic]:
@@ -27,11 +44,10 @@ def reasons_public(rows: Sequence[CallReason], taxonomy: Taxonomy | None,
                    lang: str) -> list[ReasonPublic]:
     out = []
     for row in rows:
-        known = taxonomy.reason(row.code) if taxonomy else None
         category = taxonomy.category(row.category) if taxonomy else None
         out.append(ReasonPublic(
             code=row.code, category=row.category, subcategory=row.subcategory,
-            title=known.title_in(lang) if known else row.subcategory,
+            title=reason_title(taxonomy, row.code, lang, row.subcategory),
             category_title=category.title_in(lang) if category else row.category,
             confidence=row.confidence, primary=row.primary, complaint=row.complaint,
             taxonomy=f"{row.taxonomy} {row.taxonomy_version}",

@@ -35,6 +35,7 @@ from scoring.rubric_types import (
     Window,
 )
 from scoring.types import CallView
+from scoring.yamlfields import named_file
 
 __all__ = [
     "BUILTIN_DIR", "AppliesTo", "ClassifierCriterion", "Criterion", "FlagRule",
@@ -48,15 +49,11 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "rubrics"
 
 def load_rubric(path_or_name: str | Path) -> Rubric:
     """Load a rubric file, or a shipped rubric by name (``"inbound_service_en"``)."""
-    path = Path(path_or_name)
-    if not path.is_file():
-        shipped = BUILTIN_DIR / f"{path_or_name}.yaml"
-        if isinstance(path_or_name, str) and "/" not in path_or_name and shipped.is_file():
-            path = shipped
-        else:
-            names = ", ".join(p.stem for p in _builtin_paths())
-            raise RubricError(f"no rubric file or shipped rubric named {str(path_or_name)!r}",
-                              hint=f"Give a path to a YAML file or one of: {names}.")
+    path = named_file(path_or_name, BUILTIN_DIR)
+    if path is None:
+        names = ", ".join(p.stem for p in _builtin_paths())
+        raise RubricError(f"no rubric file or shipped rubric named {str(path_or_name)!r}",
+                          hint=f"Give a path to a YAML file or one of: {names}.")
     try:
         raw = path.read_bytes()
     except OSError as exc:

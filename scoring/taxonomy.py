@@ -16,6 +16,7 @@ from pipeline.errors import TaxonomyError
 from scoring.categorise import Categorisation, FoundReason, RuleHit, categorise
 from scoring.taxonomy_parse import parse_taxonomy
 from scoring.taxonomy_types import Category, Product, Reason, Rule, Taxonomy
+from scoring.yamlfields import named_file
 
 __all__ = ["DEFAULT_TAXONOMY", "TAXONOMY_DIR", "Categorisation", "Category", "FoundReason",
            "Product", "Reason", "Rule", "RuleHit", "Taxonomy", "categorise",
@@ -27,16 +28,12 @@ DEFAULT_TAXONOMY = "contact_reasons"
 
 def load_taxonomy(path_or_name: str | Path) -> Taxonomy:
     """A taxonomy file, or a shipped taxonomy by name (``"contact_reasons"``)."""
-    path = Path(path_or_name)
-    if not path.is_file():
-        shipped = TAXONOMY_DIR / f"{path_or_name}.yaml"
-        if isinstance(path_or_name, str) and "/" not in path_or_name and shipped.is_file():
-            path = shipped
-        else:
-            names = ", ".join(sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml")))
-            raise TaxonomyError(
-                f"no taxonomy file or shipped taxonomy named {str(path_or_name)!r}",
-                hint=f"Give a path to a YAML file or one of: {names}.")
+    path = named_file(path_or_name, TAXONOMY_DIR)
+    if path is None:
+        names = ", ".join(sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml")))
+        raise TaxonomyError(
+            f"no taxonomy file or shipped taxonomy named {str(path_or_name)!r}",
+            hint=f"Give a path to a YAML file or one of: {names}.")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Collection, Iterable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
@@ -23,7 +24,7 @@ import yaml
 from pipeline.errors import RubricError
 from scoring.rubric_types import TITLE_LANGUAGES
 
-__all__ = ["Doc", "Fields", "KeyPath", "read_yaml"]
+__all__ = ["Doc", "Fields", "KeyPath", "named_file", "read_yaml"]
 
 KeyPath = tuple[str | int, ...]
 _MISSING: Any = object()
@@ -54,6 +55,18 @@ class Doc:
              hint: str = "") -> NoReturn:
         raise RubricError(message, path=self.source, line=self.line(path),
                           criterion=criterion, hint=hint)
+
+
+def named_file(path_or_name: str | Path, folder: Path) -> Path | None:
+    """A YAML file by path, or one shipped in ``folder`` by bare name (``"x"`` is
+    ``folder/x.yaml``); None when neither exists (rubrics and taxonomies alike)."""
+    path = Path(path_or_name)
+    if path.is_file():
+        return path
+    shipped = folder / f"{path_or_name}.yaml"
+    if isinstance(path_or_name, str) and "/" not in path_or_name and shipped.is_file():
+        return shipped
+    return None
 
 
 def read_yaml(text: str, source: str) -> tuple[Any, Doc]:

@@ -20,7 +20,7 @@ from api.deps import (
     get_current_user,
 )
 from api.errors import ApiError
-from api.reason_views import product_title, reasons_public
+from api.reason_views import product_title, reasons_public, titles_taxonomy
 from api.schemas import UtcDatetime
 from api.schemas.calls import (
     CallDetail,
@@ -30,14 +30,10 @@ from api.schemas.calls import (
     UtterancePublic,
 )
 from api.scorecards import score_public
-from flows.categorise_calls import taxonomy_in_force
 from pipeline.db.models import Call, ScoreRecord
 from pipeline.db.reasons import reasons_of
 from pipeline.db.scores import current_score
 from pipeline.db.search import CallFilters, search_calls
-from pipeline.errors import CallqaError
-from pipeline.settings import Settings
-from scoring.taxonomy import Taxonomy
 from scoring.work.access import allow_original, read_as, scope_of, visible_call
 from scoring.work.audio_links import audio_link, user_for_audio_link
 from scoring.work.authorship import scored_by
@@ -128,7 +124,7 @@ def get_call(
     if original:
         allow_original(session, user, call, kept=settings.keep_original_text)
     blind = blind_session(session, user, call.id)
-    taxonomy = _taxonomy(settings)
+    taxonomy = titles_taxonomy(settings)
     score = None if blind is not None else current_score(session, call.id)
     m = call.metrics
     return CallDetail(
@@ -151,14 +147,6 @@ def get_call(
         repeat_of=call.repeat_of, customer_calls=customer_calls_count(session, user, call),
         blind_calibration=blind,
     )
-
-
-def _taxonomy(settings: Settings) -> Taxonomy | None:
-    """The taxonomy in force, for titles; None (codes shown) when it cannot be read."""
-    try:
-        return taxonomy_in_force(settings)
-    except CallqaError:
-        return None
 
 
 @router.get(

@@ -16,15 +16,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import AdminUser, ReaderLanguage, SessionDep, SettingsDep, StaffUser
+from api.reason_views import reason_title, titles_taxonomy
 from api.schemas.customers import (
     CustomerCallPublic,
     CustomerCallsPublic,
     CustomerErasurePublic,
     CustomerExport,
 )
-from flows.categorise_calls import taxonomy_in_force
 from pipeline.db.audit import fingerprint
-from pipeline.errors import CallqaError
 from pipeline.settings import Settings
 from scoring.work import erasure
 from scoring.work.customer_view import CustomerCalls, calls_of_customer, customer_of_call
@@ -52,22 +51,15 @@ def export_customer(customer_ref: str, admin: AdminUser,
 
 
 def customer_public(found: CustomerCalls, settings: Settings, lang: str) -> CustomerCallsPublic:
-    try:
-        taxonomy = taxonomy_in_force(settings)
-    except CallqaError:
-        taxonomy = None
-
-    def title(code: str | None) -> str | None:
-        known = taxonomy.reason(code) if taxonomy and code else None
-        return known.title_in(lang) if known else code
-
+    taxonomy = titles_taxonomy(settings)
     calls = [CustomerCallPublic(
         id=c.id, started_at=c.started_at, status=c.status,
         agent=c.agent.external_id if c.agent else None,
         agent_name=c.agent.name if c.agent else None, team=c.team.name if c.team else None,
         queue=c.queue, language=c.language, score=s.total if s else None,
         flags=[f.code for f in s.flags] if s else [], contact_reason=c.contact_reason,
-        reason_title=title(c.contact_reason), product=c.product, repeat_of=c.repeat_of)
+        reason_title=reason_title(taxonomy, c.contact_reason, lang, c.contact_reason)
+        if c.contact_reason else None, product=c.product, repeat_of=c.repeat_of)
         for c, s in found.calls]
     return CustomerCallsPublic(customer_ref=found.customer_ref, count=len(calls),
                                more=found.more, repeats=sum(1 for c in calls if c.repeat_of),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.db.accounts import Role, User
@@ -70,7 +70,5 @@ def customer_calls_count(session: Session, user: User, call: Call) -> int | None
     reader who may not open the customer page)."""
     if call.customer_key is None or user.role not in READERS:
         return None
-    from sqlalchemy import func
-
     return int(session.scalar(select(func.count(Call.id)).where(
         Call.customer_key == call.customer_key, *scope_of(user).where())) or 0)
