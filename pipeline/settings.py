@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pipeline.errors import ConfigError
@@ -30,6 +30,20 @@ def _default_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+class Webhook(BaseModel):
+    """One receiver of notifications (CALLQA_WEBHOOKS): POSTed JSON signed with ``secret``
+    (see :mod:`pipeline.notify.signing`); ``events`` it is sent ("*": all)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,60}$")
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretStr
+    events: list[str] = Field(default_factory=lambda: ["*"])
+
+    def wants(self, event: str) -> bool:
+        return "*" in self.events or event in self.events
 
 
 class Settings(BaseSettings):
@@ -134,6 +148,24 @@ class Settings(BaseSettings):
     dispatch_runs: int = Field(default=2, ge=0)  # process-queue runs submitted at most
     dispatch_gpu_runs: int = Field(default=0, ge=0)  # runs on the gpu queue, submitted first
 
+    # Notifications (pipeline.db.outbox, pipeline.notify) --------------------------------
+    # Where links in notifications point, e.g. "https://qa.example.com" (no trailing /).
+    public_url: str | None = None
+    # Webhooks: JSON ('[{"name": "ops", "url": "https://...", "secret": "...",
+    # "events": ["flag.critical"]}]') or the path of a YAML/JSON file holding that list.
+    webhooks: Annotated[list[Webhook], NoDecode] = Field(default_factory=list)
+    smtp_host: str | None = None  # unset: no e-mail is queued
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "callqa@localhost"
+    smtp_starttls: bool = True
+    notify_max_attempts: int = Field(default=8, gt=0)  # then the delivery is dead
+    notify_backoff_seconds: float = Field(default=30.0, gt=0)  # doubles per attempt
+    notify_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    notify_lease_seconds: float = Field(default=120.0, gt=0)  # a crashed sender's hold
+    notify_timeout_seconds: float = Field(default=10.0, gt=0)  # one POST or SMTP session
+
     @field_validator("languages", mode="before")
     @classmethod
     def _language_list(cls, value: Any) -> Any:
@@ -146,6 +178,24 @@ class Settings(BaseSettings):
                 raise ValueError(f"{bad[0]!r} is not a language code like tr, en or az")
             return list(dict.fromkeys(codes))
         return value
+
+    @field_validator("webhooks", mode="before")
+    @classmethod
+    def _webhook_list(cls, value: Any) -> Any:
+        """JSON text, or the path of a YAML/JSON file, into the list of webhooks."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        if not text.startswith("["):
+            path = Path(text).expanduser()
+            if not path.is_file():
+                raise ValueError(f"{text} is neither a JSON list nor a webhooks file")
+            text = path.read_text(encoding="utf-8")
+        import yaml  # JSON is YAML too
+
+        return yaml.safe_load(text) or []
 
     @field_validator("asr_models", "queue_languages", mode="before")
     @classmethod
@@ -183,6 +233,15 @@ class Settings(BaseSettings):
         if salt is not None and (salt.lower() in PLACEHOLDER_SECRETS or len(salt) < 16):
             raise ValueError("CALLQA_CUSTOMER_SALT is a placeholder or shorter than 16 "
                              "characters; production refuses it")
+        for hook in self.webhooks:
+            key = hook.secret.get_secret_value()
+            if key.lower() in PLACEHOLDER_SECRETS or len(key) < 16:
+                raise ValueError(f"the secret of webhook {hook.name!r} (CALLQA_WEBHOOKS) is a "
+                                 "placeholder or shorter than 16 characters; production "
+                                 "refuses it")
+        mail = self.smtp_password.get_secret_value() if self.smtp_password else None
+        if mail is not None and mail.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("CALLQA_SMTP_PASSWORD is a placeholder; production refuses it")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ValueError("CALLQA_DATABASE_URL must name a PostgreSQL database in production")
         return self

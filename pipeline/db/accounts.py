@@ -53,6 +53,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(8))  # UI language; None: the browser's
+    email: Mapped[str | None] = mapped_column(String(254))  # notifications (pipeline.db.outbox)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     agent: Mapped[Agent | None] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by=Team.name)

@@ -17,6 +17,8 @@ def test_0003_upgrades_downgrades_and_matches_the_models(both_db_url: str) -> No
     import pipeline.db.accounts
     import pipeline.db.audit
     import pipeline.db.coaching_records
+    import pipeline.db.complaint_records
+    import pipeline.db.outbox
     import pipeline.db.reason_records
     import pipeline.db.recording_queue
     import pipeline.db.retention

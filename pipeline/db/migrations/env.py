@@ -7,6 +7,8 @@ from sqlalchemy import pool
 import pipeline.db.accounts
 import pipeline.db.audit
 import pipeline.db.coaching_records
+import pipeline.db.complaint_records
+import pipeline.db.outbox
 import pipeline.db.reason_records
 import pipeline.db.recording_queue
 import pipeline.db.retention
