@@ -2,7 +2,8 @@
 
     CallqaError                  base: a one-line message plus what to do about it
     ├── ConfigError              a setting is missing or invalid (names the CALLQA_ variable)
-    │   └── RubricError          a rubric file is invalid (names the file, line and criterion)
+    │   ├── RubricError          a rubric file is invalid (names the file, line and criterion)
+    │   └── ComplaintSlaError    the complaint SLA file is invalid (file and line)
     ├── ModelError               a model cannot be loaded or cannot do what was asked
     ├── StoreError               the recording store cannot be used
     │   ├── StoreUnavailable     endpoint unreachable, bucket or folder missing, bad credentials
@@ -90,6 +91,18 @@ class TaxonomyError(ConfigError):
     """A contact-reason taxonomy that cannot be used: ``path:line: what is wrong``."""
 
     code = "taxonomy"
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.path, self.line = path, line
+
+
+class ComplaintSlaError(ConfigError):
+    """The complaint SLA settings cannot be used (``CALLQA_COMPLAINT_SLA``):
+    ``path:line: what is wrong``."""
+
+    code = "complaint_sla"
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
                  hint: str = "") -> None:

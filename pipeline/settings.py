@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     taxonomy: str = "contact_reasons"
     # a customer's calls within this many days on the same primary reason are repeats
     repeat_window_days: float = Field(default=7.0, gt=0, le=365)
+    # complaint cases: the SLA file (deadlines per category, root causes); None: shipped
+    complaint_sla: Path | None = None
     # the secret the caller number is hashed with (pipeline.customers); unset: calls link
     # by customer_ref only, and caller numbers are dropped
     customer_salt: SecretStr | None = None
