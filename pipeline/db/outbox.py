@@ -8,6 +8,7 @@ it reports, so a rolled-back change sends nothing and a committed one is never l
                      the dead-letter list, retried by a person)
     notify           queue one event for every target that wants it (the one entry point
                      for the rest of callqa)
+    public_link      a UI link for a payload (CALLQA_PUBLIC_URL + route), or None
 
 Delivering (claiming due rows with a lease, sending, marking sent or dead) is
 :mod:`pipeline.notify.deliver`'s. Payloads hold no personal data in clear: ids, titles,
@@ -30,7 +31,7 @@ from pipeline.db.models import Base
 from pipeline.db.session import upsert_insert
 from pipeline.db.times import utc_now
 
-__all__ = ["EVENTS", "DeliveryStatus", "Notification", "notify"]
+__all__ = ["EVENTS", "DeliveryStatus", "Notification", "notify", "public_link"]
 
 EVENTS = ("flag.critical", "complaint.opened", "complaint.escalated", "complaint.closed")
 
@@ -68,6 +69,15 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))  # a sentence, no secrets
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def public_link(fragment: str) -> str | None:
+    """``CALLQA_PUBLIC_URL`` + ``fragment`` (a UI route such as ``"/#/calls/<id>"``), or
+    None when no public address is configured."""
+    from pipeline.settings import get_settings
+
+    base = get_settings().public_url
+    return None if not base else base.rstrip("/") + fragment
 
 
 def _dedup(event: str, subject_id: str, dedup_key: str | None, channel: str,
@@ -123,6 +133,7 @@ def notify(session: Session, event: str, subject_type: str, subject_id: str,
                 dedup_key=dedup_key, dedup=_dedup(event, str(subject_id), dedup_key, channel,
                                                   target),
                 status=DeliveryStatus.QUEUED, attempts=0, next_attempt_at=now, created_at=now,
-            ).on_conflict_do_nothing(index_elements=["dedup"]))
-        queued += result.rowcount or 0  # type: ignore[attr-defined]
+            ).on_conflict_do_nothing(index_elements=["dedup"])
+            .returning(Notification.__table__.c.id))
+        queued += len(result.all())  # an existing delivery returns no row
     return queued

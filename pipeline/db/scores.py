@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from pipeline.db import rollups
+from pipeline.db import flag_alerts, rollups
 from pipeline.db.dashboards import customer_end
 from pipeline.db.models import (
     Call,
@@ -81,6 +81,9 @@ def save_scorecard(
         for f in card["flags"]
     ]
     session.add(score)
+    if current and card["flags"]:  # critical/high flags notify (pipeline.db.flag_alerts)
+        session.flush()
+        flag_alerts.notify_critical_flags(session, call_id, score.id, card["flags"])
     if sentiment is not None:
         rows = session.scalars(
             select(UtteranceRecord).where(UtteranceRecord.call_id == call_id)
