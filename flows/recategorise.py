@@ -15,7 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.categorise_calls import categorise_view, taxonomy_in_force
+from flows.categorise_calls import categorise_view, open_complaint, taxonomy_in_force
 from flows.score_calls import models_for
 from pipeline.db import reasons as reason_db
 from pipeline.db import scores as score_db
@@ -56,6 +56,7 @@ def recategorise_batch(call_ids: list[str], taxonomy: Taxonomy
                 stored = score_db.load_stored_call(session, call_id)
                 found = categorise_view(session, stored, view_of_stored(stored), taxonomy,
                                         models)
+                open_complaint(session, call_id, settings)  # none twice: see its doc
                 out.append((call_id, found.primary.code if found.primary else None, None))
         except CallqaError as exc:
             out.append((call_id, None, str(exc)))

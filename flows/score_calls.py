@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flows.categorise_calls import categorise_view
+from flows.categorise_calls import categorise_view, open_complaint
 from pipeline.db import scores as score_db
 from pipeline.db.session import session_scope
 from pipeline.errors import CallqaError
@@ -38,6 +38,7 @@ class ScoreOutcome:
     kept_human: float | None = None  # the human score kept current; total went to history
     reasons: tuple[str, ...] = ()  # contact reasons, the primary first (when categorised)
     product: str | None = None
+    complaint: str | None = None  # the case it opened or joined: "CMP-2026-000012 opened"
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -74,7 +75,8 @@ def score_stored_call(
     if rubric is None:
         names = ", ".join(f"{r.name} ({r.language})" for r in rubrics)
         return ScoreOutcome(call_id, None, note=f"no rubric for a {view.language or 'unknown'}"
-                            f"-language {view.direction or ''} call among: {names}", **why)
+                            f"-language {view.direction or ''} call among: {names}", **why,
+                            complaint=_complaint(session, call_id))
     view, _, sentiment_error = with_sentiment(view, models)
     if sentiment_error is not None:
         log.warning("%s: sentiment not computed: %s", view.key, render(sentiment_error, "en"))
@@ -90,7 +92,15 @@ def score_stored_call(
     return ScoreOutcome(call_id, rubric.label, card.total, card.auto_failed,
                         tuple(f.code for f in card.flags),
                         note="" if human is None else f"kept human score {human:g}",
-                        kept_human=human, **why)
+                        kept_human=human, **why,
+                        complaint=_complaint(session, call_id))
+
+
+def _complaint(session: Any, call_id: str) -> str | None:
+    """Open or join the call's complaint case now that its reasons and scorecard are
+    stored (also for a call with no rubric, when categorised)."""
+    opened = open_complaint(session, call_id)
+    return None if opened is None else f"{opened.reference} {opened.why}"
 
 
 def score_or_report(

@@ -3,9 +3,11 @@
 :func:`erase_call` removes everything callqa holds about a call: the recording object and
 its metadata sidecar in the store, the call row and every row hanging off it (transcript,
 metrics, PII spans, scorecards, criterion results, flags, reviews and their overrides,
-disputes, acknowledgements, clips). What stays is an audit entry that says who erased
-which call, when and why, with counts of what went, and a :class:`Recording` row in state
-ERASED, so neither the sweep nor a bucket event ever ingests that key again.
+disputes, acknowledgements, clips, survey answers, its place in a complaint case: a case
+left with no call forgets its customer, :mod:`pipeline.db.complaint_erasure`). What stays
+is an audit entry that says who erased which call, when and why, with counts of what
+went, and a :class:`Recording` row in state ERASED, so neither the sweep nor a bucket
+event ever ingests that key again.
 
 Order of work, and why
 ----------------------
@@ -55,7 +57,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from pipeline.db import repeats, rollups
+from pipeline.db import complaint_erasure, repeats, rollups
 from pipeline.db.accounts import User
 from pipeline.db.audit import AuditLog, audit
 from pipeline.db.coaching_records import (
@@ -64,6 +66,7 @@ from pipeline.db.coaching_records import (
     CalibrationVerdict,
     CoachingTask,
 )
+from pipeline.db.complaint_records import ComplaintCaseCall
 from pipeline.db.models import (
     Call,
     CallMetricsRecord,
@@ -83,6 +86,7 @@ from pipeline.db.review_records import (
     DisputedCriterion,
     Review,
 )
+from pipeline.db.survey_records import Survey
 from pipeline.errors import CallqaError, StoreError
 from pipeline.redacted_audio import redacted_dir, remove_redacted
 from pipeline.settings import Settings, get_settings
@@ -100,7 +104,7 @@ ERASED_TABLES = (
     "criterion_overrides", "acknowledgements", "dispute_criteria", "disputes", "reviews",
     "calibration_verdicts", "calibration_reviewers", "calibration_sessions", "coaching_tasks",
     "clips", "flags", "criterion_results", "scores", "pii_findings", "utterances",
-    "call_metrics", "call_reasons", "calls",
+    "call_metrics", "call_reasons", "complaint_case_calls", "surveys", "calls",
 )
 
 StoreOpener = Callable[[str], RecordingStore]
@@ -296,10 +300,14 @@ def _erase_rows(
         ("utterances", delete(UtteranceRecord).where(UtteranceRecord.call_id == call_id)),
         ("call_metrics", delete(CallMetricsRecord).where(CallMetricsRecord.call_id == call_id)),
         ("call_reasons", delete(CallReason).where(CallReason.call_id == call_id)),
+        ("complaint_case_calls", delete(ComplaintCaseCall).where(
+            ComplaintCaseCall.call_id == call_id)),
+        ("surveys", delete(Survey).where(Survey.call_id == call_id)),
         ("calls", delete(Call).where(Call.id == call_id)),
     ]
     assert tuple(name for name, _ in plan) == ERASED_TABLES
     customer = session.scalar(select(Call.customer_key).where(Call.id == call_id))
+    cases = complaint_erasure.cases_of_call(session, call_id)
     repeats.unlink(session, call_id)
     session.flush()
     rollup_keys = rollups.keys_of(session, [call_id])  # the dashboards' sums drop it too
@@ -310,6 +318,9 @@ def _erase_rows(
     if removed["calls"] != 1:  # a simultaneous erasure of the same call got there first
         raise CallNotFound(f"no call {call_id} (erased meanwhile)", call_id=call_id)
     rollups.refresh(session, rollup_keys)
+    emptied = complaint_erasure.forget_emptied(session, cases, ERASED_TEXT)
+    if emptied:  # a case with no call left forgets its customer and its notes
+        redacted += _redact_earlier_entries(session, {"complaint": emptied})
     if customer is not None:  # the customer's other calls may repeat one another now
         repeats.relink(session, customer, get_settings().repeat_window_days)
 
