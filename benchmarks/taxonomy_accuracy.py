@@ -28,7 +28,6 @@ import hashlib
 import json
 import pickle
 import tempfile
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from typing import Any
 
 from benchmarks.turkish_set import _synth, _write, cache_dir
 
-__all__ = ["CALLS", "NONE", "THANKS", "TaxCall", "build", "report", "run"]
+__all__ = ["CALLS", "NONE", "THANKS", "TaxCall", "build", "run"]
 
 NONE = "none"  # the label of a call that fits no reason
 
@@ -227,15 +226,16 @@ def _script(call: TaxCall, i: int) -> dict[str, Any]:
     }
 
 
-def build(out: Path | None = None) -> list[tuple[TaxCall, Path]]:
-    """Render the calls not in the cache yet; each call with its wav's path (beside it the
-    sidecar ``.wav.json`` and the reference ``.ref.json``)."""
+def build(out: Path | None = None, calls: tuple[TaxCall, ...] = ()
+          ) -> list[tuple[TaxCall, Path]]:
+    """Render the calls (``calls``, else :data:`CALLS`) not in the cache yet; each call with
+    its wav's path (beside it the sidecar ``.wav.json`` and the reference ``.ref.json``)."""
     out = out or cache_dir().parent / "taxonomy"
     out.mkdir(parents=True, exist_ok=True)
     synth, result = None, []
     with tempfile.TemporaryDirectory(prefix="taxonomy_set_") as tmpdir:
         tmp = Path(tmpdir)
-        for i, call in enumerate(CALLS):
+        for i, call in enumerate(calls or CALLS):
             script = _script(call, i)
             digest = hashlib.sha1(json.dumps(script, sort_keys=True).encode()).hexdigest()[:8]
             wav = out / f"{call.stem}_{digest}.wav"
@@ -294,8 +294,11 @@ def _reference_view(wav: Path, lang: str) -> Any:
                      metrics=compute_metrics(utts, ref["duration"]), pii=())
 
 
-def run(threads: int = 2, hook: Callable[[str], None] = print) -> dict[str, Any]:
-    """Render, transcribe (unless cached) and categorise every call of the set."""
+def run(threads: int = 2, hook: Callable[[str], None] = print, held_out: bool = False
+        ) -> dict[str, Any]:
+    """Render, transcribe (unless cached) and categorise every call of the set: the
+    development set :data:`CALLS`, or the held-out one (:mod:`benchmarks.taxonomy_heldout`,
+    written by another author and never looked at while the taxonomy was tuned)."""
     from pipeline.metadata import parse_metadata
     from pipeline.settings import get_settings
     from pipeline.types import Role
@@ -307,7 +310,9 @@ def run(threads: int = 2, hook: Callable[[str], None] = print) -> dict[str, Any]
                            settings.scoring_threads)  # what flows.score_calls.models_for gives
     taxonomy = shipped_taxonomy()
     started = time.perf_counter()
-    built = build()
+    if held_out:
+        from benchmarks.taxonomy_heldout import HELDOUT
+    built = build(calls=HELDOUT if held_out else CALLS)
     render_s = time.perf_counter() - started
     started = time.perf_counter()
     models.embedder()
@@ -331,84 +336,7 @@ def run(threads: int = 2, hook: Callable[[str], None] = print) -> dict[str, Any]
             "confidences": [r.confidence for r in found.reasons],
             "ref_primary": scripted.primary.code if scripted.primary else NONE,
             "heard": " ".join(u.text for u in view.utterances if u.role is Role.CUSTOMER)})
-    return {"rows": rows, "taxonomy": taxonomy.label, "hash": taxonomy.hash[:12],
+    return {"rows": rows, "set": "held-out" if held_out else "development",
+            "taxonomy": taxonomy.label, "hash": taxonomy.hash[:12],
             "render_s": render_s, "load_s": load_s,
             "codes": [r.code for r in taxonomy.reasons]}
-
-
-def _pr(tp: int, predicted: int, labelled: int) -> tuple[str, str]:
-    p = f"{tp / predicted:5.2f}" if predicted else "    -"
-    r = f"{tp / labelled:5.2f}" if labelled else "    -"
-    return p, r
-
-
-def _line(code: str, shown: str, lang: str, rows: list[dict[str, Any]]) -> str:
-    """One row: ``code``'s primary and any-reason precision and recall on ``rows``."""
-    labelled = [r for r in rows if r["call"].label == code]
-    pred = [r for r in rows if r["primary"] == code]
-    tp = sum(r["call"].label == code for r in pred)
-    p, r = _pr(tp, len(pred), len(labelled))
-    if code == NONE:
-        any_pred = [x for x in rows if not x["reasons"]]
-    else:
-        any_pred = [x for x in rows if code in x["reasons"]]
-    any_tp = sum(x["call"].label == code for x in any_pred)
-    ap, ar = _pr(any_tp, len(any_pred), len(labelled))
-    return (f"{shown[:27]:27} {lang:3} {len(labelled):3d} {len(pred):4d} {tp:3d} {p} {r} "
-            f"{len(any_pred):4d} {any_tp:3d} {ap} {ar}")
-
-
-def _accuracy(rows: list[dict[str, Any]], key: str = "primary") -> str:
-    if not rows:
-        return "    -"
-    return f"{sum(r[key] == r['call'].label for r in rows) / len(rows):5.1%}"
-
-
-def report(results: dict[str, Any], show: bool = True) -> None:
-    rows = results["rows"]
-    langs = ("tr", "en")
-    print(f"\n== contact reasons ({results['taxonomy']}, {results['hash']}) on {len(rows)} "
-          "synthetic calls")
-    print("ASR: process_file, base (tr) / tiny.en (en); categorise with DefaultModels")
-    print("n: labelled; pred: found; tp: both. P precision, R recall; any: in reasons")
-    print(f"{'reason':27} {'lng':3} {'n':>3} {'pred':>4} {'tp':>3} {'P':>5} {'R':>5} "
-          f"{'any':>4} {'tp':>3} {'P':>5} {'R':>5}")
-    print("-" * 79)
-    for code in [*results["codes"], NONE]:
-        for lang in langs:
-            print(_line(code, code if lang == "tr" else "", lang,
-                        [r for r in rows if r["call"].lang == lang]))
-        print(_line(code, "", "all", rows))
-    print("-" * 79)
-    for lang in (*langs, "all"):
-        part = [r for r in rows if lang == "all" or r["call"].lang == lang]
-        nones = [r for r in part if r["call"].label == NONE]
-        hits = sum((r["call"].label in r["reasons"]) if r["call"].label != NONE
-                   else not r["reasons"] for r in part)
-        print(f"{lang:3} {len(part):2d} calls: primary accuracy {_accuracy(part)} (script text "
-              f"{_accuracy(part, 'ref_primary')}), label in reasons {hits / len(part):5.1%}")
-        print(f"{'':13}reasons per call {sum(len(r['reasons']) for r in part) / len(part):4.1f}"
-              f", none-calls given a reason {sum(bool(r['reasons']) for r in nones)}/"
-              f"{len(nones)}")
-    print(f"\n{'time':8} {'calls':>5} {'audio s':>8} {'ASR s':>8} {'categ. s':>9} "
-          f"{'categ./ASR':>10} {'ms/call':>8}")
-    for lang in (*langs, "all"):
-        part = [r for r in rows if lang == "all" or r["call"].lang == lang]
-        asr = sum(r["asr_s"] for r in part)
-        cat = sum(r["cat_s"] for r in part)
-        print(f"{lang:8} {len(part):5d} {sum(r['audio_s'] for r in part):8.1f} {asr:8.1f} "
-              f"{cat:9.2f} {cat / asr if asr else 0:10.2%} {1000 * cat / len(part):8.0f}")
-    cached = sum(r["cached"] for r in rows)
-    print(f"ASR s of the {cached} cached transcripts: from their first run; embedder load "
-          f"{results['load_s']:.1f} s\n(not counted); audio rendered in "
-          f"{results['render_s']:.0f} s")
-    if show:
-        print("\nprimary wrong (call -> primary; on the script text; all reasons; the "
-              "customer\nas heard):")
-        for r in rows:
-            if r["primary"] != r["call"].label:
-                print(f"  {r['name'][:40]:40} -> {r['primary']}")
-                print(f"      script text: {r['ref_primary']}")
-                print(textwrap.fill(f"reasons: {', '.join(r['reasons']) or '-'}", 79,
-                                    initial_indent=" " * 6, subsequent_indent=" " * 15))
-                print(f"      heard: {r['heard'][:66]}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.criteria import evaluate
+from scoring.keywords import find_keywords
 from scoring.protocols import ModelProvider
 from scoring.taxonomy_types import Rule, Taxonomy
 from scoring.types import CallView, Evidence, Verdict
@@ -95,6 +96,13 @@ def _hit(rule: Rule, view: CallView, metadata: Mapping[str, Any],
         if value is None or str(value).casefold() not in rule.values:
             return None
         return RuleHit(rule.label, rule.weight, f"metadata {rule.field} is {value}")
+    if rule.type == "keywords":
+        found = find_keywords(view, rule.groups, rule.party, rule.within)
+        if found is None:
+            return None
+        # the more groups a rule asks for, the more specific it is: it wins a tie
+        return RuleHit(rule.label, rule.weight, f'{rule.party} said {", ".join(found.words)}',
+                       (found.evidence,), float(len(rule.groups)))
     criterion = rule.criterion
     if criterion is None:
         return None

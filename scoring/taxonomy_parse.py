@@ -43,6 +43,7 @@ from scoring.rubric_parse_criteria import (
     read_phrase,
     read_semantic,
 )
+from scoring.keywords import stem_group
 from scoring.rubric_types import TITLE_LANGUAGES, When
 from scoring.taxonomy_types import (
     DEFAULT_WEIGHTS,
@@ -63,6 +64,8 @@ REASON_FIELDS = ("id", "title", "description", "product", "complaint", "examples
 PRODUCT_FIELDS = ("id", "title", "description", "rules")
 RULE_COMMON = ("type", "weight", "language")
 METADATA_FIELDS = ("field", "equals")
+KEYWORD_FIELDS = ("all", "party", "within")
+PARTIES = ("customer", "agent", "any")
 _PLACEHOLDER = "\x00the reason's examples"
 
 
@@ -167,6 +170,24 @@ def _examples(f: Fields) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((str(lang), ex.strings(str(lang), single=False)) for lang in ex.data)
 
 
+def _keywords(r: Fields, common: dict[str, Any]) -> Rule:
+    groups = []
+    for g, item in enumerate(_list(r, "all", "keyword groups")):
+        items = [item] if isinstance(item, str) else item
+        if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
+            r.fail(f"keyword group {g + 1} must be a list of word stems, such as "
+                   "[yüksek, fazla]", "all")
+        stems = stem_group(tuple(items))
+        if not stems:
+            r.fail(f"keyword group {g + 1} has no word in it; give it stems such as "
+                   "[fatura] or [yüksek, fazla]", "all")
+        groups.append(stems)
+    within = int(r.number("within", 20, gt=0, le=200))
+    return Rule(**common, groups=tuple(groups), party=r.string("party", "customer",
+                                                              choices=PARTIES),
+                within=within)
+
+
 def _rules(f: Fields, owner: str, examples: tuple[tuple[str, tuple[str, ...]], ...]
            ) -> tuple[Rule, ...]:
     out = []
@@ -174,7 +195,8 @@ def _rules(f: Fields, owner: str, examples: tuple[tuple[str, tuple[str, ...]], .
         path = (*f.path, "rules", i)
         r = Fields(f.doc, item, path, f"rule {i + 1} of {owner}")
         rtype = r.string("type", choices=RULE_TYPES)
-        fields = METADATA_FIELDS if rtype == "metadata" else TYPE_FIELDS[rtype]
+        fields = {"metadata": METADATA_FIELDS, "keywords": KEYWORD_FIELDS}.get(
+            rtype) or TYPE_FIELDS[rtype]
         r.check_keys(RULE_COMMON + fields)
         language = r.string("language", None)
         if language is not None and not LANGUAGE_RE.match(language):
@@ -185,6 +207,9 @@ def _rules(f: Fields, owner: str, examples: tuple[tuple[str, tuple[str, ...]], .
         if rtype == "metadata":
             out.append(Rule(**common, field=r.string("field"),
                             values=tuple(v.casefold() for v in r.strings("equals"))))
+            continue
+        if rtype == "keywords":
+            out.append(_keywords(r, common))
             continue
         criterion_common = dict(id=f"{owner}#{i + 1}", title=owner, titles=(), type=rtype,
                                 points=1.0, auto_fail=False, description="", when=When(),

@@ -2,7 +2,8 @@
 
 A taxonomy has categories, each with subcategories (the *reasons* a call is given: code
 ``category.subcategory``), and products. A reason and a product carry rules of the kinds a
-rubric's criteria have (phrase, semantic, metric) and one more, metadata; each rule that
+rubric's criteria have (phrase, semantic, metric) and two more, keywords (word stems said
+close together, :mod:`scoring.keywords`) and metadata; each rule that
 holds for a call adds its ``weight`` to the reason's confidence (``1 - Π(1 - weight)``, so
 two rules of 0.8 and 0.7 make 0.94), and a reason whose confidence reaches the taxonomy's
 ``threshold`` is one of the call's reasons. Everything is explainable: the reason shows
@@ -25,8 +26,9 @@ def _title(titles: Titles, fallback: str, language: str) -> str:
                     language)
 
 
-RULE_TYPES = ("phrase", "semantic", "metric", "metadata")
-DEFAULT_WEIGHTS = {"phrase": 0.8, "semantic": 0.7, "metric": 0.3, "metadata": 0.9}
+RULE_TYPES = ("phrase", "keywords", "semantic", "metric", "metadata")
+DEFAULT_WEIGHTS = {"phrase": 0.8, "keywords": 0.7, "semantic": 0.7, "metric": 0.3,
+                   "metadata": 0.9}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Rule:
     own_examples: bool = True  # semantic: False = the reason's examples
     field: str | None = None  # metadata
     values: tuple[str, ...] = ()  # metadata, compared case-folded
+    # keywords (scoring.keywords): groups of folded stems, each a tuple of words; the party
+    # that must say them and the most words they may spread over
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    party: str = "customer"
+    within: int = 20
 
     @property
     def label(self) -> str:

@@ -147,11 +147,32 @@ def _print_calls_from(settings, store_url: str) -> None:  # type: ignore[no-unty
             rows = [(c, current_score(session, c.id)) for c in done]
             out.print(scores_table(rows, title="Scores and review flags", width=out.width))
             out.print("see a scorecard with its evidence: callqa score <call>", style="dim")
+        _print_reasons(settings, session, [c for c in calls if c.status == "done"])
         for call in calls:
             for note in call.notes or []:
                 if "not diarised" in note:
                     out.print(f"[yellow]{call.id[:8]} {call.source_key}: {note}[/yellow]",
                               highlight=False, soft_wrap=True)
+
+
+def _print_reasons(settings, session, calls) -> None:  # type: ignore[no-untyped-def]
+    """The contact reasons of the processed calls, when a taxonomy is in force."""
+    from api.cli.render_reasons import reasons_table
+    from flows.categorise_calls import taxonomy_in_force
+    from pipeline.db.reasons import reasons_of
+    from pipeline.errors import TaxonomyError
+
+    try:
+        taxonomy = taxonomy_in_force(settings)
+    except TaxonomyError:  # already reported where the calls were scored
+        taxonomy = None
+    if not calls or taxonomy is None:
+        return
+    rows = [(c, reasons_of(session, c.id)) for c in calls]
+    out.print(reasons_table(rows, taxonomy, title=f"Why they called ({taxonomy.label})",
+                            width=out.width))
+    out.print("categorise stored calls again after changing the taxonomy: callqa recategorise",
+              style="dim")
 
 
 @app.command()

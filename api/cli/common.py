@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(help="callqa: call quality monitoring and speech analytics.",
                   no_args_is_help=True)
@@ -36,7 +37,7 @@ def quiet_prefect(verbose: bool) -> None:
 
 
 def fail(exc: BaseException) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, rubric_app, settings
@@ -117,7 +118,7 @@ def rubric_check(
             rubric = load_rubric(path)
         except RubricError as exc:
             bad += 1
-            err.print(f"[red]invalid:[/red] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[red]invalid:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             continue
         criteria = sum(1 for _ in rubric.criteria())
         out.print(f"ok: {path}: {rubric.label} ({rubric.language}), {len(rubric.sections)} "

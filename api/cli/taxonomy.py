@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import Verbose, app, err, fail, out, quiet_prefect, settings
@@ -42,7 +43,7 @@ def taxonomy_check(
             t = load_taxonomy(path)
         except TaxonomyError as exc:
             bad += 1
-            err.print(f"[red]invalid:[/red] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[red]invalid:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             if exc.hint:
                 err.print(exc.hint, highlight=False, soft_wrap=True)
             continue

@@ -67,7 +67,7 @@ def test_the_shipped_taxonomy_reads_with_titles_and_examples_in_both_languages()
     (("      - id: no_service", "      - id: high_bill"), 26, None),  # another category: ok
     (("        product: internet", "        product: fibre"), 28, "product 'fibre' is not"),
     (("{type: metadata, field: category,", "{type: meta, field: category,"), 21,
-     "'type' must be one of phrase, semantic, metric, metadata"),
+     "'type' must be one of phrase, keywords, semantic, metric, metadata"),
     (("phrases: [bill is too high]", "phrases: []"), 19, "'phrases' must be a non-empty"),
     (("      - id: high_bill", "      - id: high.bill"), 13, "may hold only letters"),
     (("  - id: technical", "  - id: billing"), 23, "category id 'billing' is given twice"),
@@ -194,3 +194,64 @@ categories:
     assert [r.code for r in found.reasons] == ["z_last.close", "a_first.loose"]
     assert found.reasons[0].confidence == found.reasons[1].confidence == 0.6
     assert found.reasons[0].hits[0].strength > found.reasons[1].hits[0].strength
+
+
+KEYWORDS = """\
+name: stems
+version: "1"
+categories:
+  - id: billing
+    title: {en: Billing, tr: Fatura}
+    subcategories:
+      - id: high_bill
+        title: {en: Bill too high, tr: Fatura yüksek}
+        rules:
+          - {type: keywords, language: tr, all: [[fatura], [yüksek, fazla, iki kat]]}
+          - {type: keywords, language: en, within: 6, all: [[bill, invoice], [double, high]]}
+"""
+
+
+@pytest.mark.parametrize(("language", "said", "words"), [
+    # the stems begin suffixed Turkish words, in any order, with words between them
+    ("tr", "Bu ay gelen faturamı görünce şaşırdım, tutar neredeyse iki katı olmuş.",
+     ("faturami", "iki")),
+    ("tr", "Ödediğim para çok fazla, faturada bir yanlışlık var.", ("faturada", "fazla")),
+    # a slip of the ASR (vowel harmony, ğ) still matches in sound form
+    ("tr", "fatüram bu sefer yüksak geldi", ("faturam", "yuksak")),
+    ("en", "I opened the invoice and it is nearly double the usual.", ("invoice", "double")),
+])
+def test_a_keyword_rule_holds_when_every_group_is_said_close_together(
+    language: str, said: str, words: tuple[str, ...],
+) -> None:
+    t = parse_taxonomy(KEYWORDS, "stems.yaml")
+    view = make_view([("agent", 0.0, 2.0, "Merhaba."), ("customer", 2.5, 9.0, said)],
+                     language=language)
+    found = categorise(view, {}, t)
+    assert found.primary is not None and found.primary.code == "billing.high_bill"
+    hit = found.primary.hits[0]
+    assert found.primary.confidence == 0.7
+    assert hit.rule == f"keywords rule (line {10 if language == 'tr' else 11})"
+    assert sorted(words) == sorted(hit.explanation.removeprefix("customer said ").split(", "))
+    assert hit.evidence[0].utterance_indexes == (1,) and hit.evidence[0].start >= 2.5
+
+
+@pytest.mark.parametrize(("language", "said", "role"), [
+    ("tr", "Faturamı ödemek istiyorum.", "customer"),  # one group only
+    ("en", "The bill came today; last year we had high winds and a storm.", "customer"),
+    ("tr", "Faturanız bu ay yüksek görünüyor.", "agent"),  # the agent said it
+])
+def test_a_keyword_rule_needs_every_group_within_reach_of_the_customer(
+    language: str, said: str, role: str,
+) -> None:
+    t = parse_taxonomy(KEYWORDS, "stems.yaml")
+    view = make_view([(role, 0.0, 5.0, said)], language=language)
+    assert categorise(view, {}, t).reasons == ()
+
+
+def test_a_keyword_group_that_is_not_a_list_of_words_is_refused_with_its_line() -> None:
+    bad = KEYWORDS.replace("[[fatura], [yüksek, fazla, iki kat]]", "[[fatura], [3]]")
+    with pytest.raises(TaxonomyError, match=r"^stems.yaml:10: .*group 2 must be a list"):
+        parse_taxonomy(bad, "stems.yaml")
+    bad = KEYWORDS.replace("within: 6", "within: 0")
+    with pytest.raises(TaxonomyError, match=r"^stems.yaml:11: "):
+        parse_taxonomy(bad, "stems.yaml")
