@@ -4,8 +4,11 @@ Known fields: ``agent_id``, ``agent_name``, ``team``, ``queue``, ``direction``
 (inbound/outbound), ``started_at`` (ISO 8601), ``customer_ref``, ``caller_number`` (the
 caller's phone number: used only as a salted hash to link a customer's calls, never
 stored), ``language`` (ISO 639-1), ``channels`` (stereo channel map,
-``{"0": "agent", "1": "customer"}``). Unknown fields are kept in ``extra`` so nothing the
-recorder sent is lost.
+``{"0": "agent", "1": "customer"}``), ``region`` (where the customer is served, as the
+centre names it), ``channel`` (how the contact came: voice, chat, video...; lower case) and
+``after_call_work_seconds`` (the agent's wrap-up after hanging up, a number >= 0: added to
+the call's duration for the average handle time). Unknown fields are kept in ``extra`` so
+nothing the recorder sent is lost.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pipeline.errors import MetadataError
 from pipeline.types import Role
 
 KNOWN = ("agent_id", "agent_name", "team", "queue", "direction", "started_at", "customer_ref",
-         "caller_number", "language", "channels")
+         "caller_number", "language", "channels", "region", "channel", "after_call_work_seconds")
+MAX_ACW_SECONDS = 86400.0  # a day: more is a unit mistake (milliseconds?)
 DIRECTIONS = ("inbound", "outbound")
 
 
@@ -34,6 +38,9 @@ class CallMetadata:
     customer_ref: str | None = None
     language: str | None = None
     channels: dict[int, Role] | None = None
+    region: str | None = None
+    channel: str | None = None  # voice, chat, ... (lower case)
+    after_call_work_seconds: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     caller_number: str | None = field(default=None, repr=False)  # digits; never stored
 
@@ -54,7 +61,8 @@ def parse_metadata(raw: dict[str, Any] | None, key: str | None = None) -> CallMe
         return CallMetadata()
     problems: list[str] = []
     values: dict[str, Any] = {}
-    for name in ("agent_id", "agent_name", "team", "queue", "customer_ref"):
+    for name in ("agent_id", "agent_name", "team", "queue", "customer_ref", "region",
+                 "channel"):
         value = raw.get(name)
         if value is None:
             continue
@@ -62,6 +70,21 @@ def parse_metadata(raw: dict[str, Any] | None, key: str | None = None) -> CallMe
             values[name] = str(value).strip() or None
         else:
             problems.append(f"{name} must be a string, got {type(value).__name__}")
+
+    if values.get("channel"):
+        values["channel"] = values["channel"].lower()
+    for name in ("region", "channel"):
+        if len(values.get(name) or "") > 60:
+            problems.append(f"{name} must be at most 60 characters")
+
+    acw = raw.get("after_call_work_seconds")
+    if acw is not None:
+        if isinstance(acw, (int, float)) and not isinstance(acw, bool) \
+                and 0 <= acw <= MAX_ACW_SECONDS:
+            values["after_call_work_seconds"] = float(acw)
+        else:
+            problems.append("after_call_work_seconds must be a number of seconds from 0 to "
+                            f"{MAX_ACW_SECONDS:.0f}, got {acw!r}")
 
     direction = raw.get("direction")
     if direction is not None:

@@ -70,12 +70,16 @@ def call_filters(
     reason: Annotated[str | None, Query(max_length=120, description=(
         "Primary contact reason: a code (billing.high_bill) or a category (billing)."))] = None,
     product: Annotated[str | None, Query(max_length=60)] = None,
+    region: Annotated[str | None, Query(max_length=60)] = None,
+    channel: Annotated[str | None, Query(max_length=60,
+                                         description="voice, chat ... (metadata)")] = None,
 ) -> CallFilters:
     return CallFilters(team=team, agent=agent, queue=queue, language=language,
                        direction=direction, date_from=date_from, date_to=date_to,
                        score_min=score_min, score_max=score_max, flag=flag, text=q,
                        criterion=criterion, verdict=verdict, sentiment=sentiment,
-                       disputed=disputed, reason=reason, product=product)
+                       disputed=disputed, reason=reason, product=product, region=region,
+                       channel=channel)
 
 
 FiltersDep = Annotated[CallFilters, Depends(call_filters)]

@@ -2,9 +2,11 @@
 
 ``GET /api/v1/dashboards/summary`` (JSON) and ``GET /api/v1/dashboards/summary.csv`` (the
 same rows as CSV, a download) take ``period`` (day, week, month), ``group_by`` (none, agent,
-team, queue, direction, language, category: the call metadata's ``category``, else the
-queue), ``date_from`` / ``date_to`` and the call list's filters (team, agent, queue,
-language, direction). Admins, supervisors and trainers (read-only) may use them, over the
+team, queue, direction, language, region, channel, product, category: the recorder's
+``category``, else the queue), ``date_from`` / ``date_to`` and the call list's filters
+(team, agent, queue, language, direction, region, channel, product). Each row carries the
+KPIs too: average handle time (duration plus after-call work), FCR, repeat-contact and
+complaint rates. Admins, supervisors and trainers (read-only) may use them, over the
 calls in their sight (a team-scoped supervisor or trainer: their teams'); agents get 403
 (their own view is ``/me/trend``). See :mod:`pipeline.db.dashboards`.
 """
@@ -21,7 +23,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.csv_cells import csv_cell
 from api.deps import SessionDep, StaffUser
-from api.schemas.dashboards import SummaryPublic, SummaryRowPublic
+from api.schemas.dashboards import GroupByName, SummaryPublic, SummaryRowPublic
 from pipeline.db.accounts import User
 from pipeline.db.buckets import Period
 from pipeline.db.dashboards import FIELDS, GroupBy, SummaryRow, group_names, summary
@@ -44,10 +46,9 @@ class SummaryQuery:
 def summary_query(
     period: Annotated[Literal["day", "week", "month"], Query(
         description="Bucket size: day, week (Monday first) or month (UTC).")] = "week",
-    group_by: Annotated[Literal["none", "agent", "team", "queue", "direction", "language",
-                                "category"], Query(
-        description="Split each bucket by this; category is the call metadata's "
-                    "`category`, else the queue.")] = "none",
+    group_by: Annotated[GroupByName, Query(
+        description="Split each bucket by this; category is the recorder's `category` "
+                    "(metadata), else the queue.")] = "none",
     date_from: Annotated[datetime | None, Query(description="started_at >= this")] = None,
     date_to: Annotated[datetime | None, Query(description="started_at < this")] = None,
     team: Text = None,
@@ -56,10 +57,15 @@ def summary_query(
     queue: Text = None,
     language: Annotated[str | None, Query(max_length=8)] = None,
     direction: Annotated[Literal["inbound", "outbound"] | None, Query()] = None,
+    region: Annotated[str | None, Query(max_length=60)] = None,
+    channel: Annotated[str | None, Query(max_length=60,
+                                         description="voice, chat ... (metadata)")] = None,
+    product: Annotated[str | None, Query(max_length=60)] = None,
 ) -> SummaryQuery:
     return SummaryQuery(period, group_by, CallFilters(
         team=team, agent=agent, queue=queue, language=language, direction=direction,
-        date_from=date_from, date_to=date_to))
+        date_from=date_from, date_to=date_to, region=region, channel=channel,
+        product=product))
 
 
 SummaryQueryDep = Annotated[SummaryQuery, Depends(summary_query)]

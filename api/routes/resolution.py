@@ -28,7 +28,7 @@ from scoring.work.downloads import record_download
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
 Text = Annotated[str | None, Query(max_length=200)]
 
-GroupQuery = Annotated[Literal["none", "agent", "team", "queue", "reason"], Query(
+GroupQuery = Annotated[FcrGroup, Query(
     description="Split by this; reason is the primary contact reason.")]
 def resolution_filters(
     date_from: Annotated[datetime | None, Query(description="started_at >= this")] = None,
@@ -38,10 +38,13 @@ def resolution_filters(
     direction: Annotated[Literal["inbound", "outbound"] | None, Query()] = None,
     reason: Annotated[str | None, Query(max_length=120)] = None,
     product: Annotated[str | None, Query(max_length=60)] = None,
+    region: Annotated[str | None, Query(max_length=60)] = None,
+    channel: Annotated[str | None, Query(max_length=60)] = None,
 ) -> CallFilters:
     return dataclasses.replace(summary_query(
         date_from=date_from, date_to=date_to, team=team, agent=agent, queue=queue,
-        language=language, direction=direction).filters, reason=reason, product=product)
+        language=language, direction=direction, region=region, channel=channel,
+        product=product).filters, reason=reason)
 
 
 FiltersDep = Annotated[CallFilters, Depends(resolution_filters)]

@@ -21,11 +21,26 @@ class SummaryRowPublic(BaseModel):
     avg_silence_pct: float | None
     avg_talk_ratio_agent: float | None
     avg_overtalk: float | None
+    avg_handle_time: float | None = Field(description=(
+        "Seconds: the call's duration (talk and hold) plus the after-call work metadata "
+        "gave (after_call_work_seconds), over the calls with a duration."))
+    avg_acw: float | None = Field(description="Seconds of after-call work, over the calls "
+                                              "whose metadata gave it.")
+    fcr: float | None = Field(description=(
+        "First-contact resolution over the calls whose customer and reason are known: "
+        "first contacts no later call repeats / first contacts."))
+    repeat_rate: float | None = Field(description="Repeat contacts / calls whose customer "
+                                                  "and reason are known.")
+    complaint_rate: float = Field(description="Calls attached to a complaint case / calls.")
+
+
+GroupByName = Literal["none", "agent", "team", "queue", "direction", "language", "category",
+                      "region", "channel", "product"]
 
 
 class SummaryPublic(BaseModel):
     period: Literal["day", "week", "month"]
-    group_by: Literal["none", "agent", "team", "queue", "direction", "language", "category"]
+    group_by: GroupByName
     data: list[SummaryRowPublic]
     names: dict[str, str] = Field(
         default_factory=dict,

@@ -86,6 +86,12 @@ def apply_metadata(session: Session, call: Call, metadata: CallMetadata) -> None
     call.started_at = metadata.started_at
     call.customer_ref = metadata.customer_ref
     call.language = metadata.language
+    call.region = metadata.region
+    call.channel = metadata.channel
+    call.acw_seconds = metadata.after_call_work_seconds
+    product = metadata.extra.get("product")  # the taxonomy may name one later
+    if isinstance(product, str) and product.strip() and call.taxonomy_hash is None:
+        call.product = product.strip()[:60]
     call.call_metadata = metadata.to_dict()
 
 

@@ -1,16 +1,22 @@
 """Dashboard summaries: per day, week (Monday first) or month and per group, the scored
 calls, their average current score, auto-fail and flag rates, the customer's end
-sentiment and the call metrics.
+sentiment, the call metrics and the centre's KPIs: average handle time (the call's
+duration, talk and hold, plus the after-call work metadata gave), first-contact resolution
+and repeat-contact rate (:mod:`pipeline.db.repeats`, over the scored calls whose customer
+and reason are known), and the complaint rate (calls whose primary contact reason is a
+complaint reason of the taxonomy).
 
 What counts: calls with a *current* scorecard (replaced scorecards and unscored calls do
 not), chosen by the same filters as the call list (team, agent, queue, language,
-direction, ``date_from`` <= started_at < ``date_to``). A call falls in the bucket of its
-``started_at`` (or of its ``created_at`` when it has no start time), through
-:func:`pipeline.db.buckets.bucket_start`, so SQLite and PostgreSQL give the same answer.
+direction, region, channel, product, ``date_from`` <= started_at < ``date_to``). A call
+falls in the bucket of its ``started_at`` (or of its ``created_at`` when it has no start
+time), through :func:`pipeline.db.buckets.bucket_start`, so SQLite and PostgreSQL give
+the same answer.
 
 Groups: ``none`` (one group, ``None``), ``agent`` (the agent's external id), ``team`` (team
-name), ``queue``, ``direction``, ``language``, and ``category``: the call's metadata
-``category`` when it has one, else its queue.
+name), ``queue``, ``direction``, ``language``, ``region``, ``channel`` (voice, chat ...),
+``product`` (metadata's, else the taxonomy's), and ``category``: the recorder's
+``category`` (stored under the metadata's ``extra``) when it has one, else the queue.
 
 Served from the rollups (:mod:`pipeline.db.rollups`: ``agent_day_rollups`` when only
 team/agent narrow or group, else ``daily_rollups``), summed per day in SQL and folded into
@@ -24,7 +30,7 @@ subquery and no JSON reaches this query. A partial covering index on current sco
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -33,7 +39,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    case,
     func,
     literal,
     select,
@@ -50,15 +55,18 @@ from pipeline.db.models import (
     ScoreRecord,
     Team,
 )
-from pipeline.db.rollups import told_apart
+from pipeline.db.rollups import SUMS, category_column, sum_columns
 from pipeline.db.search import CallFilters, filter_conditions, in_scope
 
-GroupBy = Literal["none", "agent", "team", "queue", "direction", "language", "category"]
+GroupBy = Literal["none", "agent", "team", "queue", "direction", "language", "category",
+                  "region", "channel", "product"]
 GROUP_BYS: tuple[GroupBy, ...] = ("none", "agent", "team", "queue", "direction", "language",
-                                  "category")
+                                  "category", "region", "channel", "product")
+DIMENSIONS = ("queue", "direction", "language", "category", "region", "channel", "product")
 FIELDS = ("start", "group", "calls", "average_score", "auto_fail_rate", "flag_rate",
           "customer_sentiment_end", "avg_duration", "avg_silence_pct",
-          "avg_talk_ratio_agent", "avg_overtalk")
+          "avg_talk_ratio_agent", "avg_overtalk", "avg_handle_time", "avg_acw", "fcr",
+          "repeat_rate", "complaint_rate")
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,12 @@ class SummaryRow:
     # per-party figures: over the calls whose speakers were told apart (None: no such call)
     avg_talk_ratio_agent: float | None  # 4 decimals
     avg_overtalk: float | None  # seconds, 2 decimals
+    # handle time: duration + after-call work (where given), over calls with a duration
+    avg_handle_time: float | None = None  # seconds, 2 decimals
+    avg_acw: float | None = None  # over the calls whose metadata gave it, 2 decimals
+    fcr: float | None = None  # resolved first contacts / first contacts, 4 decimals
+    repeat_rate: float | None = None  # repeats / calls with customer and reason, 4 dec.
+    complaint_rate: float = 0.0  # calls on a complaint reason / calls, 4 decimals
 
 
 def group_column(group_by: GroupBy) -> ColumnElement[Any]:
@@ -84,14 +98,10 @@ def group_column(group_by: GroupBy) -> ColumnElement[Any]:
         return Agent.external_id.expression
     if group_by == "team":
         return Team.name.expression
-    if group_by == "queue":
-        return Call.queue.expression
-    if group_by == "direction":
-        return Call.direction.expression
-    if group_by == "language":
-        return Call.language.expression
     if group_by == "category":
-        return func.coalesce(Call.call_metadata["category"].as_string(), Call.queue)
+        return category_column()
+    if group_by in DIMENSIONS:
+        return getattr(Call, group_by).expression  # type: ignore[no-any-return]
     raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}, not {group_by!r}")
 
 
@@ -115,8 +125,9 @@ def summary(
     team_ids: Collection[int] | None = None,
 ) -> list[SummaryRow]:
     """One row per bucket x group that has a scored call: oldest bucket first, then by
-    group (a missing group last). Only team/agent/queue/language/direction/date filters
-    of ``filters`` are meant for this; ``agent_ids`` and ``team_ids`` narrow to those
+    group (a missing group last). Only team/agent/queue/language/direction/region/channel/
+    product/date filters of ``filters`` are meant for this (others are answered from
+    the calls); ``agent_ids`` and ``team_ids`` narrow to those
     agents' and teams' calls (:func:`pipeline.db.search.in_scope`; rollups carry both).
 
     Served from ``daily_rollups`` (:mod:`pipeline.db.rollups`) when the filters fit whole
@@ -143,7 +154,7 @@ def _day_bound(value: datetime | None, dialect: str) -> tuple[bool, date | None]
 
 def _rollup_fits(f: CallFilters, dialect: str) -> bool:
     others = (f.status, f.score_min, f.score_max, f.flag, f.text, f.criterion, f.verdict,
-              f.sentiment, f.disputed)
+              f.sentiment, f.disputed, f.reason)
     return (all(v is None for v in others) and _day_bound(f.date_from, dialect)[0]
             and _day_bound(f.date_to, dialect)[0])
 
@@ -156,7 +167,7 @@ def _rollup_key(r: Any, group_by: GroupBy) -> ColumnElement[Any]:
         return r.agent_id.expression  # type: ignore[no-any-return]
     if group_by == "team":
         return r.team_id.expression  # type: ignore[no-any-return]
-    if group_by in ("queue", "direction", "language", "category"):
+    if group_by in DIMENSIONS:
         return getattr(r, group_by).expression  # type: ignore[no-any-return]
     raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}, not {group_by!r}")
 
@@ -179,23 +190,19 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
     days are folded into weeks or months and ids turned into names here."""
     dialect = session.get_bind().dialect.name
     period_start(date(2000, 1, 1), period)  # a bad period fails before any query
-    coarse = group_by in ("none", "agent", "team") and f.queue is None \
-        and f.language is None and f.direction is None
+    narrowed = {"queue": f.queue, "language": f.language, "direction": f.direction,
+                "region": f.region, "channel": f.channel, "product": f.product}
+    coarse = group_by in ("none", "agent", "team") and all(
+        v is None for v in narrowed.values())
     r: Any = AgentDayRollup if coarse else DailyRollup  # per day x agent is enough
     key = _rollup_key(r, group_by).label("grp")
-    query = select(
-        r.day, key, func.sum(r.calls), func.sum(r.score_sum), func.sum(r.fails),
-        func.sum(r.flagged), func.sum(r.end_sum), func.sum(r.end_n), func.sum(r.duration_sum),
-        func.sum(r.duration_n), func.sum(r.silence_pct_sum), func.sum(r.talk_ratio_sum),
-        func.sum(r.overtalk_sum), func.sum(r.metrics_n), func.sum(r.parties_n),
-    ).group_by(r.day, key)
+    query = select(r.day, key, *(func.sum(getattr(r, c)) for c in SUMS)).group_by(r.day, key)
     query = query.where(*in_scope(r.agent_id, r.team_id, agent_ids, team_ids))
     if f.team is not None:
         query = query.where(r.team_id.in_(select(Team.id).where(Team.name == f.team)))
     if f.agent is not None:
         query = query.where(r.agent_id.in_(select(Agent.id).where(Agent.external_id == f.agent)))
-    for name, value in (("queue", f.queue), ("language", f.language),
-                        ("direction", f.direction)):
+    for name, value in narrowed.items():
         if value is not None:
             query = query.where(getattr(r, name) == value)
     day_from, day_to = _day_bound(f.date_from, dialect)[1], _day_bound(f.date_to, dialect)[1]
@@ -214,64 +221,54 @@ def _from_rollups(session: Session, f: CallFilters, period: Period, group_by: Gr
     for day, grp, *values in session.execute(query):
         if group_by in ("agent", "team"):
             grp = names.get(grp)
-        acc = sums.setdefault((period_start(as_date(day), period), grp), [0] * 13)
+        acc = sums.setdefault((period_start(as_date(day), period), grp), [0] * len(SUMS))
         for i, value in enumerate(values):
             if value is not None:
                 acc[i] += value
 
+    rows = [_row(start, grp, values) for (start, grp), values in sums.items() if values[0]]
+    rows.sort(key=lambda r: (r.start, r.group is None, r.group or ""))
+    return rows
+
+
+def _row(start: date, grp: str | None, values: Sequence[Any]) -> SummaryRow:
+    """A summary row from the sums of :data:`pipeline.db.rollups.SUMS` (in order)."""
+    v = {name: value or 0 for name, value in zip(SUMS, values, strict=True)}
+    calls = int(v["calls"])
+
     def mean(total: Any, n: Any, digits: int) -> float | None:
         return round(float(total) / int(n), digits) if n else None
 
-    rows = []
-    for (start, grp), (calls, score, fails, flagged, end_sum, end_n, dur_sum, dur_n, silence,
-                       talk, overtalk, metrics_n, parties_n) in sums.items():
-        if not calls:
-            continue
-        rows.append(SummaryRow(
-            start=start, group=grp, calls=int(calls), average_score=mean(score, calls, 2),
-            auto_fail_rate=round(int(fails) / calls, 4),
-            flag_rate=round(int(flagged) / calls, 4),
-            customer_sentiment_end=mean(end_sum, end_n, 3),
-            avg_duration=mean(dur_sum, dur_n, 2), avg_silence_pct=mean(silence, metrics_n, 2),
-            avg_talk_ratio_agent=mean(talk, parties_n, 4),
-            avg_overtalk=mean(overtalk, parties_n, 2),
-        ))
-    rows.sort(key=lambda r: (r.start, r.group is None, r.group or ""))
-    return rows
+    first = int(v["fcr_calls"]) - int(v["repeats"])
+    return SummaryRow(
+        start=start, group=grp, calls=calls, average_score=mean(v["score_sum"], calls, 2),
+        auto_fail_rate=round(int(v["fails"]) / calls, 4),
+        flag_rate=round(int(v["flagged"]) / calls, 4),
+        customer_sentiment_end=mean(v["end_sum"], v["end_n"], 3),
+        avg_duration=mean(v["duration_sum"], v["duration_n"], 2),
+        avg_silence_pct=mean(v["silence_pct_sum"], v["metrics_n"], 2),
+        avg_talk_ratio_agent=mean(v["talk_ratio_sum"], v["parties_n"], 4),
+        avg_overtalk=mean(v["overtalk_sum"], v["parties_n"], 2),
+        avg_handle_time=mean(float(v["duration_sum"]) + float(v["acw_sum"]),
+                             v["duration_n"], 2),
+        avg_acw=mean(v["acw_sum"], v["acw_n"], 2),
+        fcr=mean(v["resolved"], first, 4), repeat_rate=mean(v["repeats"], v["fcr_calls"], 4),
+        complaint_rate=round(int(v["complaints"]) / calls, 4),
+    )
 
 
 def _from_calls(session: Session, filters: CallFilters, period: Period, group_by: GroupBy,
                 agent_ids: Collection[int] | None,
                 team_ids: Collection[int] | None = None) -> list[SummaryRow]:
+    """One GROUP BY over the calls, adding up what a rollup row would."""
     when = func.coalesce(Call.started_at, Call.created_at)
     bucket = bucket_start(session.get_bind().dialect.name, period, when).label("bucket")
     group = group_column(group_by).label("grp")
-    query = _scoped(select(
-        bucket, group,
-        func.count(ScoreRecord.id).label("calls"),
-        func.avg(ScoreRecord.total).label("average"),
-        func.sum(case((ScoreRecord.auto_failed, 1), else_=0)).label("fails"),
-        func.sum(case((ScoreRecord.flagged, 1), else_=0)).label("flagged"),
-        func.avg(ScoreRecord.customer_end).label("sentiment_end"),
-        func.avg(func.coalesce(CallMetricsRecord.duration, Call.duration)).label("duration"),
-        func.avg(CallMetricsRecord.silence_pct).label("silence_pct"),
-        func.avg(case((told_apart(), CallMetricsRecord.talk_ratio_agent))).label("talk_ratio"),
-        func.avg(case((told_apart(), CallMetricsRecord.overtalk))).label("overtalk"),
-    ), filters, agent_ids, team_ids)
+    query = _scoped(select(bucket, group, *sum_columns()), filters, agent_ids, team_ids)
     query = (query.outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
              .group_by(bucket, group))
-    rows = []
-    for row in session.execute(query):
-        calls = int(row.calls)
-        rows.append(SummaryRow(
-            start=as_date(row.bucket), group=row.grp, calls=calls,
-            average_score=_round(row.average, 2),
-            auto_fail_rate=round(int(row.fails or 0) / calls, 4) if calls else 0.0,
-            flag_rate=round(int(row.flagged or 0) / calls, 4) if calls else 0.0,
-            customer_sentiment_end=_round(row.sentiment_end, 3),
-            avg_duration=_round(row.duration, 2), avg_silence_pct=_round(row.silence_pct, 2),
-            avg_talk_ratio_agent=_round(row.talk_ratio, 4), avg_overtalk=_round(row.overtalk, 2),
-        ))
+    rows = [_row(as_date(bucket_), grp, values)
+            for bucket_, grp, *values in session.execute(query) if values[0]]
     rows.sort(key=lambda r: (r.start, r.group is None, r.group or ""))
     return rows
 

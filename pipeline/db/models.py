@@ -104,6 +104,11 @@ class Call(Base):
     contact_reason: Mapped[str | None] = mapped_column(String(120), index=True)
     product: Mapped[str | None] = mapped_column(String(60), index=True)
     taxonomy_hash: Mapped[str | None] = mapped_column(String(64))
+    # dimensions and handle time from metadata (migration 0018): region and contact
+    # channel (voice, chat ...), the agent's after-call work in seconds
+    region: Mapped[str | None] = mapped_column(String(60), index=True)
+    channel: Mapped[str | None] = mapped_column(String(60), index=True)
+    acw_seconds: Mapped[float | None] = mapped_column(Float)
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -296,6 +301,15 @@ class _RollupSums:
     # of those, calls whose speakers were told apart: the talk-ratio and overtalk sums
     # hold these calls only (migration 0013)
     parties_n: Mapped[int] = mapped_column(Integer, server_default="0")
+    # KPIs (migration 0018): after-call work of the calls with a duration; of the calls
+    # with a known customer and reason, the repeats and the resolved first contacts
+    # (pipeline.db.repeats); calls whose primary reason is a complaint
+    acw_sum: Mapped[float | None] = mapped_column(Float)
+    acw_n: Mapped[int] = mapped_column(Integer, server_default="0")
+    fcr_calls: Mapped[int] = mapped_column(Integer, server_default="0")
+    repeats: Mapped[int] = mapped_column(Integer, server_default="0")
+    resolved: Mapped[int] = mapped_column(Integer, server_default="0")
+    complaints: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class DailyRollup(_RollupSums, Base):
@@ -312,6 +326,9 @@ class DailyRollup(_RollupSums, Base):
     direction: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(8))
     category: Mapped[str | None] = mapped_column(Text)  # metadata category, else queue
+    region: Mapped[str | None] = mapped_column(String(60))  # migration 0018
+    channel: Mapped[str | None] = mapped_column(String(60))
+    product: Mapped[str | None] = mapped_column(String(60))
 
 
 class AgentDayRollup(_RollupSums, Base):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from pipeline.db import rollups
 from pipeline.db.models import Call, CallStatus
 from pipeline.db.reason_records import CallReason
 from pipeline.db.repeats import relink
@@ -41,6 +42,7 @@ def save_reasons(session: Session, call_id: str, found: Mapping[str, Any],
     call.product = found.get("product")
     call.taxonomy_hash = found["hash"]
     session.flush()
+    rollups.refresh_calls(session, [call_id])  # product and complaint feed dashboards
     if repeat_window_days is not None and call.customer_key is not None:
         relink(session, call.customer_key, repeat_window_days)
     return rows

@@ -20,17 +20,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy.orm import Session
 
-from pipeline.db.models import Agent, Call, CallStatus, FlagRecord, ScoreRecord, Team
+from pipeline.db import rollups
+from pipeline.db.models import Agent, Call, CallStatus, ScoreRecord, Team
 from pipeline.db.search import CallFilters, filter_conditions, in_scope
 
 __all__ = ["FCR_GROUPS", "ResolutionRow", "relink", "relink_calls", "resolution", "unlink"]
 
-FcrGroup = Literal["none", "agent", "team", "queue", "reason"]
-FCR_GROUPS: tuple[FcrGroup, ...] = ("none", "agent", "team", "queue", "reason")
-REPEAT_FLAG = "repeat_contact"
+FcrGroup = Literal["none", "agent", "team", "queue", "reason", "product", "region", "channel"]
+FCR_GROUPS: tuple[FcrGroup, ...] = ("none", "agent", "team", "queue", "reason", "product",
+                                    "region", "channel")
+REPEAT_FLAG = rollups.REPEAT_FLAG
 
 
 def _when(call: Call) -> datetime:
@@ -39,10 +41,12 @@ def _when(call: Call) -> datetime:
 
 
 def relink(session: Session, customer_key: str, window_days: float) -> None:
-    """Recompute ``repeat_of`` for every call of this customer."""
+    """Recompute ``repeat_of`` for every call of this customer; the dashboards' rollups
+    of the calls whose link, or whose being repeated, changed follow in step."""
     calls = sorted(session.scalars(select(Call).where(Call.customer_key == customer_key)),
                    key=lambda c: (_when(c), c.id))
     window = timedelta(days=window_days)
+    changed: set[str] = set()
     for i, call in enumerate(calls):
         earlier = None
         if call.contact_reason is not None:
@@ -52,8 +56,12 @@ def relink(session: Session, customer_key: str, window_days: float) -> None:
                 if before.contact_reason == call.contact_reason and before.id != call.id:
                     earlier = before.id
                     break
+        if call.repeat_of != earlier:
+            changed.update(c for c in (call.id, call.repeat_of, earlier) if c is not None)
         call.repeat_of = earlier
     session.flush()
+    if changed:
+        rollups.refresh_calls(session, changed)
 
 
 def relink_calls(session: Session, call_ids: Iterable[str], window_days: float) -> None:
@@ -65,8 +73,11 @@ def relink_calls(session: Session, call_ids: Iterable[str], window_days: float) 
 
 
 def unlink(session: Session, call_id: str) -> None:
-    """Before an erasure: no call repeats the erased one any more."""
+    """Before an erasure: no call repeats the erased one any more (their rollups follow)."""
+    linked = list(session.scalars(select(Call.id).where(Call.repeat_of == call_id)))
     session.execute(update(Call).where(Call.repeat_of == call_id).values(repeat_of=None))
+    if linked:
+        rollups.refresh_calls(session, linked)
 
 
 @dataclass(frozen=True)
@@ -82,25 +93,23 @@ class ResolutionRow:
 
 def _group(group_by: FcrGroup) -> Any:
     return {"none": None, "agent": Agent.external_id, "team": Team.name, "queue": Call.queue,
-            "reason": Call.contact_reason}[group_by]
+            "reason": Call.contact_reason, "product": Call.product, "region": Call.region,
+            "channel": Call.channel}[group_by]
 
 
 def resolution(session: Session, filters: CallFilters, group_by: FcrGroup = "none",
                agent_ids: Collection[int] | None = None,
                team_ids: Collection[int] | None = None) -> list[ResolutionRow]:
     """Repeat-contact rate and FCR per group over the calls the filters and scope allow."""
-    later = aliased(Call)
-    repeated = exists().where(later.repeat_of == Call.id)
-    said = exists().where(FlagRecord.score_id == ScoreRecord.id, FlagRecord.code == REPEAT_FLAG)
-    is_repeat = or_(Call.repeat_of.is_not(None), said)
+    is_repeat = rollups.is_repeat()
     group = _group(group_by)
     key = (group if group is not None else literal("all")).label("grp")
     query = (select(key, func.count(Call.id), func.sum(case((is_repeat, 1), else_=0)),
-                    func.sum(case((and_(~is_repeat, ~repeated), 1), else_=0)))
+                    func.sum(case((rollups.is_resolved(), 1), else_=0)))
              .select_from(Call)
              .outerjoin(ScoreRecord, and_(ScoreRecord.call_id == Call.id, ScoreRecord.current))
-             .where(Call.status == CallStatus.DONE, Call.contact_reason.is_not(None),
-                    Call.customer_key.is_not(None), *filter_conditions(filters),
+             .where(Call.status == CallStatus.DONE, rollups.fcr_counted(),
+                    *filter_conditions(filters),
                     *in_scope(Call.agent_id, Call.team_id, agent_ids, team_ids))
              .group_by(group if group is not None else Call.status))  # status: one value
     if group_by == "agent":

@@ -2,8 +2,9 @@
 
 A dashboard over 100,000 calls cannot join and group every call within 200 ms on SQLite;
 ``daily_rollups`` holds, per UTC day x agent x team x queue x direction x language x
-category, the sums and counts the dashboard means are made of; ``agent_day_rollups`` the
-same per day and agent only, for trends and agent/team dashboards. Rather than adding and
+category x region x channel x product, the sums and counts the dashboard means and rates
+are made of (handle time, FCR, repeats, complaints too); ``agent_day_rollups`` the same per
+day and agent only, for trends and agent/team dashboards. Rather than adding and
 subtracting deltas (easy to get wrong when a scorecard is replaced, an analysis redone or
 a call erased), every write that can change a call's contribution recomputes the rollup
 rows of the call's (day, agent) from the calls themselves, in the same transaction:
@@ -20,11 +21,19 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, insert, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from pipeline.db.buckets import as_date, bucket_start
-from pipeline.db.models import AgentDayRollup, Call, CallMetricsRecord, DailyRollup, ScoreRecord
+from pipeline.db.complaint_records import ComplaintCaseCall
+from pipeline.db.models import (
+    AgentDayRollup,
+    Call,
+    CallMetricsRecord,
+    DailyRollup,
+    FlagRecord,
+    ScoreRecord,
+)
 
 Key = tuple[date, int | None]  # (day, agent_id)
 
@@ -33,8 +42,37 @@ def day_of_call(dialect: str) -> ColumnElement[Any]:
     return bucket_start(dialect, "day", func.coalesce(Call.started_at, Call.created_at))
 
 
-def _category() -> ColumnElement[Any]:
-    return func.coalesce(Call.call_metadata["category"].as_string(), Call.queue)
+REPEAT_FLAG = "repeat_contact"  # the customer said they called before (scoring's flag)
+
+
+def category_column() -> ColumnElement[Any]:
+    """The dashboards' ``category``: the recorder's ``category`` (metadata fields callqa
+    does not know are stored under ``extra``), else the queue."""
+    return func.coalesce(Call.call_metadata[("extra", "category")].as_string(), Call.queue)
+
+
+def fcr_counted() -> ColumnElement[bool]:
+    """A call first-contact resolution counts: categorised, with a known customer."""
+    return and_(Call.contact_reason.is_not(None), Call.customer_key.is_not(None))
+
+
+def is_repeat() -> ColumnElement[bool]:
+    """A repeat contact: linked to an earlier call, or the customer said so (the
+    ``repeat_contact`` flag on the current scorecard, joined as ``ScoreRecord``)."""
+    said = exists().where(FlagRecord.score_id == ScoreRecord.id, FlagRecord.code == REPEAT_FLAG)
+    return or_(Call.repeat_of.is_not(None), said)
+
+
+def is_resolved() -> ColumnElement[bool]:
+    """A first contact no later call repeats."""
+    later = aliased(Call)
+    return and_(~is_repeat(), ~exists().where(later.repeat_of == Call.id))
+
+
+def is_complaint() -> ColumnElement[bool]:
+    """The call belongs to a complaint case (:mod:`pipeline.db.complaints` refreshes the
+    call's rollups when it attaches one)."""
+    return exists().where(ComplaintCaseCall.call_id == Call.id)
 
 
 def told_apart() -> ColumnElement[Any]:
@@ -44,24 +82,37 @@ def told_apart() -> ColumnElement[Any]:
     return func.coalesce(Call.diarization, "") != "none"
 
 
-def _aggregate(dialect: str) -> Any:
-    """Rollup rows of every call with a current scorecard (callers narrow it)."""
+def sum_columns() -> list[ColumnElement[Any]]:
+    """What a rollup row adds up (:data:`SUMS`, in order) over calls joined with their
+    current ``ScoreRecord`` and outer-joined with their ``CallMetricsRecord``: the rollups
+    store them per key, a dashboard the rollups cannot serve groups them itself."""
     duration = func.coalesce(CallMetricsRecord.duration, Call.duration)
     parties = and_(CallMetricsRecord.call_id.is_not(None), told_apart())
+    counted = fcr_counted()
+    timed_acw = case((duration.is_not(None), Call.acw_seconds))
+    return [func.count(ScoreRecord.id), func.sum(ScoreRecord.total),
+            func.sum(case((ScoreRecord.auto_failed, 1), else_=0)),
+            func.sum(case((ScoreRecord.flagged, 1), else_=0)),
+            func.sum(ScoreRecord.customer_end), func.count(ScoreRecord.customer_end),
+            func.sum(duration), func.count(duration),
+            func.sum(CallMetricsRecord.silence_pct),
+            func.sum(case((parties, CallMetricsRecord.talk_ratio_agent))),
+            func.sum(case((parties, CallMetricsRecord.overtalk))),
+            func.count(CallMetricsRecord.call_id), func.count(case((parties, 1))),
+            func.sum(timed_acw), func.count(timed_acw), func.count(case((counted, 1))),
+            func.count(case((and_(counted, is_repeat()), 1))),
+            func.count(case((and_(counted, is_resolved()), 1))),
+            func.count(case((is_complaint(), 1)))]
+
+
+def _aggregate(dialect: str) -> Any:
+    """Rollup rows of every call with a current scorecard (callers narrow it)."""
     day = day_of_call(dialect)
     keys = (day, Call.started_at.is_not(None), Call.agent_id, Call.team_id, Call.queue,
-            Call.direction, Call.language, _category())
+            Call.direction, Call.language, category_column(), Call.region, Call.channel,
+            Call.product)
     return (
-        select(*keys,
-               func.count(ScoreRecord.id), func.sum(ScoreRecord.total),
-               func.sum(case((ScoreRecord.auto_failed, 1), else_=0)),
-               func.sum(case((ScoreRecord.flagged, 1), else_=0)),
-               func.sum(ScoreRecord.customer_end), func.count(ScoreRecord.customer_end),
-               func.sum(duration), func.count(duration),
-               func.sum(CallMetricsRecord.silence_pct),
-               func.sum(case((parties, CallMetricsRecord.talk_ratio_agent))),
-               func.sum(case((parties, CallMetricsRecord.overtalk))),
-               func.count(CallMetricsRecord.call_id), func.count(case((parties, 1))))
+        select(*keys, *sum_columns())
         .select_from(Call)
         .join(ScoreRecord, and_(ScoreRecord.call_id == Call.id, ScoreRecord.current))
         .outerjoin(CallMetricsRecord, CallMetricsRecord.call_id == Call.id)
@@ -69,13 +120,12 @@ def _aggregate(dialect: str) -> Any:
     )
 
 
-COLUMNS = ("day", "dated", "agent_id", "team_id", "queue", "direction", "language",
-           "category", "calls", "score_sum", "fails", "flagged", "end_sum", "end_n",
-           "duration_sum", "duration_n", "silence_pct_sum", "talk_ratio_sum", "overtalk_sum",
-           "metrics_n", "parties_n")
-
-
-SUMS = COLUMNS[8:]
+KEYS = ("day", "dated", "agent_id", "team_id", "queue", "direction", "language",
+        "category", "region", "channel", "product")
+SUMS = ("calls", "score_sum", "fails", "flagged", "end_sum", "end_n", "duration_sum",
+        "duration_n", "silence_pct_sum", "talk_ratio_sum", "overtalk_sum", "metrics_n",
+        "parties_n", "acw_sum", "acw_n", "fcr_calls", "repeats", "resolved", "complaints")
+COLUMNS = (*KEYS, *SUMS)
 COARSE = ("day", "dated", "agent_id", "team_id", *SUMS)
 
 
@@ -137,7 +187,7 @@ def refresh_calls(session: Session, call_ids: Collection[str],
 # rebuilds every row once the schema is at head (pipeline.db.session.upgrade), with this
 # module's query against the schema it was written for. A migration never calls
 # ``rebuild`` itself: at its revision the tables may lack columns added later.
-CHANGED_AT = "0013"
+CHANGED_AT = "0018"
 
 
 def rebuild(session: Session) -> None:

@@ -100,6 +100,8 @@ class CallFilters:
     disputed: bool | None = None  # an open dispute
     reason: str | None = None  # primary contact reason: "category.subcategory" or "category"
     product: str | None = None
+    region: str | None = None
+    channel: str | None = None  # voice, chat ...
 
 
 def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
@@ -110,7 +112,8 @@ def filter_conditions(f: CallFilters) -> list[ColumnElement[bool]]:
         where.append(Call.agent_id.in_(select(Agent.id).where(Agent.external_id == f.agent)))
     for column, value in ((Call.queue, f.queue), (Call.language, f.language),
                           (Call.direction, f.direction), (Call.status, f.status),
-                          (Call.product, f.product)):
+                          (Call.product, f.product), (Call.region, f.region),
+                          (Call.channel, f.channel)):
         if value is not None:
             where.append(column == value)
     if f.reason is not None:

@@ -25,15 +25,16 @@ URL = "/api/v1/dashboards/summary"
 # silence 60 %, agent talk 0.62, overtalk 0, and no sentiment.
 # Week of Mon 2026-11-23: name -> agent, team, queue, direction, language, started, total,
 # auto_failed, flags, customer end sentiment, metrics (duration, silence %, talk, overtalk)
-# or None (then the call's duration, 45 s, counts), metadata
+# or None (then the call's duration, 45 s, counts), metadata as stored (the recorder's own
+# fields, such as category, under "extra")
 EXTRA: dict[str, tuple[Any, ...]] = {
     "x_a1": ("A-1", "Billing", "billing", "inbound", "en", datetime(2026, 11, 24, 10), 70.0,
              True, [flag("auto_fail", "critical", 95.0)], 0.5, (60.0, 20.0, 0.5, 2.0),
-             {"category": "refund"}),
+             {"extra": {"category": "refund"}}),
     "x_a3a": ("A-3", "Sales", "sales", "inbound", "en", datetime(2026, 11, 25, 10), 90.0,
               False, [], -0.2, (120.0, 10.0, 0.4, 4.0), {}),
     "x_a3b": ("A-3", "Sales", "sales", "outbound", "tr", datetime(2026, 11, 29, 8), 50.0,
-              True, [], 0.1, None, {"category": "refund"}),
+              True, [], 0.1, None, {"extra": {"category": "refund"}}),
 }
 W1, W2 = "2026-11-16", "2026-11-23"
 
@@ -107,7 +108,11 @@ def row(start: str, group: str | None, calls: int, avg: float | None, af: float,
     return {"start": start, "group": group, "calls": calls, "average_score": avg,
             "auto_fail_rate": af, "flag_rate": fr, "customer_sentiment_end": sent,
             "avg_duration": dur, "avg_silence_pct": sil, "avg_talk_ratio_agent": talk,
-            "avg_overtalk": over}
+            "avg_overtalk": over,
+            # no after-call work, customer or complaint case in this world: the handle
+            # time is the duration; FCR and repeats need a known customer
+            "avg_handle_time": dur, "avg_acw": None, "fcr": None, "repeat_rate": None,
+            "complaint_rate": 0.0}
 
 
 BY_TEAM = [

@@ -22,7 +22,8 @@ def test_0003_upgrades_downgrades_and_matches_the_models(both_db_url: str) -> No
     import pipeline.db.reason_records
     import pipeline.db.recording_queue
     import pipeline.db.retention
-    import pipeline.db.review_records  # noqa: F401  every record module's tables are in the metadata
+    import pipeline.db.review_records
+    import pipeline.db.survey_records  # noqa: F401  every record module's tables are in the metadata
     from pipeline.db.models import Base
     from pipeline.db.session import alembic_config, get_engine, table_names, upgrade
     from pipeline.db.text_index import include_name

@@ -12,7 +12,8 @@ import pipeline.db.outbox
 import pipeline.db.reason_records
 import pipeline.db.recording_queue
 import pipeline.db.retention
-import pipeline.db.review_records  # noqa: F401
+import pipeline.db.review_records
+import pipeline.db.survey_records  # noqa: F401
 from pipeline.db.models import Base
 from pipeline.db.session import get_engine
 from pipeline.db.text_index import include_name  # the text index is not in the metadata
