@@ -122,7 +122,8 @@ def test_an_erased_call_is_gone_from_every_route(api: Api) -> None:
         "reviews": 1, "calibration_verdicts": 0, "calibration_reviewers": 0,
         "calibration_sessions": 0, "coaching_tasks": 0, "clips": 1, "flags": 2,
         "criterion_results": 8, "scores": 2, "pii_findings": 1, "utterances": 3,
-        "call_metrics": 1, "call_reasons": 1, "surveys": 0, "calls": 1}
+        "call_metrics": 1, "call_reasons": 1, "complaint_case_calls": 0, "surveys": 0,
+        "calls": 1}
     assert report["objects_deleted"] == 1 and report["objects_pending"] == []
     assert report["actor"] == "admin" and report["store_error"] is None
     assert report["audit_redacted"] == 3  # dispute reason, override and closing comments
