@@ -57,10 +57,10 @@ def build_message(delivery: Delivery, options: SmtpOptions, to: str, name: str |
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id(delivery, options.sender)
-    msg["Content-Language"] = lang
     msg["X-Callqa-Event"] = delivery.event
     msg["X-Callqa-Delivery"] = delivery.delivery_id
-    msg.set_content(body, charset="utf-8")
+    msg.set_content(body, charset="utf-8")  # clears Content-* headers: set after it
+    msg["Content-Language"] = lang
     return msg
 
 
