@@ -28,14 +28,15 @@ def test_every_deployment_entrypoint_is_a_flow_by_module_path() -> None:
         assert flow.name == FLOW_OF.get(name, name)
         assert deployment["work_pool"]["name"] == "callqa"
     assert set(deployments()) == {"process-recording", "process-queue", "gpu", "ingest",
-                                  "watch-events", "rescore", "retention"}
+                                  "watch-events", "rescore", "retention", "complaint-sla"}
 
 
 def test_transcription_runs_on_cpu_and_gpu_queues_and_light_flows_on_default() -> None:
     queue = {n: d["work_pool"]["work_queue_name"] for n, d in deployments().items()}
     assert queue["process-queue"] == queue["process-recording"] == "cpu"
     assert queue["gpu"] == "gpu"
-    assert {queue[n] for n in ("ingest", "watch-events", "rescore", "retention")} == {"default"}
+    assert {queue[n] for n in ("ingest", "watch-events", "rescore", "retention",
+                               "complaint-sla")} == {"default"}
     gpu_env = deployments()["gpu"]["work_pool"]["job_variables"]["env"]
     assert gpu_env["CALLQA_ASR_DEVICE"] == "cuda" and int(gpu_env["CALLQA_ASR_BATCH_SIZE"]) > 0
     # every queue a deployment uses is one `callqa deploy` creates with a limit
@@ -49,3 +50,4 @@ def test_schedules() -> None:
     assert d["retention"]["schedules"][0]["cron"] == "30 3 * * *"  # daily
     # the SQS watcher only where SQS is used (MinIO posts to the API's webhook)
     assert d["watch-events"]["schedules"][0]["active"] is False
+    assert d["complaint-sla"]["schedules"][0]["interval"] == 900  # every 15 minutes
