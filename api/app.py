@@ -73,6 +73,7 @@ def routers() -> list[APIRouter]:
         events,
         me,
         meta,
+        notifications,
         queue,
         resolution,
         reviews,
@@ -82,7 +83,7 @@ def routers() -> list[APIRouter]:
 
     modules = (auth, calls, scores, queue, reviews, disputes, calibration, me, clips,
                coaching, dashboards, resolution, users, admin, erasure, customers, audit,
-               events, meta)
+               notifications, events, meta)
     return [module.router for module in modules]
 
 

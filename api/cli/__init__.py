@@ -10,6 +10,7 @@ commands register on one Typer app (:mod:`api.cli.common`), one module per kind:
 - :mod:`api.cli.users`: ``user add|list``;
 - :mod:`api.cli.ops`: ``serve``, ``db upgrade``, ``config check|show``, ``deploy``, ``worker``;
 - :mod:`api.cli.status`: ``status`` (the recording queue at a glance);
+- :mod:`api.cli.notifications`: ``notifications send|list|retry`` (outbox, dead letters);
 - :mod:`api.cli.calibration`: ``calibration report`` (agreement, Cohen's kappa).
 
 What they print is drawn by :mod:`api.cli.render` (calls, transcripts) and
@@ -24,6 +25,7 @@ from api.cli import (  # noqa: F401  register them
     calibration,
     calls,
     coaching,
+    notifications,
     ops,
     retention,
     scores,

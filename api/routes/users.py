@@ -32,7 +32,7 @@ def user_public(user: User) -> UserPublic:
                       agent=user.agent.external_id if user.agent else None,
                       language=user.language,  # type: ignore[arg-type]
                       teams=[TeamRef(id=t.id, name=t.name) for t in user.teams],
-                      active=user.active, created_at=user.created_at)
+                      email=user.email, active=user.active, created_at=user.created_at)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a user")
@@ -40,7 +40,7 @@ def create(body: UserCreate, admin: AdminUser, session: SessionDep) -> UserPubli
     teams = directory.teams_by_id(session, body.team_ids or ())  # unknown: 404, no user
     user = create_user(session, username=body.username, password=body.password,
                        role=body.role, full_name=body.full_name, agent=body.agent, by=admin,
-                       language=body.language)
+                       language=body.language, email=body.email)
     if teams:
         directory.set_user_teams(session, admin, user, teams)
     return user_public(user)
@@ -70,7 +70,8 @@ def update(user_id: IdPath, body: UserUpdate, admin: AdminUser, session: Session
     teams = directory.teams_by_id(session, body.team_ids) if body.team_ids is not None \
         else None
     update_user(session, user, by=admin, full_name=body.full_name, role=body.role,
-                agent=body.agent, active=body.active, password=body.password)
+                agent=body.agent, active=body.active, password=body.password,
+                email=body.email)
     if teams is not None:
         directory.set_user_teams(session, admin, user, teams)
     return user_public(user)

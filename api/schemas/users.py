@@ -28,6 +28,10 @@ class TokenPublic(BaseModel):
     expires_at: UtcDatetime
 
 
+EMAIL_HELP = ("Where the user's notifications go (critical flags, complaints), in their "
+              "language.")
+
+
 class UserCreate(BaseModel):
     username: str = Username
     password: str = Field(max_length=1000, description="At least 10 characters, not the "
@@ -38,6 +42,7 @@ class UserCreate(BaseModel):
                               description="External id of the Agent an agent user is.")
     language: str | None = Field(default=None, max_length=8, description=LANGUAGE_HELP)
     team_ids: list[int] | None = TeamIds
+    email: str | None = Field(default=None, max_length=254, description=EMAIL_HELP)
 
 
 class UserUpdate(BaseModel):
@@ -51,6 +56,8 @@ class UserUpdate(BaseModel):
                                  description="At least 10 characters, not the username.")
     team_ids: list[int] | None = Field(default=None, max_length=200, description=(
         TEAMS_HELP + " The whole list: [] removes every team; left out keeps them."))
+    email: str | None = Field(default=None, max_length=254,
+                              description=EMAIL_HELP + ' "" removes it.')
 
 
 class TeamRef(BaseModel):
@@ -67,6 +74,7 @@ class UserPublic(BaseModel):
     agent: str | None = Field(description="External id of the user's Agent (agent users).")
     language: UiLanguage | None = Field(default=None, description=LANGUAGE_HELP)
     teams: list[TeamRef] = Field(default_factory=list, description=TEAMS_HELP)
+    email: str | None = Field(default=None, description=EMAIL_HELP)
     active: bool
     created_at: UtcDatetime
 

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from pipeline.db.accounts import User
+from pipeline.db.audit import audit
 from pipeline.db.outbox import DeliveryStatus, Notification
 from pipeline.db.times import as_utc, utc_now
 from pipeline.errors import Conflict, Invalid, NotFound
@@ -44,10 +46,11 @@ def count_deliveries(session: Session, status: str | None = None) -> int:
     return int(session.scalar(query) or 0)
 
 
-def retry_delivery(session: Session, delivery_row_id: int,
-                   now: datetime | None = None) -> Notification:
-    """Queue delivery ``delivery_row_id`` again, due now. A sent delivery, or one a sender
-    holds right now, is refused. The caller commits."""
+def retry_delivery(session: Session, delivery_row_id: int, now: datetime | None = None, *,
+                   by: User | None = None) -> Notification:
+    """Queue delivery ``delivery_row_id`` again, due now, audited as
+    ``notification.retry`` (``by``: the admin; None: the command line). A sent delivery,
+    or one a sender holds right now, is refused. The caller commits."""
     row = session.get(Notification, delivery_row_id)
     if row is None:
         raise NotFound(f"There is no notification delivery {delivery_row_id}.",
@@ -55,10 +58,13 @@ def retry_delivery(session: Session, delivery_row_id: int,
     if row.status in (DeliveryStatus.SENT, DeliveryStatus.SENDING):
         raise Conflict(f"Delivery {delivery_row_id} is {row.status}; only a dead or waiting "
                        "delivery can be retried.")
+    was = row.status
     session.execute(update(Notification).where(
-        Notification.id == row.id, Notification.status == row.status).values(
+        Notification.id == row.id, Notification.status == was).values(
         status=DeliveryStatus.QUEUED, attempts=0, next_attempt_at=now or utc_now(),
         lease_until=None))
+    audit(session, by, "notification.retry", "notification", row.id, event=row.event,
+          was=was)
     session.refresh(row)
     return row
 

@@ -16,6 +16,8 @@ followed by what to do.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,6 +58,13 @@ class UnknownLanguage(AccountError):
     """A UI language the web UI has no catalogue for."""
 
     code = "ui_language"
+    http_status = 422
+
+
+class InvalidEmail(AccountError):
+    """A notification address that is not one."""
+
+    code = "email"
     http_status = 422
 
 
@@ -120,15 +129,30 @@ def _check_role(role: str, agent: Agent | None) -> None:
                            hint="Give the agent's external id (--agent / \"agent\").")
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def check_email(email: str | None) -> str | None:
+    """A notification address (``pipeline.db.outbox``): trimmed, None when empty; refused
+    unless it looks like ``name@example.com``."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidEmail(f"{email!r} is not an e-mail address like ayse@example.com")
+    return email
+
+
 def create_user(
     session: Session, *, username: str, password: str, role: str,
     full_name: str | None = None, agent: str | None = None, by: User | None = None,
-    language: str | None = None,
+    language: str | None = None, email: str | None = None,
 ) -> User:
     """A new active user, audited as ``user.create`` and committed; ``agent`` is the
     external id of the Agent an agent user is; ``language`` their web UI's (None: their
     browser's)."""
     language = check_language(language)
+    email = check_email(email)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} exists already")
     check_strength(username, password)
@@ -136,7 +160,7 @@ def create_user(
     _check_role(role, tied)
     user = User(username=username, full_name=full_name, role=role,
                 agent_id=tied.id if tied else None, password_hash=hash_password(password),
-                active=True, language=language)
+                active=True, language=language, email=email)
     session.add(user)
     session.flush()
     audit(session, by, "user.create", "user", user.id, username=username, role=role,
@@ -160,10 +184,10 @@ def set_language(session: Session, user: User, language: str | None) -> User:
 def update_user(
     session: Session, user: User, *, by: User | None, full_name: str | None = None,
     role: str | None = None, agent: str | None = None, active: bool | None = None,
-    password: str | None = None,
+    password: str | None = None, email: str | None = None,
 ) -> User:
     """Change what is given, audited as ``user.update`` and committed; deactivating or a
-    new password signs the user out everywhere."""
+    new password signs the user out everywhere. ``email=""`` removes the address."""
     if by is not None and by.id == user.id and (active is False or role not in (None, Role.ADMIN)):
         raise AccountError("an admin cannot deactivate or demote themselves",
                            hint="Ask another admin.")
@@ -182,6 +206,9 @@ def update_user(
         user.agent_id = None
     if active is not None and active != user.active:
         user.active = changes["active"] = active
+    if email is not None and check_email(email) != user.email:
+        user.email = check_email(email)
+        changes["email"] = "set" if user.email else "removed"  # not the address itself
     if password is not None:
         check_strength(user.username, password)
         user.password_hash = hash_password(password)

@@ -23,6 +23,7 @@ def _ids(api: Api, call: str) -> dict[str, object]:
             "criterion_result_id": w.results[call]["empathy"],
             # admin-only routes: an agent gets 403 whatever the id
             "agent_id": 1 if call == "a1_flagged" else 2, "rubric_id": 1,
+            "notification_id": 1,
             "queue": "billing" if call == "a1_flagged" else "sales",
             "customer_ref": "C-1" if call == "a1_flagged" else "C-2"}
 

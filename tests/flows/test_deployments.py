@@ -28,7 +28,8 @@ def test_every_deployment_entrypoint_is_a_flow_by_module_path() -> None:
         assert flow.name == FLOW_OF.get(name, name)
         assert deployment["work_pool"]["name"] == "callqa"
     assert set(deployments()) == {"process-recording", "process-queue", "gpu", "ingest",
-                                  "watch-events", "rescore", "retention", "complaint-sla"}
+                                  "watch-events", "rescore", "retention", "complaint-sla",
+                                  "notify"}
 
 
 def test_transcription_runs_on_cpu_and_gpu_queues_and_light_flows_on_default() -> None:
@@ -36,7 +37,7 @@ def test_transcription_runs_on_cpu_and_gpu_queues_and_light_flows_on_default() -
     assert queue["process-queue"] == queue["process-recording"] == "cpu"
     assert queue["gpu"] == "gpu"
     assert {queue[n] for n in ("ingest", "watch-events", "rescore", "retention",
-                               "complaint-sla")} == {"default"}
+                               "complaint-sla", "notify")} == {"default"}
     gpu_env = deployments()["gpu"]["work_pool"]["job_variables"]["env"]
     assert gpu_env["CALLQA_ASR_DEVICE"] == "cuda" and int(gpu_env["CALLQA_ASR_BATCH_SIZE"]) > 0
     # every queue a deployment uses is one `callqa deploy` creates with a limit
@@ -51,3 +52,4 @@ def test_schedules() -> None:
     # the SQS watcher only where SQS is used (MinIO posts to the API's webhook)
     assert d["watch-events"]["schedules"][0]["active"] is False
     assert d["complaint-sla"]["schedules"][0]["interval"] == 900  # every 15 minutes
+    assert d["notify"]["schedules"][0]["interval"] == 60  # the outbox, every minute
