@@ -41,6 +41,8 @@ TAGS = [
     {"name": "admin", "description": "Agents, teams, rubric versions and retention "
                                      "policies (admins)."},
     {"name": "dashboards", "description": "Scores, flags, sentiment and metrics over time."},
+    {"name": "surveys", "description": "Post-call survey answers (CSAT, NPS) imported as "
+                                       "JSON rows or a CSV file, attached to calls."},
     {"name": "events", "description": "Bucket notifications from MinIO (webhook with a shared "
                                       "secret): new recordings are noticed at once."},
     {"name": "meta", "description": "Health."},
@@ -78,11 +80,12 @@ def routers() -> list[APIRouter]:
         resolution,
         reviews,
         scores,
+        surveys,
         users,
     )
 
     modules = (auth, calls, scores, queue, reviews, disputes, calibration, me, clips,
-               coaching, dashboards, resolution, users, admin, erasure, customers, audit,
+               coaching, dashboards, resolution, surveys, users, admin, erasure, customers, audit,
                notifications, events, meta)
     return [module.router for module in modules]
 

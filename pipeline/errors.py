@@ -22,6 +22,7 @@
         ├── Forbidden            not this person's to do (403)
         ├── Conflict             not in a state that allows it: closed, replaced (409)
         └── Invalid              a value out of bounds (422)
+            └── SurveyFileError  a survey file or list with a bad row: refused whole
 
 Each error carries ``key`` (the recording) and ``call_id`` where known, a stable ``code``
 that is stored on a failed call, and a ``hint``. ``str(err)`` is the one line a person
@@ -29,6 +30,9 @@ reads: ``recording 'x.wav': file is empty (0 bytes). Upload the complete recordi
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 
 class CallqaError(Exception):
@@ -203,3 +207,15 @@ class Conflict(Refused):
 
 class Invalid(Refused):
     code, http_status = "validation_error", 422
+
+
+class SurveyFileError(Invalid):
+    """Survey answers refused whole: ``problems`` are :class:`pipeline.surveys.Problem`
+    (where, message key and arguments, rendered in English or Turkish); the message is
+    their English sentences, one a line."""
+
+    code = "survey_file"
+
+    def __init__(self, message: str, *, problems: Sequence[Any] = (), hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.problems = tuple(problems)

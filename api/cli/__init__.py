@@ -11,7 +11,8 @@ commands register on one Typer app (:mod:`api.cli.common`), one module per kind:
 - :mod:`api.cli.ops`: ``serve``, ``db upgrade``, ``config check|show``, ``deploy``, ``worker``;
 - :mod:`api.cli.status`: ``status`` (the recording queue at a glance);
 - :mod:`api.cli.notifications`: ``notifications send|list|retry`` (outbox, dead letters);
-- :mod:`api.cli.calibration`: ``calibration report`` (agreement, Cohen's kappa).
+- :mod:`api.cli.calibration`: ``calibration report`` (agreement, Cohen's kappa);
+- :mod:`api.cli.surveys`: ``surveys import`` (CSAT/NPS answers from a CSV).
 
 What they print is drawn by :mod:`api.cli.render` (calls, transcripts) and
 :mod:`api.cli.render_score` (scorecards). ``callqa`` and ``python -m api`` run :func:`main`.
@@ -30,6 +31,7 @@ from api.cli import (  # noqa: F401  register them
     retention,
     scores,
     status,
+    surveys,
     taxonomy,
     users,
 )
