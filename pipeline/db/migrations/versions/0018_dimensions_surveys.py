@@ -49,9 +49,9 @@ def _backfill() -> None:
                f"WHERE product IS NULL AND {product} IS NOT NULL")
     acw = _field(dialect, 'after_call_work_seconds')
     if dialect == 'sqlite':
-        number = (f"typeof(json_extract(metadata, '$.extra.after_call_work_seconds')) "
-                  f"IN ('integer', 'real') OR typeof(json_extract(metadata, "
-                  f"'$.after_call_work_seconds')) IN ('integer', 'real')")
+        number = ("typeof(json_extract(metadata, '$.extra.after_call_work_seconds')) "
+                  "IN ('integer', 'real') OR typeof(json_extract(metadata, "
+                  "'$.after_call_work_seconds')) IN ('integer', 'real')")
         op.execute(f"UPDATE calls SET acw_seconds = CAST({acw} AS REAL) "
                    f"WHERE ({number}) AND CAST({acw} AS REAL) >= 0")
     else:
