@@ -29,6 +29,8 @@ TAGS = [
                                             "first (supervisors)."},
     {"name": "reviews", "description": "Human reviews: overrides per criterion, final score."},
     {"name": "disputes", "description": "Agents contest scorecards; supervisors decide."},
+    {"name": "complaints", "description": "Complaint cases (ISO 10002) from the first call "
+                                          "to closure: due dates, escalation, root causes."},
     {"name": "calibration", "description": "Reviewers score one call blind, then compare; "
                                            "agreement and Cohen's kappa per criterion."},
     {"name": "me", "description": "An agent's own trend, scorecards and acknowledgements."},
@@ -68,6 +70,7 @@ def routers() -> list[APIRouter]:
         calls,
         clips,
         coaching,
+        complaints,
         customers,
         dashboards,
         disputes,
@@ -84,7 +87,8 @@ def routers() -> list[APIRouter]:
         users,
     )
 
-    modules = (auth, calls, scores, queue, reviews, disputes, calibration, me, clips,
+    modules = (auth, calls, scores, queue, reviews, disputes, complaints, calibration, me,
+               clips,
                coaching, dashboards, resolution, surveys, users, admin, erasure, customers, audit,
                notifications, events, meta)
     return [module.router for module in modules]

@@ -6,6 +6,7 @@ commands register on one Typer app (:mod:`api.cli.common`), one module per kind:
 - :mod:`api.cli.calls`: ``demo``, ``process``, ``ingest``, ``calls`` (list);
 - :mod:`api.cli.scores`: ``score``, ``rescore``, ``rubric check|list``;
 - :mod:`api.cli.taxonomy`: ``taxonomy check|show``, ``recategorise``;
+- :mod:`api.cli.complaints`: ``complaints list|escalate|check``;
 - :mod:`api.cli.retention`: ``retention list|set|unset|run``, ``calls delete``;
 - :mod:`api.cli.users`: ``user add|list``;
 - :mod:`api.cli.ops`: ``serve``, ``db upgrade``, ``config check|show``, ``deploy``, ``worker``;

@@ -21,7 +21,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipeline.db.models import Base
@@ -64,6 +72,7 @@ class ComplaintCase(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     root_cause: Mapped[str | None] = mapped_column(String(60), index=True)
     satisfaction: Mapped[int | None] = mapped_column(Integer)  # 1..5, the customer's
+    sla_met: Mapped[bool | None] = mapped_column(Boolean)  # closed by its close deadline
     source: Mapped[str] = mapped_column(String(10))  # "rule" or "person"
     calls: Mapped[list[ComplaintCaseCall]] = relationship(
         back_populates="case", order_by="ComplaintCaseCall.attached_at",

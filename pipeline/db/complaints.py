@@ -201,6 +201,7 @@ def transition(session: Session, case: ComplaintCase, to_status: str, sla: Compl
         case.reopened += 1
         case.clock_from = now
         case.closed_at = case.outcome = case.root_cause = case.satisfaction = None
+        case.sla_met = None
         detail["reopened"] = case.reopened
     case.status = to_status
     if to_status == S.ACKNOWLEDGED and case.acknowledged_at is None:
@@ -208,11 +209,12 @@ def transition(session: Session, case: ComplaintCase, to_status: str, sla: Compl
     elif to_status == S.RESPONDED:
         case.responded_at = now
     elif to_status == S.CLOSED and closure is not None:
+        case.sla_met = case.due_at is None or now <= as_utc(case.due_at)
         case.closed_at = now
         case.outcome, case.root_cause = closure.outcome, closure.root_cause
         case.satisfaction = closure.satisfaction
         detail.update(outcome=closure.outcome, root_cause=closure.root_cause,
-                      satisfaction=closure.satisfaction)
+                      satisfaction=closure.satisfaction, sla_met=case.sla_met)
     case.due_at = sla.due(to_status, case.category, as_utc(case.clock_from))
     detail["due_at"] = case.due_at.isoformat() if case.due_at else None
     record_event(session, case, "reopen" if before == S.CLOSED else

@@ -18,6 +18,7 @@ def _ids(api: Api, call: str) -> dict[str, object]:
     return {"call_id": w.calls[call], "score_id": w.scores[call], "clip_id": w.clips[call],
             "dispute_id": w.disputes[call], "review_id": w.reviews.get(call, 10**6),
             "task_id": w.coaching[call],
+            "case_id": 10**6,  # complaints: agents get 403 whatever the id
             "session_id": 10**6,  # calibration: staff only; test_api_calibration scopes it
             "user_id": w.users[OWNER_USER[call]],
             "criterion_result_id": w.results[call]["empathy"],

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column('outcome', sa.String(length=30), nullable=True),
         sa.Column('root_cause', sa.String(length=60), nullable=True),
         sa.Column('satisfaction', sa.Integer(), nullable=True),
+        sa.Column('sla_met', sa.Boolean(), nullable=True),
         sa.Column('source', sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(['owner_id'], ['users.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['team_id'], ['teams.id'], ondelete='SET NULL'),
