@@ -27,6 +27,7 @@ from api.cli import (  # noqa: F401  register them
     calibration,
     calls,
     coaching,
+    complaints,
     notifications,
     ops,
     retention,
