@@ -87,10 +87,9 @@ def routers() -> list[APIRouter]:
         users,
     )
 
-    modules = (auth, calls, scores, queue, reviews, disputes, complaints, calibration, me,
-               clips,
-               coaching, dashboards, resolution, surveys, users, admin, erasure, customers, audit,
-               notifications, events, meta)
+    modules = (auth, calls, scores, queue, reviews, disputes, complaints, calibration, me, clips,
+               coaching, dashboards, resolution, surveys, users, admin, erasure, customers,
+               audit, notifications, events, meta)
     return [module.router for module in modules]
 
 

@@ -35,6 +35,7 @@ import hashlib
 from typing import Any
 
 from pipeline.errors import RubricError, TaxonomyError
+from scoring.keywords import stem_group
 from scoring.rubric_parse_criteria import (
     ID_RE,
     LANGUAGE_RE,
@@ -43,7 +44,6 @@ from scoring.rubric_parse_criteria import (
     read_phrase,
     read_semantic,
 )
-from scoring.keywords import stem_group
 from scoring.rubric_types import TITLE_LANGUAGES, When
 from scoring.taxonomy_types import (
     DEFAULT_WEIGHTS,
