@@ -9,14 +9,10 @@ from rich import box
 from rich.table import Table
 
 from api.cli.render import WIDE
+from api.reason_views import product_title, reason_title
 from pipeline.db.models import Call
 from pipeline.db.reason_records import CallReason
 from scoring.taxonomy_types import Taxonomy
-
-
-def _reason_title(taxonomy: Taxonomy | None, code: str) -> str:
-    reason = taxonomy.reason(code) if taxonomy else None
-    return reason.title_in("en") if reason else code
 
 
 def reasons_table(rows: Sequence[tuple[Call, Sequence[CallReason]]], taxonomy: Taxonomy | None,
@@ -33,7 +29,6 @@ def reasons_table(rows: Sequence[tuple[Call, Sequence[CallReason]]], taxonomy: T
     if wide:
         table.add_column("also", overflow="fold")
     table.add_column("product", overflow="fold")
-    products = {p.id: p.title_in("en") for p in taxonomy.products} if taxonomy else {}
     for call, reasons in rows:
         primary = next((r for r in reasons if r.primary), None)
         if primary is None:
@@ -41,10 +36,11 @@ def reasons_table(rows: Sequence[tuple[Call, Sequence[CallReason]]], taxonomy: T
         else:
             marks = " [red]complaint[/red]" if primary.complaint else ""
             marks += " [yellow]repeat[/yellow]" if call.repeat_of else ""
-            cells = [call.id[:8], f"{_reason_title(taxonomy, primary.code)}{marks}\n"
-                     f"[dim]{primary.code}[/dim]", f"{primary.confidence:.2f}"]
+            title = reason_title(taxonomy, primary.code, "en", primary.code)
+            cells = [call.id[:8], f"{title}{marks}\n[dim]{primary.code}[/dim]",
+                     f"{primary.confidence:.2f}"]
         if wide:
             cells.append(", ".join(r.code for r in reasons if not r.primary) or "-")
-        cells.append(products.get(call.product or "", call.product or "-"))
+        cells.append(product_title(taxonomy, call.product, "en") or "-")
         table.add_row(*cells)
     return table
